@@ -1,0 +1,17 @@
+//! The embedded simulated cluster: the Kubernetes REST API on loopback, backed
+//! by an in-memory object store and simulated controllers.
+//!
+//! Everything here is deterministic for a given seed: controllers only act on
+//! simulated-time ticks and visit objects in sorted order.
+
+pub mod api;
+pub mod auth;
+pub mod controllers;
+pub mod objects;
+pub mod patch;
+pub mod resources;
+pub mod scenario;
+pub mod server;
+pub mod state;
+pub mod stats;
+pub mod time;
