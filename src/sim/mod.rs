@@ -4,14 +4,16 @@
 //! Everything here is deterministic for a given seed: controllers only act on
 //! simulated-time ticks and visit objects in sorted order.
 
+pub mod admission;
 pub mod api;
 pub mod auth;
 pub mod controllers;
+pub mod error;
 pub mod objects;
 pub mod patch;
 pub mod resources;
 pub mod scenario;
+pub mod select;
 pub mod server;
 pub mod state;
 pub mod stats;
-pub mod time;

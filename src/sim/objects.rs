@@ -1,1 +1,446 @@
-//! TODO
+//! The sim's etcd: typed objects by kind, namespace and name, one global
+//! resourceVersion, a bounded history of watch events and a broadcast of new
+//! ones.
+//!
+//! This layer knows nothing of HTTP, clocks or controllers: it stores what it
+//! is given and records what changed. Each stored version is serialised once,
+//! so lists and watches copy bytes instead of re-encoding objects.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+};
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use super::error::ApiError;
+use super::resources::Kind;
+
+/// A Rust type the store holds, and how to get it in and out of [`Object`].
+pub trait Typed: Clone + Sized {
+    const KIND: Kind;
+    fn wrap(self) -> Object;
+    fn peek(object: &Object) -> Option<&Self>;
+    fn metadata(&self) -> &ObjectMeta;
+    fn metadata_mut(&mut self) -> &mut ObjectMeta;
+}
+
+macro_rules! objects {
+    ($($variant:ident => $ty:ty),* $(,)?) => {
+        /// One stored object of any kind the sim serves.
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Object { $($variant($ty)),* }
+
+        impl Object {
+            pub fn kind(&self) -> Kind {
+                match self { $(Object::$variant(_) => Kind::$variant),* }
+            }
+            pub fn meta(&self) -> &ObjectMeta {
+                match self { $(Object::$variant(o) => &o.metadata),* }
+            }
+            pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+                match self { $(Object::$variant(o) => &mut o.metadata),* }
+            }
+            pub fn to_json(&self) -> Value {
+                let v = match self { $(Object::$variant(o) => serde_json::to_value(o)),* };
+                v.expect("k8s-openapi types always serialise")
+            }
+            pub fn to_bytes(&self) -> Vec<u8> {
+                let v = match self { $(Object::$variant(o) => serde_json::to_vec(o)),* };
+                v.expect("k8s-openapi types always serialise")
+            }
+            /// Decodes a request body or patch result; unknown fields are
+            /// dropped, as the API server does without strict validation.
+            pub fn from_json(kind: Kind, value: Value) -> Result<Object, serde_json::Error> {
+                match kind { $(Kind::$variant => serde_json::from_value::<$ty>(value).map(Object::$variant)),* }
+            }
+        }
+
+        $(impl Typed for $ty {
+            const KIND: Kind = Kind::$variant;
+            fn wrap(self) -> Object { Object::$variant(self) }
+            fn peek(object: &Object) -> Option<&Self> {
+                match object { Object::$variant(o) => Some(o), #[allow(unreachable_patterns)] _ => None }
+            }
+            fn metadata(&self) -> &ObjectMeta { &self.metadata }
+            fn metadata_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
+        })*
+    };
+}
+
+objects! {
+    Namespace => Namespace,
+    Node => Node,
+    Pod => Pod,
+    Service => Service,
+    ConfigMap => ConfigMap,
+    Event => Event,
+    PersistentVolumeClaim => PersistentVolumeClaim,
+    PersistentVolume => PersistentVolume,
+    StatefulSet => StatefulSet,
+    ControllerRevision => ControllerRevision,
+    StorageClass => StorageClass,
+}
+
+impl Object {
+    pub fn name(&self) -> &str {
+        self.meta().name.as_deref().unwrap_or_default()
+    }
+    pub fn namespace(&self) -> &str {
+        self.meta().namespace.as_deref().unwrap_or_default()
+    }
+}
+
+/// One stored version of an object with its wire encoding.
+#[derive(Debug)]
+pub struct Entry {
+    pub object: Object,
+    pub json: Bytes,
+}
+
+impl Entry {
+    fn new(object: Object) -> Arc<Entry> {
+        let json = Bytes::from(object.to_bytes());
+        Arc::new(Entry { object, json })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One change, as watchers receive it.
+#[derive(Debug)]
+pub struct Change {
+    pub rv: u64,
+    pub event_type: EventType,
+    pub entry: Arc<Entry>,
+}
+
+impl Change {
+    pub fn kind(&self) -> Kind {
+        self.entry.object.kind()
+    }
+}
+
+type Key = (String, String);
+
+/// How many changes are kept for watches that resume from an older version.
+pub const DEFAULT_HISTORY: usize = 50_000;
+
+pub struct ObjectStore {
+    rv: u64,
+    maps: BTreeMap<Kind, BTreeMap<Key, Arc<Entry>>>,
+    history: VecDeque<Arc<Change>>,
+    history_limit: usize,
+    /// Watches may resume from any version `>= oldest`; older ones get 410.
+    oldest: u64,
+    tx: broadcast::Sender<Arc<Change>>,
+}
+
+impl Default for ObjectStore {
+    fn default() -> Self {
+        ObjectStore::new(DEFAULT_HISTORY)
+    }
+}
+
+impl ObjectStore {
+    pub fn new(history_limit: usize) -> ObjectStore {
+        let (tx, _) = broadcast::channel(65_536);
+        ObjectStore {
+            rv: 1,
+            maps: BTreeMap::new(),
+            history: VecDeque::new(),
+            history_limit,
+            oldest: 1,
+            tx,
+        }
+    }
+
+    /// The current (latest) resourceVersion.
+    pub fn resource_version(&self) -> u64 {
+        self.rv
+    }
+
+    /// The oldest resourceVersion a watch may resume from.
+    pub fn oldest_resource_version(&self) -> u64 {
+        self.oldest
+    }
+
+    pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Arc<Entry>> {
+        self.maps
+            .get(&kind)?
+            .get(&(namespace.to_string(), name.to_string()))
+    }
+
+    pub fn get_typed<T: Typed>(&self, namespace: &str, name: &str) -> Option<&T> {
+        self.get(T::KIND, namespace, name)
+            .and_then(|e| T::peek(&e.object))
+    }
+
+    /// Objects of a kind in key order, optionally in one namespace.
+    pub fn iter<'a>(
+        &'a self,
+        kind: Kind,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Arc<Entry>> + 'a {
+        let map = self.maps.get(&kind);
+        let range: Box<dyn Iterator<Item = (&Key, &Arc<Entry>)>> = match (map, namespace) {
+            (None, _) => Box::new(std::iter::empty()),
+            (Some(m), None) => Box::new(m.iter()),
+            (Some(m), Some(ns)) => Box::new(
+                m.range((ns.to_string(), String::new())..)
+                    .take_while(move |((n, _), _)| n == ns),
+            ),
+        };
+        range.map(|(_, e)| e)
+    }
+
+    /// Entries from a key onwards (for `continue` paging).
+    pub fn iter_from<'a>(
+        &'a self,
+        kind: Kind,
+        after: (String, String),
+    ) -> impl Iterator<Item = &'a Arc<Entry>> + 'a {
+        use std::ops::Bound;
+        self.maps
+            .get(&kind)
+            .into_iter()
+            .flat_map(move |m| m.range((Bound::Excluded(after.clone()), Bound::Unbounded)))
+            .map(|(_, e)| e)
+    }
+
+    pub fn list_typed<'a, T: Typed + 'a>(
+        &'a self,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        self.iter(T::KIND, namespace)
+            .filter_map(|e| T::peek(&e.object))
+    }
+
+    pub fn count(&self, kind: Kind) -> usize {
+        self.maps.get(&kind).map_or(0, BTreeMap::len)
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
+        self.tx.subscribe()
+    }
+
+    /// Changes after `rv`, or 410 Gone when they are no longer kept.
+    pub fn changes_since(&self, rv: u64) -> Result<Vec<Arc<Change>>, ApiError> {
+        if rv + 1 < self.oldest {
+            return Err(ApiError::gone(format!(
+                "too old resource version: {rv} ({})",
+                self.oldest - 1
+            )));
+        }
+        let start = self.history.partition_point(|c| c.rv <= rv);
+        Ok(self.history.range(start..).cloned().collect())
+    }
+
+    /// Forgets all history: every watch resuming from an earlier version gets 410.
+    pub fn compact(&mut self) {
+        self.history.clear();
+        self.oldest = self.rv + 1;
+    }
+
+    fn key(object: &Object) -> Key {
+        (object.namespace().to_string(), object.name().to_string())
+    }
+
+    fn record(&mut self, event_type: EventType, entry: Arc<Entry>) {
+        let change = Arc::new(Change {
+            rv: self.rv,
+            event_type,
+            entry,
+        });
+        self.history.push_back(change.clone());
+        while self.history.len() > self.history_limit {
+            if let Some(old) = self.history.pop_front() {
+                self.oldest = old.rv + 1;
+            }
+        }
+        // No receivers is fine: nobody is watching.
+        let _ = self.tx.send(change);
+    }
+
+    fn next_rv(&mut self, object: &mut Object) {
+        self.rv += 1;
+        object.meta_mut().resource_version = Some(self.rv.to_string());
+    }
+
+    /// Stores a new object; its metadata must already be complete.
+    pub fn insert(&mut self, mut object: Object) -> Result<Arc<Entry>, ApiError> {
+        let kind = object.kind();
+        let key = Self::key(&object);
+        if self.maps.get(&kind).is_some_and(|m| m.contains_key(&key)) {
+            return Err(ApiError::already_exists(kind, &key.1));
+        }
+        self.next_rv(&mut object);
+        let entry = Entry::new(object);
+        self.maps
+            .entry(kind)
+            .or_default()
+            .insert(key, entry.clone());
+        self.record(EventType::Added, entry.clone());
+        Ok(entry)
+    }
+
+    /// Replaces a stored object. With `expected_rv`, a stale version is a 409
+    /// Conflict. An unchanged object is not written again (no event), as the
+    /// API server skips no-op updates.
+    pub fn update(
+        &mut self,
+        mut object: Object,
+        expected_rv: Option<&str>,
+    ) -> Result<Arc<Entry>, ApiError> {
+        let kind = object.kind();
+        let key = Self::key(&object);
+        let current = self
+            .maps
+            .get(&kind)
+            .and_then(|m| m.get(&key))
+            .ok_or_else(|| ApiError::not_found(kind, &key.1))?
+            .clone();
+        let current_rv = current.object.meta().resource_version.clone();
+        if let Some(rv) = expected_rv
+            && !rv.is_empty()
+            && Some(rv) != current_rv.as_deref()
+        {
+            return Err(ApiError::conflict(kind, &key.1));
+        }
+        object.meta_mut().resource_version = current_rv;
+        if object == current.object {
+            return Ok(current);
+        }
+        let meta = object.meta();
+        let finished = meta.deletion_timestamp.is_some()
+            && meta.finalizers.as_ref().is_none_or(Vec::is_empty)
+            && kind != Kind::Pod;
+        if finished {
+            return self.remove(kind, &key.0, &key.1).map(|(_, e)| e);
+        }
+        self.next_rv(&mut object);
+        let entry = Entry::new(object);
+        self.maps
+            .entry(kind)
+            .or_default()
+            .insert(key, entry.clone());
+        self.record(EventType::Modified, entry.clone());
+        Ok(entry)
+    }
+
+    /// Removes an object at once; watchers see DELETED with a new version.
+    pub fn remove(
+        &mut self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+    ) -> Result<(Object, Arc<Entry>), ApiError> {
+        let removed = self
+            .maps
+            .get_mut(&kind)
+            .and_then(|m| m.remove(&(namespace.to_string(), name.to_string())))
+            .ok_or_else(|| ApiError::not_found(kind, name))?;
+        let mut object = removed.object.clone();
+        self.next_rv(&mut object);
+        let entry = Entry::new(object.clone());
+        self.record(EventType::Deleted, entry.clone());
+        Ok((object, entry))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(ns: &str, name: &str) -> Object {
+        let mut p = Pod::default();
+        p.metadata.namespace = Some(ns.into());
+        p.metadata.name = Some(name.into());
+        Object::Pod(p)
+    }
+
+    #[test]
+    fn versions_increase_and_history_replays_in_order() {
+        let mut s = ObjectStore::new(10);
+        let start = s.resource_version();
+        s.insert(pod("a", "p0")).unwrap();
+        s.insert(pod("b", "p1")).unwrap();
+        let mut changed = s.get(Kind::Pod, "a", "p0").unwrap().object.clone();
+        changed.meta_mut().labels = Some([("x".into(), "y".into())].into());
+        s.update(changed, None).unwrap();
+        s.remove(Kind::Pod, "b", "p1").unwrap();
+        let changes = s.changes_since(start).unwrap();
+        let types: Vec<_> = changes.iter().map(|c| c.event_type).collect();
+        assert_eq!(
+            types,
+            [
+                EventType::Added,
+                EventType::Added,
+                EventType::Modified,
+                EventType::Deleted
+            ]
+        );
+        assert!(changes.windows(2).all(|w| w[0].rv < w[1].rv));
+        assert_eq!(changes.last().unwrap().rv, s.resource_version());
+        // The DELETED object carries the version of its deletion.
+        assert_eq!(
+            changes[3].entry.object.meta().resource_version.as_deref(),
+            Some(s.resource_version().to_string().as_str())
+        );
+        assert_eq!(s.iter(Kind::Pod, Some("a")).count(), 1);
+        assert_eq!(s.iter(Kind::Pod, Some("b")).count(), 0);
+    }
+
+    #[test]
+    fn stale_updates_conflict_and_noops_are_not_recorded() {
+        let mut s = ObjectStore::default();
+        let e = s.insert(pod("a", "p0")).unwrap();
+        let rv = e.object.meta().resource_version.clone().unwrap();
+        let same = s.update(e.object.clone(), Some(&rv)).unwrap();
+        assert_eq!(same.object.meta().resource_version.as_deref(), Some(rv.as_str()));
+        let mut changed = e.object.clone();
+        changed.meta_mut().labels = Some([("x".into(), "y".into())].into());
+        s.update(changed.clone(), Some(&rv)).unwrap();
+        let err = s.update(changed, Some(&rv)).unwrap_err();
+        assert_eq!(err.code, 409);
+        assert_eq!(err.reason, "Conflict");
+        assert_eq!(s.insert(pod("a", "p0")).unwrap_err().reason, "AlreadyExists");
+    }
+
+    #[test]
+    fn compaction_and_overflow_make_old_versions_gone() {
+        let mut s = ObjectStore::new(2);
+        let start = s.resource_version();
+        for i in 0..5 {
+            s.insert(pod("a", &format!("p{i}"))).unwrap();
+        }
+        assert_eq!(s.changes_since(start).unwrap_err().code, 410);
+        let recent = s.resource_version() - 1;
+        assert_eq!(s.changes_since(recent).unwrap().len(), 1);
+        s.compact();
+        assert_eq!(s.changes_since(recent).unwrap_err().code, 410);
+        assert!(s.changes_since(s.resource_version()).unwrap().is_empty());
+    }
+}

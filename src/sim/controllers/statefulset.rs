@@ -1,1 +1,4 @@
-//! TODO
+//! Placeholder: the StatefulSet controller.
+use crate::sim::state::SimState;
+
+pub fn reconcile(_state: &mut SimState) {}
