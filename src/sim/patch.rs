@@ -264,7 +264,16 @@ fn move_value(doc: &mut Value, from: &Pointer, path: &Pointer) -> Result<(), Str
             from.raw, path.raw
         ));
     }
-    let value = from.remove(doc)?;
+    if path.tokens == from.tokens {
+        // Removing and re-adding would move an object member to the end.
+        return match from.get(doc) {
+            Some(_) => Ok(()),
+            None => Err(format!("\"from\" location {:?} does not exist", from.raw)),
+        };
+    }
+    let value = from
+        .remove(doc)
+        .map_err(|reason| format!("\"from\" location {:?}: {reason}", from.raw))?;
     path.add(doc, value)
 }
 
@@ -2027,7 +2036,7 @@ mod tests {
                 json!([{"op":"move","from":"/a/b/0","path":"/a/b/-"}]),
                 json!({"a":{"b":[2,3,1],"c":"x"},"d":4}),
             ),
-            (json!([{"op":"move","from":"/d","path":"/d"}]), doc.clone()),
+            (json!([{"op":"move","from":"/a","path":"/a"}]), doc.clone()),
             (
                 json!([{"op":"copy","from":"/a/b","path":"/f"}]),
                 json!({"a":{"b":[1,2,3],"c":"x"},"d":4,"f":[1,2,3]}),
