@@ -338,35 +338,37 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     #[error("{at}: invalid YAML: {message}")]
-    Yaml { at: Location, message: String },
+    Yaml { at: Box<Location>, message: String },
 
-    #[error("{at}: expected a mapping (a Kubernetes object or the Scenario document), found {found}")]
-    NotAMapping { at: Location, found: String },
+    #[error(
+        "{at}: expected a mapping (a Kubernetes object or the Scenario document), found {found}"
+    )]
+    NotAMapping { at: Box<Location>, found: String },
 
     #[error("{at}: missing required field `{field}`")]
-    MissingField { at: Location, field: String },
+    MissingField { at: Box<Location>, field: String },
 
     #[error("{at}: `{field}`: {message}")]
     InvalidField {
-        at: Location,
+        at: Box<Location>,
         field: String,
         message: String,
     },
 
     #[error("{at}: `{field}`: unknown field `{key}` (expected one of: {expected})")]
     UnknownField {
-        at: Location,
+        at: Box<Location>,
         field: String,
         key: String,
         expected: String,
     },
 
     #[error("{at}: unsupported kind `{kind}` (supported: {})", supported_kinds())]
-    UnknownKind { at: Location, kind: String },
+    UnknownKind { at: Box<Location>, kind: String },
 
     #[error("{at}: kind `{kind}` has apiVersion `{api_version}`, expected `{expected}`")]
     WrongApiVersion {
-        at: Location,
+        at: Box<Location>,
         kind: String,
         api_version: String,
         expected: String,
@@ -374,7 +376,7 @@ pub enum ScenarioError {
 
     #[error("{at}: duplicate object {object}: already defined in document {first_document}")]
     DuplicateObject {
-        at: Location,
+        at: Box<Location>,
         object: String,
         first_document: usize,
     },
@@ -387,18 +389,24 @@ pub enum ScenarioError {
     #[error(
         "{at}: a second Scenario document (the first is document {first_document}); a file describes exactly one scenario"
     )]
-    DuplicateScenario { at: Location, first_document: usize },
+    DuplicateScenario {
+        at: Box<Location>,
+        first_document: usize,
+    },
 
     #[error(
         "{at}: namespace `{namespace}` is used but not defined in this file; add a Namespace object (apiVersion: v1, kind: Namespace, metadata.name: {namespace})"
     )]
-    MissingNamespace { at: Location, namespace: String },
+    MissingNamespace {
+        at: Box<Location>,
+        namespace: String,
+    },
 
     #[error(
         "{at}: `{field}`: StatefulSet `{name}` is not defined in namespace `{namespace}` of this file (defined there: {defined})"
     )]
     UnknownStatefulSet {
-        at: Location,
+        at: Box<Location>,
         field: String,
         namespace: String,
         name: String,
@@ -407,7 +415,7 @@ pub enum ScenarioError {
 
     #[error("{at}: `{field}`: {what} `{name}` {problem}")]
     UnknownReference {
-        at: Location,
+        at: Box<Location>,
         field: String,
         what: String,
         name: String,
@@ -416,7 +424,7 @@ pub enum ScenarioError {
 
     #[error("{at}: `{field}`: unknown action `{key}` (expected one of: {})", ACTIONS.join(", "))]
     UnknownAction {
-        at: Location,
+        at: Box<Location>,
         field: String,
         key: String,
     },
@@ -437,7 +445,9 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
 
-    #[error("{source_name}: {object} is also defined in {other_source}; scenarios loaded together must not define the same object")]
+    #[error(
+        "{source_name}: {object} is also defined in {other_source}; scenarios loaded together must not define the same object"
+    )]
     Clash {
         source_name: String,
         other_source: String,
@@ -517,7 +527,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, ScenarioError> {
             "m" => (1, 60_000_000_000),
             "s" => (2, 1_000_000_000),
             "ms" => (3, 1_000_000),
-            "" => return Err(err(format!("missing unit after `{num}` (use h, m, s or ms)"))),
+            "" => {
+                return Err(err(format!(
+                    "missing unit after `{num}` (use h, m, s or ms)"
+                )));
+            }
             "d" => return Err(err("days are not supported; use hours, e.g. 48h".into())),
             other => {
                 return Err(err(format!(
@@ -609,7 +623,9 @@ pub fn parse_quantity(s: &str) -> Result<u64, ScenarioError> {
     } else if rest.starts_with('-') {
         return Err(err("negative quantities are not allowed"));
     }
-    let int_len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let int_len = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     let int_digits = &rest[..int_len];
     rest = &rest[int_len..];
     let mut frac_digits = "";
@@ -790,9 +806,9 @@ fn check_dns_name(name: &str, label: bool) -> Result<(), String> {
     if name.len() > max {
         return Err(format!("must be at most {max} characters"));
     }
-    let ok_chars = name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || (!label && b == b'.'));
+    let ok_chars = name.bytes().all(|b| {
+        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || (!label && b == b'.')
+    });
     let ends_ok = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     if !ok_chars || !ends_ok(name.as_bytes()[0]) || !ends_ok(name.as_bytes()[name.len() - 1]) {
         return Err(format!(
@@ -822,7 +838,7 @@ struct Fields<'a> {
 impl Fields<'_> {
     fn invalid(&self, field: &str, message: impl Into<String>) -> ScenarioError {
         ScenarioError::InvalidField {
-            at: self.at.clone(),
+            at: Box::new(self.at.clone()),
             field: field.to_string(),
             message: message.into(),
         }
@@ -830,14 +846,15 @@ impl Fields<'_> {
 
     fn missing(&self, field: &str) -> ScenarioError {
         ScenarioError::MissingField {
-            at: self.at.clone(),
+            at: Box::new(self.at.clone()),
             field: field.to_string(),
         }
     }
 
     fn map<'v>(&self, v: &'v Value, field: &str) -> Result<&'v Map<String, Value>, ScenarioError> {
-        v.as_object()
-            .ok_or_else(|| self.invalid(field, format!("expected a mapping, found {}", type_name(v))))
+        v.as_object().ok_or_else(|| {
+            self.invalid(field, format!("expected a mapping, found {}", type_name(v)))
+        })
     }
 
     fn list<'v>(&self, v: &'v Value, field: &str) -> Result<&'v Vec<Value>, ScenarioError> {
@@ -845,11 +862,16 @@ impl Fields<'_> {
             .ok_or_else(|| self.invalid(field, format!("expected a list, found {}", type_name(v))))
     }
 
-    fn only_keys(&self, m: &Map<String, Value>, field: &str, allowed: &[&str]) -> Result<(), ScenarioError> {
+    fn only_keys(
+        &self,
+        m: &Map<String, Value>,
+        field: &str,
+        allowed: &[&str],
+    ) -> Result<(), ScenarioError> {
         for key in m.keys() {
             if !allowed.contains(&key.as_str()) {
                 return Err(ScenarioError::UnknownField {
-                    at: self.at.clone(),
+                    at: Box::new(self.at.clone()),
                     field: field.to_string(),
                     key: key.clone(),
                     expected: allowed.join(", "),
@@ -859,61 +881,127 @@ impl Fields<'_> {
         Ok(())
     }
 
-    fn opt_str(&self, m: &Map<String, Value>, key: &str, field: &str) -> Result<Option<String>, ScenarioError> {
+    fn opt_str(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+    ) -> Result<Option<String>, ScenarioError> {
         match m.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Err(self.invalid(&join(field, key), "must not be empty")),
+            Some(Value::String(s)) if s.is_empty() => {
+                Err(self.invalid(&join(field, key), "must not be empty"))
+            }
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(v) => Err(self.invalid(&join(field, key), format!("expected a string, found {}", type_name(v)))),
-        }
-    }
-
-    fn req_str(&self, m: &Map<String, Value>, key: &str, field: &str) -> Result<String, ScenarioError> {
-        self.opt_str(m, key, field)?.ok_or_else(|| self.missing(&join(field, key)))
-    }
-
-    fn opt_int(&self, m: &Map<String, Value>, key: &str, field: &str, min: i64, max: i64) -> Result<Option<i64>, ScenarioError> {
-        match m.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => match v.as_i64() {
-                Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
-                Some(n) => Err(self.invalid(&join(field, key), format!("{n} is out of range ({min}..={max})"))),
-                None => Err(self.invalid(&join(field, key), format!("expected a whole number, found {}", describe(v)))),
-            },
-        }
-    }
-
-    fn req_int(&self, m: &Map<String, Value>, key: &str, field: &str, min: i64, max: i64) -> Result<i64, ScenarioError> {
-        self.opt_int(m, key, field, min, max)?.ok_or_else(|| self.missing(&join(field, key)))
-    }
-
-    fn req_bool(&self, m: &Map<String, Value>, key: &str, field: &str) -> Result<bool, ScenarioError> {
-        match m.get(key) {
-            None | Some(Value::Null) => Err(self.missing(&join(field, key))),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(v) => Err(self.invalid(&join(field, key), format!("expected true or false, found {}", describe(v)))),
-        }
-    }
-
-    fn opt_duration(&self, m: &Map<String, Value>, key: &str, field: &str) -> Result<Option<Duration>, ScenarioError> {
-        let path = join(field, key);
-        match m.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => parse_duration(s).map(Some).map_err(|e| self.invalid(&path, e.to_string())),
-            Some(Value::Number(n)) if n.as_u64() == Some(0) => Ok(Some(Duration::ZERO)),
             Some(v) => Err(self.invalid(
-                &path,
-                format!("expected a duration with a unit such as 30s, 5m or 1h30m, found {}", describe(v)),
+                &join(field, key),
+                format!("expected a string, found {}", type_name(v)),
             )),
         }
     }
 
-    fn req_duration(&self, m: &Map<String, Value>, key: &str, field: &str) -> Result<Duration, ScenarioError> {
-        self.opt_duration(m, key, field)?.ok_or_else(|| self.missing(&join(field, key)))
+    fn req_str(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+    ) -> Result<String, ScenarioError> {
+        self.opt_str(m, key, field)?
+            .ok_or_else(|| self.missing(&join(field, key)))
+    }
+
+    fn opt_int(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<Option<i64>, ScenarioError> {
+        match m.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => match v.as_i64() {
+                Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
+                Some(n) => Err(self.invalid(
+                    &join(field, key),
+                    format!("{n} is out of range ({min}..={max})"),
+                )),
+                None => Err(self.invalid(
+                    &join(field, key),
+                    format!("expected a whole number, found {}", describe(v)),
+                )),
+            },
+        }
+    }
+
+    fn req_int(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<i64, ScenarioError> {
+        self.opt_int(m, key, field, min, max)?
+            .ok_or_else(|| self.missing(&join(field, key)))
+    }
+
+    fn req_bool(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+    ) -> Result<bool, ScenarioError> {
+        match m.get(key) {
+            None | Some(Value::Null) => Err(self.missing(&join(field, key))),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(v) => Err(self.invalid(
+                &join(field, key),
+                format!("expected true or false, found {}", describe(v)),
+            )),
+        }
+    }
+
+    fn opt_duration(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+    ) -> Result<Option<Duration>, ScenarioError> {
+        let path = join(field, key);
+        match m.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => parse_duration(s)
+                .map(Some)
+                .map_err(|e| self.invalid(&path, e.to_string())),
+            Some(Value::Number(n)) if n.as_u64() == Some(0) => Ok(Some(Duration::ZERO)),
+            Some(v) => Err(self.invalid(
+                &path,
+                format!(
+                    "expected a duration with a unit such as 30s, 5m or 1h30m, found {}",
+                    describe(v)
+                ),
+            )),
+        }
+    }
+
+    fn req_duration(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+    ) -> Result<Duration, ScenarioError> {
+        self.opt_duration(m, key, field)?
+            .ok_or_else(|| self.missing(&join(field, key)))
     }
 
     /// A quantity written as a string or a plain whole number: (bytes, as written).
-    fn opt_quantity(&self, m: &Map<String, Value>, key: &str, field: &str) -> Result<Option<(u64, String)>, ScenarioError> {
+    fn opt_quantity(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+    ) -> Result<Option<(u64, String)>, ScenarioError> {
         let path = join(field, key);
         match m.get(key) {
             None | Some(Value::Null) => Ok(None),
@@ -931,8 +1019,14 @@ impl Fields<'_> {
         }
     }
 
-    fn req_quantity(&self, m: &Map<String, Value>, key: &str, field: &str) -> Result<(u64, String), ScenarioError> {
-        self.opt_quantity(m, key, field)?.ok_or_else(|| self.missing(&join(field, key)))
+    fn req_quantity(
+        &self,
+        m: &Map<String, Value>,
+        key: &str,
+        field: &str,
+    ) -> Result<(u64, String), ScenarioError> {
+        self.opt_quantity(m, key, field)?
+            .ok_or_else(|| self.missing(&join(field, key)))
     }
 }
 
@@ -958,10 +1052,11 @@ fn read_documents(source_name: &str, text: &str) -> Result<Vec<(usize, Value)>, 
     for (i, de) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
         let at = Location::new(source_name, i + 1);
         let yaml_err = |message: String| ScenarioError::Yaml {
-            at: at.clone(),
+            at: Box::new(at.clone()),
             message,
         };
-        let mut yaml = serde_yaml_ng::Value::deserialize(de).map_err(|e| yaml_err(e.to_string()))?;
+        let mut yaml =
+            serde_yaml_ng::Value::deserialize(de).map_err(|e| yaml_err(e.to_string()))?;
         yaml.apply_merge().map_err(|e| yaml_err(e.to_string()))?;
         if yaml.is_null() {
             continue; // empty document, e.g. a trailing `---`
@@ -984,7 +1079,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let at = Location::new(source_name, index);
         let Value::Object(map) = value else {
             return Err(ScenarioError::NotAMapping {
-                at,
+                at: Box::new(at),
                 found: type_name(&value).to_string(),
             });
         };
@@ -994,7 +1089,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         if kind == SCENARIO_KIND {
             if api_version != API_VERSION {
                 return Err(ScenarioError::WrongApiVersion {
-                    at,
+                    at: Box::new(at),
                     kind,
                     api_version,
                     expected: API_VERSION.to_string(),
@@ -1002,7 +1097,7 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
             }
             if let Some((first, _)) = &scenario_doc {
                 return Err(ScenarioError::DuplicateScenario {
-                    at,
+                    at: Box::new(at),
                     first_document: *first,
                 });
             }
@@ -1020,24 +1115,47 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     // Scenario header.
     let at = Location::new(source_name, scenario_index);
     let f = Fields { at: &at };
-    f.only_keys(&scenario_map, "", &["apiVersion", "kind", "metadata", "spec"])?;
-    let metadata = f.map(scenario_map.get("metadata").ok_or_else(|| f.missing("metadata"))?, "metadata")?;
+    f.only_keys(
+        &scenario_map,
+        "",
+        &["apiVersion", "kind", "metadata", "spec"],
+    )?;
+    let metadata = f.map(
+        scenario_map
+            .get("metadata")
+            .ok_or_else(|| f.missing("metadata"))?,
+        "metadata",
+    )?;
     let name = f.req_str(metadata, "name", "metadata")?;
     check_dns_name(&name, true).map_err(|m| f.invalid("metadata.name", m))?;
     let at = at.with_object(format!("Scenario {name}"));
     let f = Fields { at: &at };
-    let spec = f.map(scenario_map.get("spec").ok_or_else(|| f.missing("spec"))?, "spec")?;
+    let empty_spec = Map::new();
+    let spec = match scenario_map.get("spec") {
+        None => return Err(f.missing("spec")),
+        Some(Value::Null) => &empty_spec,
+        Some(spec) => f.map(spec, "spec")?,
+    };
     f.only_keys(
         spec,
         "spec",
-        &["namespace", "description", "warmup", "workloads", "storage", "timeline"],
+        &[
+            "namespace",
+            "description",
+            "warmup",
+            "workloads",
+            "storage",
+            "timeline",
+        ],
     )?;
     let namespace = f.opt_str(spec, "namespace", "spec")?;
     if let Some(ns) = &namespace {
         check_dns_name(ns, true).map_err(|m| f.invalid("spec.namespace", m))?;
     }
     let description = f.opt_str(spec, "description", "spec")?.unwrap_or_default();
-    let warmup = f.opt_duration(spec, "warmup", "spec")?.unwrap_or(Duration::ZERO);
+    let warmup = f
+        .opt_duration(spec, "warmup", "spec")?
+        .unwrap_or(Duration::ZERO);
 
     // Objects.
     let mut model = Model::default();
@@ -1048,7 +1166,14 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     }
     for (index, map, kind, api_version) in object_docs {
         let doc_at = Location::new(source_name, index);
-        let object = check_object(&doc_at, map, &kind, &api_version, namespace.as_deref(), &mut model)?;
+        let object = check_object(
+            &doc_at,
+            map,
+            &kind,
+            &api_version,
+            namespace.as_deref(),
+            &mut model,
+        )?;
         if let Some(ns) = object["metadata"]["namespace"].as_str() {
             let name = object["metadata"]["name"].as_str().unwrap_or_default();
             used_namespaces.push((ns.to_string(), doc_at.with_object(format!("{kind} {name}"))));
@@ -1057,7 +1182,10 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     }
     for (ns, ns_at) in used_namespaces {
         if !model.namespaces.contains(&ns) {
-            return Err(ScenarioError::MissingNamespace { at: ns_at, namespace: ns });
+            return Err(ScenarioError::MissingNamespace {
+                at: Box::new(ns_at),
+                namespace: ns,
+            });
         }
     }
 
@@ -1087,21 +1215,25 @@ fn check_object(
     model: &mut Model,
 ) -> Result<Value, ScenarioError> {
     let f = Fields { at: doc_at };
-    let Some(&(_, expected_api, namespaced)) = SUPPORTED_KINDS.iter().find(|(k, _, _)| *k == kind) else {
+    let Some(&(_, expected_api, namespaced)) = SUPPORTED_KINDS.iter().find(|(k, _, _)| *k == kind)
+    else {
         return Err(ScenarioError::UnknownKind {
-            at: doc_at.clone(),
+            at: Box::new(doc_at.clone()),
             kind: kind.to_string(),
         });
     };
     if api_version != expected_api {
         return Err(ScenarioError::WrongApiVersion {
-            at: doc_at.clone(),
+            at: Box::new(doc_at.clone()),
             kind: kind.to_string(),
             api_version: api_version.to_string(),
             expected: expected_api.to_string(),
         });
     }
-    let metadata = f.map(map.get("metadata").ok_or_else(|| f.missing("metadata"))?, "metadata")?;
+    let metadata = f.map(
+        map.get("metadata").ok_or_else(|| f.missing("metadata"))?,
+        "metadata",
+    )?;
     let name = f.req_str(metadata, "name", "metadata")?;
     let label_only = matches!(kind, "Namespace" | "Service" | "StatefulSet");
     check_dns_name(&name, label_only).map_err(|m| f.invalid("metadata.name", m))?;
@@ -1132,7 +1264,7 @@ fn check_object(
     }
 
     let namespace = if namespaced {
-        let ns = match f.opt_str(metadata, "namespace", "metadata")? {
+        match f.opt_str(metadata, "namespace", "metadata")? {
             Some(ns) => ns,
             None => {
                 let Some(ns) = default_namespace else {
@@ -1147,11 +1279,13 @@ fn check_object(
                 metadata.insert("namespace".into(), Value::String(ns.to_string()));
                 ns.to_string()
             }
-        };
-        ns
+        }
     } else {
         if metadata.contains_key("namespace") {
-            return Err(f.invalid("metadata.namespace", format!("{kind} is cluster-scoped and takes no namespace")));
+            return Err(f.invalid(
+                "metadata.namespace",
+                format!("{kind} is cluster-scoped and takes no namespace"),
+            ));
         }
         String::new()
     };
@@ -1159,7 +1293,7 @@ fn check_object(
     let key = (kind.to_string(), namespace.clone(), name.clone());
     if let Some(first) = model.keys.get(&key) {
         return Err(ScenarioError::DuplicateObject {
-            at: doc_at.clone(),
+            at: Box::new(doc_at.clone()),
             object: object_label(kind, &namespace, &name),
             first_document: *first,
         });
@@ -1180,28 +1314,60 @@ fn check_object(
         }
         "StorageClass" => {
             f.req_str(value.as_object().expect("object"), "provisioner", "")?;
-            check_enum(&f, value.as_object().expect("object"), "volumeBindingMode", "", &["Immediate", "WaitForFirstConsumer"])?;
-            check_enum(&f, value.as_object().expect("object"), "reclaimPolicy", "", &["Delete", "Retain"])?;
-            let expansion = value.get("allowVolumeExpansion").and_then(Value::as_bool).unwrap_or(false);
+            check_enum(
+                &f,
+                value.as_object().expect("object"),
+                "volumeBindingMode",
+                "",
+                &["Immediate", "WaitForFirstConsumer"],
+            )?;
+            check_enum(
+                &f,
+                value.as_object().expect("object"),
+                "reclaimPolicy",
+                "",
+                &["Delete", "Retain"],
+            )?;
+            let expansion = value
+                .get("allowVolumeExpansion")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             model.classes.insert(name.clone(), expansion);
         }
         "PersistentVolume" => {
-            let capacity = f.map(spec.get("capacity").ok_or_else(|| f.missing("spec.capacity"))?, "spec.capacity")?;
+            let capacity = f.map(
+                spec.get("capacity")
+                    .ok_or_else(|| f.missing("spec.capacity"))?,
+                "spec.capacity",
+            )?;
             f.req_quantity(capacity, "storage", "spec.capacity")?;
-            check_enum(&f, spec, "persistentVolumeReclaimPolicy", "spec", &["Delete", "Retain", "Recycle"])?;
+            check_enum(
+                &f,
+                spec,
+                "persistentVolumeReclaimPolicy",
+                "spec",
+                &["Delete", "Retain", "Recycle"],
+            )?;
         }
         "PersistentVolumeClaim" => {
             let request = claim_request(&f, spec, "spec")?;
             let class = f.opt_str(spec, "storageClassName", "spec")?;
-            model.claims.insert((namespace.clone(), name.clone()), ClaimInfo { class, request });
+            model.claims.insert(
+                (namespace.clone(), name.clone()),
+                ClaimInfo { class, request },
+            );
         }
         "Pod" => {
             let containers = container_names(&f, spec, "spec")?;
-            model.pods.insert((namespace.clone(), name.clone()), containers);
+            model
+                .pods
+                .insert((namespace.clone(), name.clone()), containers);
         }
         "StatefulSet" => {
             let info = check_statefulset(&f, spec)?;
-            model.statefulsets.insert((namespace.clone(), name.clone()), info);
+            model
+                .statefulsets
+                .insert((namespace.clone(), name.clone()), info);
         }
         _ => {}
     }
@@ -1216,11 +1382,20 @@ fn object_label(kind: &str, namespace: &str, name: &str) -> String {
     }
 }
 
-fn check_enum(f: &Fields<'_>, m: &Map<String, Value>, key: &str, field: &str, allowed: &[&str]) -> Result<(), ScenarioError> {
+fn check_enum(
+    f: &Fields<'_>,
+    m: &Map<String, Value>,
+    key: &str,
+    field: &str,
+    allowed: &[&str],
+) -> Result<(), ScenarioError> {
     if let Some(v) = f.opt_str(m, key, field)?
         && !allowed.contains(&v.as_str())
     {
-        return Err(f.invalid(&join(field, key), format!("`{v}` is not one of {}", allowed.join(", "))));
+        return Err(f.invalid(
+            &join(field, key),
+            format!("`{v}` is not one of {}", allowed.join(", ")),
+        ));
     }
     Ok(())
 }
@@ -1245,17 +1420,39 @@ fn typed_check(kind: &str, value: &Value) -> Result<(), String> {
     }
 }
 
-fn claim_request(f: &Fields<'_>, spec: &Map<String, Value>, field: &str) -> Result<u64, ScenarioError> {
+fn claim_request(
+    f: &Fields<'_>,
+    spec: &Map<String, Value>,
+    field: &str,
+) -> Result<u64, ScenarioError> {
     let resources_field = join(field, "resources");
-    let resources = f.map(spec.get("resources").ok_or_else(|| f.missing(&resources_field))?, &resources_field)?;
+    let resources = f.map(
+        spec.get("resources")
+            .ok_or_else(|| f.missing(&resources_field))?,
+        &resources_field,
+    )?;
     let requests_field = join(&resources_field, "requests");
-    let requests = f.map(resources.get("requests").ok_or_else(|| f.missing(&requests_field))?, &requests_field)?;
+    let requests = f.map(
+        resources
+            .get("requests")
+            .ok_or_else(|| f.missing(&requests_field))?,
+        &requests_field,
+    )?;
     Ok(f.req_quantity(requests, "storage", &requests_field)?.0)
 }
 
-fn container_names(f: &Fields<'_>, pod_spec: &Map<String, Value>, field: &str) -> Result<Vec<String>, ScenarioError> {
+fn container_names(
+    f: &Fields<'_>,
+    pod_spec: &Map<String, Value>,
+    field: &str,
+) -> Result<Vec<String>, ScenarioError> {
     let containers_field = join(field, "containers");
-    let containers = f.list(pod_spec.get("containers").ok_or_else(|| f.missing(&containers_field))?, &containers_field)?;
+    let containers = f.list(
+        pod_spec
+            .get("containers")
+            .ok_or_else(|| f.missing(&containers_field))?,
+        &containers_field,
+    )?;
     if containers.is_empty() {
         return Err(f.invalid(&containers_field, "needs at least one container"));
     }
@@ -1264,7 +1461,10 @@ fn container_names(f: &Fields<'_>, pod_spec: &Map<String, Value>, field: &str) -
         let path = format!("{containers_field}[{i}]");
         let name = f.req_str(f.map(c, &path)?, "name", &path)?;
         if names.contains(&name) {
-            return Err(f.invalid(&join(&path, "name"), format!("duplicate container name `{name}`")));
+            return Err(f.invalid(
+                &join(&path, "name"),
+                format!("duplicate container name `{name}`"),
+            ));
         }
         names.push(name);
     }
@@ -1306,19 +1506,33 @@ pub fn selector_matches(selector: &Value, labels: &BTreeMap<String, String>) -> 
     })
 }
 
-fn check_statefulset(f: &Fields<'_>, spec: &Map<String, Value>) -> Result<StatefulSetInfo, ScenarioError> {
+fn check_statefulset(
+    f: &Fields<'_>,
+    spec: &Map<String, Value>,
+) -> Result<StatefulSetInfo, ScenarioError> {
     if spec.is_empty() {
         return Err(f.missing("spec"));
     }
-    let selector = spec.get("selector").ok_or_else(|| f.missing("spec.selector"))?;
+    let selector = spec
+        .get("selector")
+        .ok_or_else(|| f.missing("spec.selector"))?;
     f.map(selector, "spec.selector")?;
-    let template = f.map(spec.get("template").ok_or_else(|| f.missing("spec.template"))?, "spec.template")?;
+    let template = f.map(
+        spec.get("template")
+            .ok_or_else(|| f.missing("spec.template"))?,
+        "spec.template",
+    )?;
     let labels = labels_of(template.get("metadata").and_then(|m| m.get("labels")));
     if labels.is_empty() {
         return Err(f.missing("spec.template.metadata.labels"));
     }
-    if labels_of(selector.get("matchLabels")).is_empty() && selector.get("matchExpressions").is_none() {
-        return Err(f.invalid("spec.selector", "an empty selector would select every Pod; set matchLabels"));
+    if labels_of(selector.get("matchLabels")).is_empty()
+        && selector.get("matchExpressions").is_none()
+    {
+        return Err(f.invalid(
+            "spec.selector",
+            "an empty selector would select every Pod; set matchLabels",
+        ));
     }
     if !selector_matches(selector, &labels) {
         return Err(f.invalid(
@@ -1329,27 +1543,57 @@ fn check_statefulset(f: &Fields<'_>, spec: &Map<String, Value>) -> Result<Statef
             ),
         ));
     }
-    check_enum(f, spec, "podManagementPolicy", "spec", &["OrderedReady", "Parallel"])?;
+    check_enum(
+        f,
+        spec,
+        "podManagementPolicy",
+        "spec",
+        &["OrderedReady", "Parallel"],
+    )?;
     if let Some(strategy) = spec.get("updateStrategy") {
-        check_enum(f, f.map(strategy, "spec.updateStrategy")?, "type", "spec.updateStrategy", &["RollingUpdate", "OnDelete"])?;
+        check_enum(
+            f,
+            f.map(strategy, "spec.updateStrategy")?,
+            "type",
+            "spec.updateStrategy",
+            &["RollingUpdate", "OnDelete"],
+        )?;
     }
-    let pod_spec = f.map(template.get("spec").ok_or_else(|| f.missing("spec.template.spec"))?, "spec.template.spec")?;
+    let pod_spec = f.map(
+        template
+            .get("spec")
+            .ok_or_else(|| f.missing("spec.template.spec"))?,
+        "spec.template.spec",
+    )?;
     let containers = container_names(f, pod_spec, "spec.template.spec")?;
 
     let mut templates: Vec<(String, Option<String>, u64)> = Vec::new();
     if let Some(list) = spec.get("volumeClaimTemplates") {
-        for (i, t) in f.list(list, "spec.volumeClaimTemplates")?.iter().enumerate() {
+        for (i, t) in f
+            .list(list, "spec.volumeClaimTemplates")?
+            .iter()
+            .enumerate()
+        {
             let path = format!("spec.volumeClaimTemplates[{i}]");
             let t = f.map(t, &path)?;
             let meta_path = join(&path, "metadata");
-            let meta = f.map(t.get("metadata").ok_or_else(|| f.missing(&meta_path))?, &meta_path)?;
+            let meta = f.map(
+                t.get("metadata").ok_or_else(|| f.missing(&meta_path))?,
+                &meta_path,
+            )?;
             let name = f.req_str(meta, "name", &meta_path)?;
             check_dns_name(&name, true).map_err(|m| f.invalid(&join(&meta_path, "name"), m))?;
             if templates.iter().any(|(n, _, _)| *n == name) {
-                return Err(f.invalid(&join(&meta_path, "name"), format!("duplicate claim template `{name}`")));
+                return Err(f.invalid(
+                    &join(&meta_path, "name"),
+                    format!("duplicate claim template `{name}`"),
+                ));
             }
             let spec_path = join(&path, "spec");
-            let tspec = f.map(t.get("spec").ok_or_else(|| f.missing(&spec_path))?, &spec_path)?;
+            let tspec = f.map(
+                t.get("spec").ok_or_else(|| f.missing(&spec_path))?,
+                &spec_path,
+            )?;
             let request = claim_request(f, tspec, &spec_path)?;
             let class = f.opt_str(tspec, "storageClassName", &spec_path)?;
             templates.push((name, class, request));
@@ -1359,25 +1603,50 @@ fn check_statefulset(f: &Fields<'_>, spec: &Map<String, Value>) -> Result<Statef
     // Every volumeMount names a pod volume or a claim template (the API server checks this too).
     let mut volumes: BTreeSet<String> = templates.iter().map(|(n, _, _)| n.clone()).collect();
     if let Some(list) = pod_spec.get("volumes").and_then(Value::as_array) {
-        volumes.extend(list.iter().filter_map(|v| v.get("name")?.as_str().map(str::to_string)));
+        volumes.extend(
+            list.iter()
+                .filter_map(|v| v.get("name")?.as_str().map(str::to_string)),
+        );
     }
     for key in ["initContainers", "containers"] {
-        for (i, c) in pod_spec.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
-            for (j, m) in c.get("volumeMounts").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, c) in pod_spec
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            for (j, m) in c
+                .get("volumeMounts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 let name = m.get("name").and_then(Value::as_str).unwrap_or_default();
                 if !volumes.contains(name) {
                     return Err(f.invalid(
                         &format!("spec.template.spec.{key}[{i}].volumeMounts[{j}].name"),
-                        format!("`{name}` is neither a volume nor a volumeClaimTemplate (have: {})", list_or_none(&volumes)),
+                        format!(
+                            "`{name}` is neither a volume nor a volumeClaimTemplate (have: {})",
+                            list_or_none(&volumes)
+                        ),
                     ));
                 }
             }
         }
     }
-    Ok(StatefulSetInfo { containers, templates })
+    Ok(StatefulSetInfo {
+        containers,
+        templates,
+    })
 }
 
-fn require_namespace<'n>(f: &Fields<'_>, namespace: Option<&'n str>, field: &str) -> Result<&'n str, ScenarioError> {
+fn require_namespace<'n>(
+    f: &Fields<'_>,
+    namespace: Option<&'n str>,
+    field: &str,
+) -> Result<&'n str, ScenarioError> {
     namespace.ok_or_else(|| {
         f.invalid(
             field,
@@ -1386,12 +1655,21 @@ fn require_namespace<'n>(f: &Fields<'_>, namespace: Option<&'n str>, field: &str
     })
 }
 
-fn require_statefulset(f: &Fields<'_>, model: &Model, namespace: &str, name: &str, field: &str) -> Result<(), ScenarioError> {
-    if model.statefulsets.contains_key(&(namespace.to_string(), name.to_string())) {
+fn require_statefulset(
+    f: &Fields<'_>,
+    model: &Model,
+    namespace: &str,
+    name: &str,
+    field: &str,
+) -> Result<(), ScenarioError> {
+    if model
+        .statefulsets
+        .contains_key(&(namespace.to_string(), name.to_string()))
+    {
         Ok(())
     } else {
         Err(ScenarioError::UnknownStatefulSet {
-            at: f.at.clone(),
+            at: Box::new(f.at.clone()),
             field: field.to_string(),
             namespace: namespace.to_string(),
             name: name.to_string(),
@@ -1400,9 +1678,15 @@ fn require_statefulset(f: &Fields<'_>, model: &Model, namespace: &str, name: &st
     }
 }
 
-fn require_pod<'m>(f: &Fields<'_>, model: &'m Model, namespace: &str, pod: &str, field: &str) -> Result<&'m [String], ScenarioError> {
+fn require_pod<'m>(
+    f: &Fields<'_>,
+    model: &'m Model,
+    namespace: &str,
+    pod: &str,
+    field: &str,
+) -> Result<&'m [String], ScenarioError> {
     model.pod_containers(namespace, pod).ok_or_else(|| ScenarioError::UnknownReference {
-        at: f.at.clone(),
+        at: Box::new(f.at.clone()),
         field: field.to_string(),
         what: "Pod".into(),
         name: pod.to_string(),
@@ -1413,9 +1697,15 @@ fn require_pod<'m>(f: &Fields<'_>, model: &'m Model, namespace: &str, pod: &str,
     })
 }
 
-fn require_claim(f: &Fields<'_>, model: &Model, namespace: &str, claim: &str, field: &str) -> Result<ClaimInfo, ScenarioError> {
+fn require_claim(
+    f: &Fields<'_>,
+    model: &Model,
+    namespace: &str,
+    claim: &str,
+    field: &str,
+) -> Result<ClaimInfo, ScenarioError> {
     model.claim(namespace, claim).ok_or_else(|| ScenarioError::UnknownReference {
-        at: f.at.clone(),
+        at: Box::new(f.at.clone()),
         field: field.to_string(),
         what: "PersistentVolumeClaim".into(),
         name: claim.to_string(),
@@ -1426,7 +1716,12 @@ fn require_claim(f: &Fields<'_>, model: &Model, namespace: &str, claim: &str, fi
     })
 }
 
-fn parse_workloads(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<&str>, model: &Model) -> Result<Vec<Workload>, ScenarioError> {
+fn parse_workloads(
+    f: &Fields<'_>,
+    spec: &Map<String, Value>,
+    namespace: Option<&str>,
+    model: &Model,
+) -> Result<Vec<Workload>, ScenarioError> {
     let Some(list) = spec.get("workloads") else {
         return Ok(Vec::new());
     };
@@ -1434,15 +1729,31 @@ fn parse_workloads(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<
     for (i, entry) in f.list(list, "spec.workloads")?.iter().enumerate() {
         let path = format!("spec.workloads[{i}]");
         let m = f.map(entry, &path)?;
-        f.only_keys(m, &path, &["statefulset", "namespace", "startAfter", "readyAfter", "volumeUsage"])?;
+        f.only_keys(
+            m,
+            &path,
+            &[
+                "statefulset",
+                "namespace",
+                "startAfter",
+                "readyAfter",
+                "volumeUsage",
+            ],
+        )?;
         let statefulset = f.req_str(m, "statefulset", &path)?;
         let ns = match f.opt_str(m, "namespace", &path)? {
             Some(ns) => ns,
             None => require_namespace(f, namespace, &join(&path, "namespace"))?.to_string(),
         };
         require_statefulset(f, model, &ns, &statefulset, &join(&path, "statefulset"))?;
-        if let Some(j) = out.iter().position(|w| w.namespace == ns && w.statefulset == statefulset) {
-            return Err(f.invalid(&join(&path, "statefulset"), format!("`{statefulset}` already has an entry at spec.workloads[{j}]")));
+        if let Some(j) = out
+            .iter()
+            .position(|w| w.namespace == ns && w.statefulset == statefulset)
+        {
+            return Err(f.invalid(
+                &join(&path, "statefulset"),
+                format!("`{statefulset}` already has an entry at spec.workloads[{j}]"),
+            ));
         }
         let info = &model.statefulsets[&(ns.clone(), statefulset.clone())];
         let mut volume_usage = BTreeMap::new();
@@ -1452,7 +1763,7 @@ fn parse_workloads(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<
                 let upath = join(&usage_path, template);
                 if !info.templates.iter().any(|(t, _, _)| t == template) {
                     return Err(ScenarioError::UnknownReference {
-                        at: f.at.clone(),
+                        at: Box::new(f.at.clone()),
                         field: upath,
                         what: "volumeClaimTemplate".into(),
                         name: template.clone(),
@@ -1468,8 +1779,12 @@ fn parse_workloads(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<
                     template.clone(),
                     VolumeUsage {
                         initial_bytes: f.opt_quantity(um, "initial", &upath)?.map_or(0, |q| q.0),
-                        growth_per_hour_bytes: f.opt_quantity(um, "growthPerHour", &upath)?.map_or(0, |q| q.0),
-                        inodes_used: f.opt_int(um, "inodesUsed", &upath, 0, i64::MAX)?.unwrap_or(0) as u64,
+                        growth_per_hour_bytes: f
+                            .opt_quantity(um, "growthPerHour", &upath)?
+                            .map_or(0, |q| q.0),
+                        inodes_used: f
+                            .opt_int(um, "inodesUsed", &upath, 0, i64::MAX)?
+                            .unwrap_or(0) as u64,
                     },
                 );
             }
@@ -1477,15 +1792,22 @@ fn parse_workloads(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<
         out.push(Workload {
             namespace: ns,
             statefulset,
-            start_after: f.opt_duration(m, "startAfter", &path)?.unwrap_or(DEFAULT_START_AFTER),
-            ready_after: f.opt_duration(m, "readyAfter", &path)?.unwrap_or(DEFAULT_READY_AFTER),
+            start_after: f
+                .opt_duration(m, "startAfter", &path)?
+                .unwrap_or(DEFAULT_START_AFTER),
+            ready_after: f
+                .opt_duration(m, "readyAfter", &path)?
+                .unwrap_or(DEFAULT_READY_AFTER),
             volume_usage,
         });
     }
     Ok(out)
 }
 
-fn parse_storage(f: &Fields<'_>, spec: &Map<String, Value>) -> Result<Vec<StorageTiming>, ScenarioError> {
+fn parse_storage(
+    f: &Fields<'_>,
+    spec: &Map<String, Value>,
+) -> Result<Vec<StorageTiming>, ScenarioError> {
     let Some(list) = spec.get("storage") else {
         return Ok(Vec::new());
     };
@@ -1493,14 +1815,30 @@ fn parse_storage(f: &Fields<'_>, spec: &Map<String, Value>) -> Result<Vec<Storag
     for (i, entry) in f.list(list, "spec.storage")?.iter().enumerate() {
         let path = format!("spec.storage[{i}]");
         let m = f.map(entry, &path)?;
-        f.only_keys(m, &path, &["class", "provisionAfter", "resizeAfter", "fileSystemResizeAfter"])?;
+        f.only_keys(
+            m,
+            &path,
+            &[
+                "class",
+                "provisionAfter",
+                "resizeAfter",
+                "fileSystemResizeAfter",
+            ],
+        )?;
         let class = f.req_str(m, "class", &path)?;
         if let Some(j) = out.iter().position(|s| s.class == class) {
-            return Err(f.invalid(&join(&path, "class"), format!("`{class}` already has an entry at spec.storage[{j}]")));
+            return Err(f.invalid(
+                &join(&path, "class"),
+                format!("`{class}` already has an entry at spec.storage[{j}]"),
+            ));
         }
         out.push(StorageTiming {
-            provision_after: f.opt_duration(m, "provisionAfter", &path)?.unwrap_or(DEFAULT_PROVISION_AFTER),
-            resize_after: f.opt_duration(m, "resizeAfter", &path)?.unwrap_or(DEFAULT_RESIZE_AFTER),
+            provision_after: f
+                .opt_duration(m, "provisionAfter", &path)?
+                .unwrap_or(DEFAULT_PROVISION_AFTER),
+            resize_after: f
+                .opt_duration(m, "resizeAfter", &path)?
+                .unwrap_or(DEFAULT_RESIZE_AFTER),
             file_system_resize_after: f
                 .opt_duration(m, "fileSystemResizeAfter", &path)?
                 .unwrap_or(DEFAULT_FILE_SYSTEM_RESIZE_AFTER),
@@ -1510,7 +1848,12 @@ fn parse_storage(f: &Fields<'_>, spec: &Map<String, Value>) -> Result<Vec<Storag
     Ok(out)
 }
 
-fn parse_timeline(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<&str>, model: &Model) -> Result<Vec<Step>, ScenarioError> {
+fn parse_timeline(
+    f: &Fields<'_>,
+    spec: &Map<String, Value>,
+    namespace: Option<&str>,
+    model: &Model,
+) -> Result<Vec<Step>, ScenarioError> {
     let Some(list) = spec.get("timeline") else {
         return Ok(Vec::new());
     };
@@ -1536,16 +1879,19 @@ fn parse_timeline(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<&
             && !model.namespaces.contains(ns)
         {
             return Err(ScenarioError::MissingNamespace {
-                at: f.at.clone(),
+                at: Box::new(f.at.clone()),
                 namespace: ns.clone(),
             });
         }
         let ns = step_ns.as_deref().or(namespace);
-        let keys: Vec<&String> = m.keys().filter(|k| *k != "at" && *k != "namespace").collect();
+        let keys: Vec<&String> = m
+            .keys()
+            .filter(|k| *k != "at" && *k != "namespace")
+            .collect();
         for key in &keys {
             if !ACTIONS.contains(&key.as_str()) {
                 return Err(ScenarioError::UnknownAction {
-                    at: f.at.clone(),
+                    at: Box::new(f.at.clone()),
                     field: path.clone(),
                     key: key.to_string(),
                 });
@@ -1553,23 +1899,39 @@ fn parse_timeline(f: &Fields<'_>, spec: &Map<String, Value>, namespace: Option<&
         }
         let key = match keys.as_slice() {
             [key] => key.as_str(),
-            [] => return Err(f.invalid(&path, format!("step has no action (expected one of: {})", ACTIONS.join(", ")))),
+            [] => {
+                return Err(f.invalid(
+                    &path,
+                    format!(
+                        "step has no action (expected one of: {})",
+                        ACTIONS.join(", ")
+                    ),
+                ));
+            }
             many => {
                 return Err(f.invalid(
                     &path,
                     format!(
                         "exactly one action per step, found {}: {}",
                         many.len(),
-                        many.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ));
             }
         };
         let apath = join(&path, key);
-        let (action, namespaced) = parse_action(f, key, f.map(&m[key], &apath)?, &apath, ns, model)?;
+        let (action, namespaced) =
+            parse_action(f, key, f.map(&m[key], &apath)?, &apath, ns, model)?;
         out.push(Step {
             at,
-            namespace: if namespaced { ns.map(str::to_string) } else { None },
+            namespace: if namespaced {
+                ns.map(str::to_string)
+            } else {
+                None
+            },
             action,
         });
     }
@@ -1596,7 +1958,13 @@ fn parse_action(
             let statefulset = f.req_str(m, "statefulset", path)?;
             require_statefulset(f, model, ns()?, &statefulset, &join(path, "statefulset"))?;
             let replicas = f.req_int(m, "replicas", path, 0, i64::from(i32::MAX))? as i32;
-            (Action::Scale { statefulset, replicas }, true)
+            (
+                Action::Scale {
+                    statefulset,
+                    replicas,
+                },
+                true,
+            )
         }
         "patch" | "delete" => {
             let allowed: &[&str] = if key == "patch" {
@@ -1606,10 +1974,9 @@ fn parse_action(
             };
             f.only_keys(m, path, allowed)?;
             let written = f.req_str(m, "resource", path)?;
-            let Some(&(resource, _, kind)) = RESOURCES
-                .iter()
-                .find(|(plural, aliases, _)| *plural == written || aliases.contains(&written.as_str()))
-            else {
+            let Some(&(resource, _, kind)) = RESOURCES.iter().find(|(plural, aliases, _)| {
+                *plural == written || aliases.contains(&written.as_str())
+            }) else {
                 return Err(f.invalid(
                     &join(path, "resource"),
                     format!(
@@ -1634,7 +2001,7 @@ fn parse_action(
                     _ => {
                         if !model.has(kind, ns, &name) {
                             return Err(ScenarioError::UnknownReference {
-                                at: f.at.clone(),
+                                at: Box::new(f.at.clone()),
                                 field: name_field,
                                 what: kind.to_string(),
                                 name,
@@ -1650,10 +2017,15 @@ fn parse_action(
                     None | Some("strategic") => PatchKind::Strategic,
                     Some("merge") => PatchKind::Merge,
                     Some(other) => {
-                        return Err(f.invalid(&join(path, "type"), format!("`{other}` is not a patch type (merge or strategic)")));
+                        return Err(f.invalid(
+                            &join(path, "type"),
+                            format!("`{other}` is not a patch type (merge or strategic)"),
+                        ));
                     }
                 };
-                let body = m.get("body").ok_or_else(|| f.missing(&join(path, "body")))?;
+                let body = m
+                    .get("body")
+                    .ok_or_else(|| f.missing(&join(path, "body")))?;
                 if f.map(body, &join(path, "body"))?.is_empty() {
                     return Err(f.invalid(&join(path, "body"), "an empty patch changes nothing"));
                 }
@@ -1681,7 +2053,14 @@ fn parse_action(
                 check_container(f, containers, &pod, c, &join(path, "container"))?;
             }
             let ready = f.req_bool(m, "ready", path)?;
-            (Action::Readiness { pod, container, ready }, true)
+            (
+                Action::Readiness {
+                    pod,
+                    container,
+                    ready,
+                },
+                true,
+            )
         }
         "crash" => {
             f.only_keys(m, path, &["pod", "container", "restarts"])?;
@@ -1690,7 +2069,14 @@ fn parse_action(
             let container = f.req_str(m, "container", path)?;
             check_container(f, containers, &pod, &container, &join(path, "container"))?;
             let restarts = f.req_int(m, "restarts", path, 1, i64::from(u32::MAX))? as u32;
-            (Action::Crash { pod, container, restarts }, true)
+            (
+                Action::Crash {
+                    pod,
+                    container,
+                    restarts,
+                },
+                true,
+            )
         }
         "failNode" => {
             f.only_keys(m, path, &["node", "nodeOf"])?;
@@ -1705,9 +2091,24 @@ fn parse_action(
                 _ => return Err(f.invalid(path, "set exactly one of `node` and `nodeOf`")),
             }
         }
-        "recoverNode" => (Action::RecoverNode { node: node_only(f)? }, false),
-        "cordon" => (Action::Cordon { node: node_only(f)? }, false),
-        "uncordon" => (Action::Uncordon { node: node_only(f)? }, false),
+        "recoverNode" => (
+            Action::RecoverNode {
+                node: node_only(f)?,
+            },
+            false,
+        ),
+        "cordon" => (
+            Action::Cordon {
+                node: node_only(f)?,
+            },
+            false,
+        ),
+        "uncordon" => (
+            Action::Uncordon {
+                node: node_only(f)?,
+            },
+            false,
+        ),
         "resize" => {
             f.only_keys(m, path, &["claim", "size"])?;
             let claim = f.req_str(m, "claim", path)?;
@@ -1727,7 +2128,14 @@ fn parse_action(
                     format!("StorageClass `{class}` of `{claim}` does not set allowVolumeExpansion: true"),
                 ));
             }
-            (Action::Resize { claim, size_bytes, size }, true)
+            (
+                Action::Resize {
+                    claim,
+                    size_bytes,
+                    size,
+                },
+                true,
+            )
         }
         "usage" => {
             f.only_keys(m, path, &["claim", "used"])?;
@@ -1740,16 +2148,25 @@ fn parse_action(
     })
 }
 
-fn check_container(f: &Fields<'_>, containers: &[String], pod: &str, container: &str, field: &str) -> Result<(), ScenarioError> {
+fn check_container(
+    f: &Fields<'_>,
+    containers: &[String],
+    pod: &str,
+    container: &str,
+    field: &str,
+) -> Result<(), ScenarioError> {
     if containers.iter().any(|c| c == container) {
         return Ok(());
     }
     Err(ScenarioError::UnknownReference {
-        at: f.at.clone(),
+        at: Box::new(f.at.clone()),
         field: field.to_string(),
         what: "container".into(),
         name: container.to_string(),
-        problem: format!("is not a container of Pod `{pod}` (containers: {})", containers.join(", ")),
+        problem: format!(
+            "is not a container of Pod `{pod}` (containers: {})",
+            containers.join(", ")
+        ),
     })
 }
 
@@ -1795,7 +2212,12 @@ pub fn load(name_or_path: &str) -> Result<Vec<Scenario>, ScenarioError> {
     } else {
         return Err(ScenarioError::UnknownScenario {
             name: name_or_path.to_string(),
-            valid: ["base", "all"].iter().chain(BUILTIN_NAMES.iter()).copied().collect::<Vec<_>>().join(", "),
+            valid: ["base", "all"]
+                .iter()
+                .chain(BUILTIN_NAMES.iter())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     }
     check_together(&scenarios)?;
@@ -1805,7 +2227,11 @@ pub fn load(name_or_path: &str) -> Result<Vec<Scenario>, ScenarioError> {
 /// (kind, namespace or "", name) of an object already validated by [`parse`].
 fn object_key(object: &Value) -> (String, String, String) {
     let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
-    (s(&object["kind"]), s(&object["metadata"]["namespace"]), s(&object["metadata"]["name"]))
+    (
+        s(&object["kind"]),
+        s(&object["metadata"]["namespace"]),
+        s(&object["metadata"]["name"]),
+    )
 }
 
 fn check_together(scenarios: &[Scenario]) -> Result<(), ScenarioError> {
@@ -1838,24 +2264,30 @@ fn check_together(scenarios: &[Scenario]) -> Result<(), ScenarioError> {
             .map(|(_, _, n)| n.as_str())
             .collect()
     };
-    let require = |source: &str, field: String, kind: &str, name: &str| -> Result<(), ScenarioError> {
-        let names = defined(kind);
-        if names.contains(&name) {
-            Ok(())
-        } else {
-            Err(ScenarioError::UnknownClusterObject {
-                source_name: source.to_string(),
-                field,
-                kind: kind.to_string(),
-                name: name.to_string(),
-                defined: list_or_none(names),
-            })
-        }
-    };
+    let require =
+        |source: &str, field: String, kind: &str, name: &str| -> Result<(), ScenarioError> {
+            let names = defined(kind);
+            if names.contains(&name) {
+                Ok(())
+            } else {
+                Err(ScenarioError::UnknownClusterObject {
+                    source_name: source.to_string(),
+                    field,
+                    kind: kind.to_string(),
+                    name: name.to_string(),
+                    defined: list_or_none(names),
+                })
+            }
+        };
     let mut timed_classes: BTreeMap<&str, &str> = BTreeMap::new();
     for s in scenarios {
         for (i, t) in s.storage.iter().enumerate() {
-            require(&s.source, format!("spec.storage[{i}].class"), "StorageClass", &t.class)?;
+            require(
+                &s.source,
+                format!("spec.storage[{i}].class"),
+                "StorageClass",
+                &t.class,
+            )?;
             if let Some(other) = timed_classes.insert(&t.class, &s.source) {
                 return Err(ScenarioError::Clash {
                     source_name: s.source.clone(),
@@ -1870,10 +2302,18 @@ fn check_together(scenarios: &[Scenario]) -> Result<(), ScenarioError> {
                 Action::FailNode(NodeRef::Node(node))
                 | Action::RecoverNode { node }
                 | Action::Cordon { node }
-                | Action::Uncordon { node } => require(&s.source, format!("{path}.node"), "Node", node)?,
+                | Action::Uncordon { node } => {
+                    require(&s.source, format!("{path}.node"), "Node", node)?
+                }
                 Action::Patch { resource, name, .. } | Action::Delete { resource, name, .. } => {
-                    let kind = RESOURCES.iter().find(|r| r.0 == resource).map_or("", |r| r.2);
-                    if matches!(kind, "Node" | "StorageClass" | "PersistentVolume" | "Namespace") {
+                    let kind = RESOURCES
+                        .iter()
+                        .find(|r| r.0 == resource)
+                        .map_or("", |r| r.2);
+                    if matches!(
+                        kind,
+                        "Node" | "StorageClass" | "PersistentVolume" | "Namespace"
+                    ) {
                         require(&s.source, format!("{path}.name"), kind, name)?;
                     }
                 }
@@ -1882,4 +2322,1411 @@ fn check_together(scenarios: &[Scenario]) -> Result<(), ScenarioError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Scenario> {
+        load("all").unwrap_or_else(|e| panic!("builtins must load: {e}"))
+    }
+
+    fn scenario<'a>(list: &'a [Scenario], name: &str) -> &'a Scenario {
+        list.iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no scenario {name}"))
+    }
+
+    fn objects<'a>(s: &'a Scenario, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+        s.objects.iter().filter(move |o| o["kind"] == kind)
+    }
+
+    fn object<'a>(s: &'a Scenario, kind: &str, name: &str) -> &'a Value {
+        s.objects
+            .iter()
+            .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("{}: no {kind} {name}", s.name))
+    }
+
+    fn name(o: &Value) -> &str {
+        o["metadata"]["name"].as_str().unwrap()
+    }
+
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    fn templates(sts: &Value) -> Vec<(String, Option<String>, String)> {
+        sts["spec"]["volumeClaimTemplates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    name(t).to_string(),
+                    t["spec"]["storageClassName"].as_str().map(str::to_string),
+                    t["spec"]["resources"]["requests"]["storage"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The value of the last `readiness` step for `pod` at or before `t`.
+    fn readiness_at(s: &Scenario, pod: &str, t: Duration) -> Option<bool> {
+        s.timeline
+            .iter()
+            .filter(|st| st.at <= t)
+            .filter_map(|st| match &st.action {
+                Action::Readiness { pod: p, ready, .. } if p == pod => Some(*ready),
+                _ => None,
+            })
+            .next_back()
+    }
+
+    // -- builtins -----------------------------------------------------------
+
+    #[test]
+    fn every_builtin_parses_on_its_own() {
+        for (name, text) in BUILTIN_NAMES.iter().zip(BUILTIN_YAML) {
+            let s = parse(&format!("{name}.yaml"), text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.name, *name);
+            assert!(!s.description.is_empty(), "{name} needs a description");
+            assert!(!s.timeline.is_empty(), "{name} tells a story");
+            let loaded = load(name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                loaded.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+                ["base", *name]
+            );
+        }
+        let base = parse("base.yaml", BASE_YAML).unwrap();
+        assert_eq!(base.namespace, None);
+        assert_eq!(load("base").unwrap().len(), 1);
+        assert_eq!(builtin_names(), ["blog", "mysql", "nfs", "ceph", "kafka"]);
+    }
+
+    #[test]
+    fn all_is_base_then_the_five_with_one_namespace_each_and_no_clashes() {
+        let list = all();
+        let names: Vec<&str> = list.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["base", "blog", "mysql", "nfs", "ceph", "kafka"]);
+        let namespaces: Vec<Option<&str>> = list.iter().map(|s| s.namespace.as_deref()).collect();
+        assert_eq!(
+            namespaces,
+            [
+                None,
+                Some("blog"),
+                Some("mysql"),
+                Some("nfs-demo"),
+                Some("postgres"),
+                Some("kafka")
+            ]
+        );
+        let mut seen = BTreeSet::new();
+        for s in &list {
+            for o in &s.objects {
+                assert!(
+                    seen.insert(object_key(o)),
+                    "{} defines {:?} twice",
+                    s.name,
+                    object_key(o)
+                );
+            }
+            // Exactly the scenario's own Namespace object.
+            let ns: Vec<&str> = objects(s, "Namespace").map(name).collect();
+            assert_eq!(
+                ns,
+                s.namespace.iter().map(String::as_str).collect::<Vec<_>>(),
+                "{}",
+                s.name
+            );
+        }
+    }
+
+    #[test]
+    fn namespaced_objects_get_their_scenarios_namespace() {
+        for s in all() {
+            for o in &s.objects {
+                let kind = o["kind"].as_str().unwrap();
+                let namespaced = SUPPORTED_KINDS.iter().find(|k| k.0 == kind).unwrap().2;
+                let ns = o["metadata"]["namespace"].as_str();
+                if namespaced {
+                    assert_eq!(ns, s.namespace.as_deref(), "{} {kind} {}", s.name, name(o));
+                } else {
+                    assert_eq!(ns, None, "{} {kind} {}", s.name, name(o));
+                }
+                assert!(o.get("status").is_none() || kind == "Node");
+            }
+            for w in &s.workloads {
+                assert_eq!(Some(&w.namespace), s.namespace.as_ref());
+            }
+        }
+    }
+
+    #[test]
+    fn statefulsets_select_their_pods_and_are_governed_by_a_headless_service() {
+        for s in all() {
+            for sts in objects(&s, "StatefulSet") {
+                let labels = labels_of(sts["spec"]["template"]["metadata"].get("labels"));
+                assert!(
+                    selector_matches(&sts["spec"]["selector"], &labels),
+                    "{}",
+                    name(sts)
+                );
+                let service_name = sts["spec"]["serviceName"].as_str().expect("serviceName");
+                let svc = object(&s, "Service", service_name);
+                assert_eq!(
+                    svc["spec"]["clusterIP"], "None",
+                    "{service_name} must be headless"
+                );
+                let svc_selector = labels_of(svc["spec"].get("selector"));
+                assert!(
+                    svc_selector.iter().all(|(k, v)| labels.get(k) == Some(v)),
+                    "Service {service_name} does not select {}'s Pods",
+                    name(sts)
+                );
+                for c in sts["spec"]["template"]["spec"]["containers"]
+                    .as_array()
+                    .unwrap()
+                {
+                    let image = c["image"].as_str().unwrap();
+                    assert!(
+                        image.contains(':') && !image.ends_with(":latest"),
+                        "pin images: {image}"
+                    );
+                    let cname = c["name"].as_str().unwrap();
+                    assert!(
+                        c.get("readinessProbe").is_some() || cname == "xtrabackup",
+                        "{cname} has no probe"
+                    );
+                    assert!(
+                        c["resources"]["requests"].is_object(),
+                        "{cname} has no requests"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_story_opens_after_the_same_warmup() {
+        // `all` runs one warmup for everything, so the stories share it.
+        for s in all().iter().skip(1) {
+            assert_eq!(s.warmup, secs(600), "{}", s.name);
+        }
+    }
+
+    #[test]
+    fn special_pools_are_tainted_and_only_their_own_story_touches_them() {
+        let list = all();
+        for s in &list {
+            let own_pool = objects(s, "Node")
+                .map(|n| {
+                    n["metadata"]["labels"]["pool"]
+                        .as_str()
+                        .expect("pool label")
+                        .to_string()
+                })
+                .next();
+            for node in objects(s, "Node") {
+                let labels = &node["metadata"]["labels"];
+                for key in [
+                    "kubernetes.io/hostname",
+                    "topology.kubernetes.io/zone",
+                    "node.kubernetes.io/instance-type",
+                ] {
+                    assert!(labels[key].is_string(), "{} lacks {key}", name(node));
+                }
+                assert_eq!(labels["kubernetes.io/hostname"], node["metadata"]["name"]);
+                let taints = node["spec"]["taints"].as_array();
+                if s.name == "base" {
+                    assert!(taints.is_none(), "the general pool is untainted");
+                } else {
+                    let pool = own_pool.as_deref().unwrap();
+                    assert!(
+                        taints.unwrap().iter().any(|t| t["key"] == "pool"
+                            && t["value"] == pool
+                            && t["effect"] == "NoSchedule"),
+                        "{} must carry the pool={pool}:NoSchedule taint",
+                        name(node)
+                    );
+                }
+            }
+            for sts in objects(s, "StatefulSet") {
+                let pod = &sts["spec"]["template"]["spec"];
+                match (&own_pool, s.name.as_str()) {
+                    (Some(pool), name) if name != "base" => {
+                        assert_eq!(pod["nodeSelector"]["pool"], pool.as_str());
+                        assert!(
+                            pod["tolerations"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .any(|t| t["value"] == pool.as_str())
+                        );
+                    }
+                    _ => {
+                        assert!(
+                            pod.get("nodeSelector").is_none() && pod.get("tolerations").is_none()
+                        );
+                    }
+                }
+            }
+            // Node-level steps only touch the story's own nodes.
+            for step in &s.timeline {
+                let node = match &step.action {
+                    Action::FailNode(NodeRef::Node(n))
+                    | Action::RecoverNode { node: n }
+                    | Action::Cordon { node: n }
+                    | Action::Uncordon { node: n } => n,
+                    Action::FailNode(NodeRef::NodeOf(pod)) => {
+                        let sts = pod.rsplit_once('-').unwrap().0;
+                        let selector = &object(s, "StatefulSet", sts)["spec"]["template"]["spec"]["nodeSelector"]
+                            ["pool"];
+                        assert_eq!(
+                            selector.as_str(),
+                            own_pool.as_deref(),
+                            "nodeOf {pod} may land outside the pool"
+                        );
+                        continue;
+                    }
+                    _ => continue,
+                };
+                object(s, "Node", node);
+            }
+        }
+    }
+
+    #[test]
+    fn claim_templates_name_existing_classes_except_the_deliberately_missing_one() {
+        let list = all();
+        let classes: BTreeSet<&str> = list
+            .iter()
+            .flat_map(|s| objects(s, "StorageClass").map(name))
+            .collect();
+        let defaults: Vec<&str> = list
+            .iter()
+            .flat_map(|s| objects(s, "StorageClass"))
+            .filter(|c| {
+                c["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"]
+                    == "true"
+            })
+            .map(name)
+            .collect();
+        // Two default classes when everything is loaded; claims without a class are only mysql's.
+        assert_eq!(defaults, ["standard", "ceph-xfs"]);
+        for s in &list {
+            for sts in objects(s, "StatefulSet") {
+                for (t, class, _) in templates(sts) {
+                    match class {
+                        Some(c) if c == "managed-premium-zrs" => assert_eq!(s.name, "kafka"),
+                        Some(c) => assert!(
+                            classes.contains(c.as_str()),
+                            "{} {t}: class {c} is missing",
+                            name(sts)
+                        ),
+                        None => assert_eq!(s.name, "mysql"),
+                    }
+                }
+            }
+        }
+    }
+
+    // -- the stories --------------------------------------------------------
+
+    #[test]
+    fn blog_story() {
+        let list = all();
+        let s = scenario(&list, "blog");
+        for (db, class) in [
+            ("articledb", "local-path"),
+            ("accesscountdb", "local-path"),
+            ("rankdb", "local-path"),
+            ("userdb", "csi-hostpath-sc"),
+        ] {
+            let sts = object(s, "StatefulSet", db);
+            assert_eq!(sts["spec"]["replicas"], 1);
+            assert!(
+                sts["spec"]["template"]["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("postgres:16")
+            );
+            assert_eq!(templates(sts)[0].0, "pgdata");
+            assert_eq!(templates(sts)[0].1.as_deref(), Some(class));
+        }
+        let local = object(s, "StorageClass", "local-path");
+        assert_eq!(local["provisioner"], "rancher.io/local-path");
+        assert_eq!(local["volumeBindingMode"], "WaitForFirstConsumer");
+        assert_eq!(local["reclaimPolicy"], "Delete");
+        let hostpath = object(s, "StorageClass", "csi-hostpath-sc");
+        assert_eq!(hostpath["provisioner"], "hostpath.csi.k8s.io");
+        assert_eq!(hostpath["volumeBindingMode"], "Immediate");
+        assert_eq!(hostpath["allowVolumeExpansion"], true);
+        let delete = s
+            .timeline
+            .iter()
+            .find(|st| matches!(&st.action, Action::Delete { resource, name, .. } if resource == "pods" && name == "rankdb-0"))
+            .expect("rankdb-0 is deleted");
+        assert!(
+            delete.at > s.warmup && delete.at < s.warmup + secs(120),
+            "shortly after the demo opens"
+        );
+        assert_eq!(delete.namespace.as_deref(), Some("blog"));
+    }
+
+    #[test]
+    fn mysql_story() {
+        let list = all();
+        let s = scenario(&list, "mysql");
+        let sts = object(s, "StatefulSet", "mysql");
+        assert_eq!(sts["spec"]["replicas"], 3);
+        assert_eq!(sts["spec"]["serviceName"], "mysql");
+        let containers: Vec<&str> = sts["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(containers, ["mysql", "xtrabackup"]);
+        assert_eq!(
+            templates(sts),
+            [("data".to_string(), None, "10Gi".to_string())]
+        );
+        let scales: Vec<(Duration, i32)> = s
+            .timeline
+            .iter()
+            .filter_map(|st| match &st.action {
+                Action::Scale {
+                    statefulset,
+                    replicas,
+                } if statefulset == "mysql" => Some((st.at, *replicas)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(scales.iter().map(|s| s.1).collect::<Vec<_>>(), [5, 3]);
+        assert!(
+            scales.iter().all(|(at, _)| *at < s.warmup),
+            "orphans exist when the demo opens"
+        );
+        // A window that closed during warmup, one still open when the demo opens, and it closes later.
+        assert_eq!(readiness_at(s, "mysql-2", s.warmup), Some(false));
+        let flips: Vec<bool> = s
+            .timeline
+            .iter()
+            .filter_map(|st| match &st.action {
+                Action::Readiness {
+                    pod,
+                    ready,
+                    container,
+                } if pod == "mysql-2" => {
+                    assert_eq!(
+                        container.as_deref(),
+                        Some("mysql"),
+                        "the probe lives on the mysql container"
+                    );
+                    Some(*ready)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(flips, [false, true, false, true]);
+        assert_eq!(
+            readiness_at(s, "mysql-2", s.warmup + secs(3600)),
+            Some(true)
+        );
+        let w = &s.workloads[0];
+        assert_eq!(w.volume_usage["data"].initial_bytes, 2_684_354_560);
+        assert_eq!(w.volume_usage["data"].growth_per_hour_bytes, 200 << 20);
+    }
+
+    #[test]
+    fn nfs_story() {
+        let list = all();
+        let s = scenario(&list, "nfs");
+        let sts = object(s, "StatefulSet", "sample-statefulset");
+        assert_eq!(sts["spec"]["replicas"], 3);
+        assert_eq!(sts["spec"]["updateStrategy"]["type"], "RollingUpdate");
+        assert_eq!(
+            sts["spec"]["updateStrategy"]["rollingUpdate"]["partition"],
+            1
+        );
+        let old_image = sts["spec"]["template"]["spec"]["containers"][0]["image"]
+            .as_str()
+            .unwrap();
+        assert!(old_image.starts_with("nginx:"));
+        let class = object(s, "StorageClass", "nfs");
+        assert_eq!(class["provisioner"], "nfs.csi.k8s.io");
+        assert_eq!(class["volumeBindingMode"], "Immediate");
+        assert!(
+            class["parameters"]["server"].is_string() && class["parameters"]["share"].is_string()
+        );
+        assert_eq!(templates(sts)[0].1.as_deref(), Some("nfs"));
+        assert_eq!(objects(s, "Node").count(), 2);
+
+        let patch = s
+            .timeline
+            .iter()
+            .find(|st| matches!(&st.action, Action::Patch { resource, name, .. } if resource == "statefulsets" && name == "sample-statefulset"))
+            .expect("image change");
+        let Action::Patch {
+            body, patch_type, ..
+        } = &patch.action
+        else {
+            unreachable!()
+        };
+        assert_eq!(*patch_type, PatchKind::Strategic);
+        let new_image = body["spec"]["template"]["spec"]["containers"][0]["image"]
+            .as_str()
+            .unwrap();
+        assert_ne!(new_image, old_image);
+        assert!(patch.at < s.warmup);
+        let fail = s
+            .timeline
+            .iter()
+            .find(|st| {
+                st.action == Action::FailNode(NodeRef::NodeOf("sample-statefulset-1".into()))
+            })
+            .expect("node failure");
+        assert!(fail.at > patch.at, "ordinal 1 is updated first");
+        assert!(
+            fail.at + secs(6 * 60) < s.warmup,
+            "Unknown (past the eviction timeout) when the demo opens"
+        );
+        assert_eq!(fail.namespace.as_deref(), Some("nfs-demo"));
+    }
+
+    #[test]
+    fn ceph_story() {
+        let list = all();
+        let s = scenario(&list, "ceph");
+        for (class, provisioner) in [
+            ("ceph-ext4", "rbd.csi.ceph.com"),
+            ("ceph-xfs", "rbd.csi.ceph.com"),
+            ("cephfs", "cephfs.csi.ceph.com"),
+        ] {
+            let c = object(s, "StorageClass", class);
+            assert_eq!(c["provisioner"], provisioner);
+            assert_eq!(c["volumeBindingMode"], "Immediate");
+            assert_eq!(c["reclaimPolicy"], "Delete");
+            assert_eq!(c["allowVolumeExpansion"], true);
+            assert!(c["parameters"]["clusterID"].is_string());
+            assert!(c["parameters"]["csi.storage.k8s.io/provisioner-secret-name"].is_string());
+        }
+        assert_eq!(
+            object(s, "StorageClass", "ceph-xfs")["parameters"]["csi.storage.k8s.io/fstype"],
+            "xfs"
+        );
+        let sts = object(s, "StatefulSet", "postgresql-k8s");
+        assert_eq!(sts["spec"]["replicas"], 3);
+        assert_eq!(
+            templates(sts),
+            [
+                (
+                    "pgdata".to_string(),
+                    Some("ceph-xfs".to_string()),
+                    "20Gi".to_string()
+                ),
+                (
+                    "logs".to_string(),
+                    Some("ceph-ext4".to_string()),
+                    "1Gi".to_string()
+                )
+            ]
+        );
+        assert!(s.timeline.iter().any(|st| st.at < s.warmup
+            && st.action
+                == Action::Scale {
+                    statefulset: "postgresql-k8s".into(),
+                    replicas: 2
+                }));
+        let resize = s
+            .timeline
+            .iter()
+            .find_map(|st| match &st.action {
+                Action::Resize {
+                    claim, size_bytes, ..
+                } => Some((st.at, claim.as_str(), *size_bytes)),
+                _ => None,
+            })
+            .expect("a resize");
+        assert_eq!(resize.1, "pgdata-postgresql-k8s-0");
+        assert_eq!(resize.2, 40 << 30);
+        let timing = s.storage.iter().find(|t| t.class == "ceph-xfs").unwrap();
+        assert!(
+            resize.0 < s.warmup && resize.0 + timing.resize_after > s.warmup,
+            "mid-resize when the demo opens"
+        );
+        assert!(timing.file_system_resize_after > Duration::ZERO);
+    }
+
+    #[test]
+    fn kafka_story() {
+        let list = all();
+        let s = scenario(&list, "kafka");
+        let retain = object(s, "StorageClass", "managed-premium-retain");
+        assert_eq!(retain["provisioner"], "disk.csi.azure.com");
+        assert_eq!(retain["reclaimPolicy"], "Retain");
+        assert_eq!(retain["volumeBindingMode"], "WaitForFirstConsumer");
+        for sts in ["kafka", "zookeeper"] {
+            let t = templates(object(s, "StatefulSet", sts));
+            assert_eq!(t[0].1.as_deref(), Some("managed-premium-retain"));
+        }
+        // Released PV: scale 4 -> 3, then the claim of ordinal 3 is deleted.
+        assert_eq!(object(s, "StatefulSet", "kafka")["spec"]["replicas"], 4);
+        let scale = s
+            .timeline
+            .iter()
+            .position(|st| {
+                st.action
+                    == Action::Scale {
+                        statefulset: "kafka".into(),
+                        replicas: 3,
+                    }
+            })
+            .unwrap();
+        let delete = s
+            .timeline
+            .iter()
+            .position(|st| matches!(&st.action, Action::Delete { resource, name, .. } if resource == "persistentvolumeclaims" && name == "data-kafka-3"))
+            .unwrap();
+        assert!(scale < delete && s.timeline[delete].at < s.warmup);
+        // Pending claim: its class really is missing from everything loaded together.
+        let registry = templates(object(s, "StatefulSet", "schema-registry"));
+        assert_eq!(registry[0].1.as_deref(), Some("managed-premium-zrs"));
+        assert!(
+            list.iter()
+                .all(|sc| objects(sc, "StorageClass").all(|c| name(c) != "managed-premium-zrs"))
+        );
+        // Static local PV pinned to one node of the kafka pool, claimed by ksqldb-server.
+        let local = object(s, "StorageClass", "local-storage");
+        assert_eq!(local["provisioner"], "kubernetes.io/no-provisioner");
+        assert_eq!(local["volumeBindingMode"], "WaitForFirstConsumer");
+        let pvs: Vec<&Value> = objects(s, "PersistentVolume").collect();
+        assert_eq!(pvs.len(), 1);
+        let pv = pvs[0];
+        assert_eq!(pv["spec"]["storageClassName"], "local-storage");
+        assert!(
+            pv["spec"]["local"]["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("/mnt/disks/")
+        );
+        let term =
+            &pv["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]["matchExpressions"][0];
+        assert_eq!(term["key"], "kubernetes.io/hostname");
+        let node = term["values"][0].as_str().unwrap();
+        assert_eq!(
+            object(s, "Node", node)["metadata"]["labels"]["pool"],
+            "kafka"
+        );
+        let ksql = templates(object(s, "StatefulSet", "ksqldb-server"));
+        assert_eq!(ksql[0].1.as_deref(), Some("local-storage"));
+        let pv_size = parse_quantity(pv["spec"]["capacity"]["storage"].as_str().unwrap()).unwrap();
+        assert!(
+            parse_quantity(&ksql[0].2).unwrap() <= pv_size,
+            "the claim fits the PV"
+        );
+        let cordon = s
+            .timeline
+            .iter()
+            .find(|st| st.action == Action::Cordon { node: node.into() })
+            .expect("cordon");
+        assert!(cordon.at < s.warmup);
+        assert_eq!(cordon.namespace, None);
+        assert!(s.timeline.iter().any(|st| st.at > cordon.at
+            && matches!(&st.action, Action::Delete { resource, name, .. } if resource == "pods" && name == "ksqldb-server-0")));
+    }
+
+    // -- durations and quantities -------------------------------------------
+
+    #[test]
+    fn durations() {
+        let ok = [
+            ("30s", secs(30)),
+            ("5m", secs(300)),
+            ("1h30m", secs(5400)),
+            ("90s", secs(90)),
+            ("2m30s", secs(150)),
+            ("0", Duration::ZERO),
+            ("0s", Duration::ZERO),
+            ("1h0m5s", secs(3605)),
+            ("1.5h", secs(5400)),
+            ("2.25m", secs(135)),
+            ("500ms", Duration::from_millis(500)),
+            ("1m30s250ms", Duration::from_millis(90_250)),
+            ("48h", secs(48 * 3600)),
+        ];
+        for (input, want) in ok {
+            assert_eq!(
+                parse_duration(input).unwrap_or_else(|e| panic!("{e}")),
+                want,
+                "{input}"
+            );
+        }
+        let bad = [
+            ("", "empty"),
+            ("5", "missing unit"),
+            ("abc", "expected a number"),
+            ("5x", "unknown unit `x`"),
+            ("5M", "unknown unit `M`"),
+            ("5min", "unknown unit `min`"),
+            ("1d", "days are not supported"),
+            ("-5m", "negative"),
+            ("1m1h", "larger to smaller"),
+            ("1m1m", "larger to smaller"),
+            (" 5m", "expected a number"),
+            ("5 m", "unknown unit"),
+            ("1.m", "not a number"),
+            ("1..5s", "not a number"),
+            ("99999999999999999999999999999999999999999h", "too large"),
+        ];
+        for (input, reason) in bad {
+            let err = parse_duration(input).expect_err(input).to_string();
+            assert!(
+                err.contains(reason) && err.contains(&format!("`{input}`")),
+                "{input}: {err}"
+            );
+        }
+        for d in [
+            secs(0),
+            secs(90),
+            secs(5400),
+            secs(3605),
+            Duration::from_millis(90_250),
+        ] {
+            assert_eq!(parse_duration(&format_duration(d)).unwrap(), d);
+        }
+        assert_eq!(format_duration(secs(5400)), "1h30m");
+    }
+
+    #[test]
+    fn quantities() {
+        let ok: &[(&str, u64)] = &[
+            ("0", 0),
+            ("1024", 1024),
+            ("+5", 5),
+            ("1Ki", 1024),
+            ("1.5Ki", 1536),
+            ("200Mi", 200 * 1024 * 1024),
+            ("2.5Gi", 2_684_354_560),
+            ("0.1Gi", 107_374_183), // 107374182.4 rounded up, like Quantity.Value()
+            ("20Gi", 20 << 30),
+            ("1Ti", 1 << 40),
+            ("1Pi", 1 << 50),
+            ("1Ei", 1 << 60),
+            ("15Ei", 15 << 60),
+            ("1k", 1_000),
+            ("500M", 500_000_000),
+            ("10G", 10_000_000_000),
+            ("1T", 1_000_000_000_000),
+            ("1P", 1_000_000_000_000_000),
+            ("1E", 1_000_000_000_000_000_000),
+            ("1e3", 1_000),
+            ("1E3", 1_000),
+            ("1.5e3", 1_500),
+            ("12e0", 12),
+            ("5e-1", 1),
+            ("0.5", 1),
+            (".5", 1),
+            ("500m", 1),
+            ("1500m", 2),
+            ("2.000", 2),
+            ("007", 7),
+            ("18446744073709551615", u64::MAX),
+        ];
+        for (input, want) in ok {
+            assert_eq!(
+                parse_quantity(input).unwrap_or_else(|e| panic!("{e}")),
+                *want,
+                "{input}"
+            );
+        }
+        let bad = [
+            ("", "empty"),
+            ("-1Gi", "negative"),
+            ("1GB", "no `B`"),
+            ("1Gb", "no `B`"),
+            ("1gi", "case-sensitive"),
+            ("1K", "case-sensitive"),
+            ("Gi", "expected a number"),
+            ("abc", "expected a number"),
+            (" 1Gi", "whitespace"),
+            ("1 Gi", "unknown suffix ` Gi`"),
+            ("1e", "unknown suffix `e`"),
+            ("1e1000", "out of range"),
+            ("1e99", "out of range"),
+            ("1.2.3", "unknown suffix"),
+            ("1Gi5", "unknown suffix"),
+            ("16Ei", "too large"),
+            ("18446744073709551616", "too large"),
+        ];
+        for (input, reason) in bad {
+            let err = parse_quantity(input).expect_err(input).to_string();
+            assert!(
+                err.contains(reason) && err.contains(&format!("`{input}`")),
+                "{input}: {err}"
+            );
+        }
+    }
+
+    // -- validation errors ----------------------------------------------------
+
+    const HEADER: &str = "apiVersion: sim.ordinal.dev/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  namespace: t\n";
+    const NAMESPACE: &str = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: t}\n";
+    const STS: &str = "---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: nginx, image: 'nginx:1.27.3', volumeMounts: [{name: www, mountPath: /www}]}]
+  volumeClaimTemplates:
+  - metadata: {name: www}
+    spec: {storageClassName: fixed, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fixed}
+provisioner: example.com/fixed
+allowVolumeExpansion: true
+";
+
+    /// A valid file with `spec` lines appended to the Scenario's spec and extra documents.
+    fn fixture(spec: &str, docs: &str) -> String {
+        format!("{HEADER}{spec}{NAMESPACE}{STS}{docs}")
+    }
+
+    fn fails(text: &str) -> (ScenarioError, String) {
+        let err = parse("t.yaml", text).expect_err("should be rejected");
+        let msg = err.to_string();
+        assert!(msg.starts_with("t.yaml: "), "{msg}");
+        (err, msg)
+    }
+
+    fn timeline(steps: &str) -> String {
+        fixture(&format!("  timeline:\n{steps}"), "")
+    }
+
+    #[test]
+    fn the_fixture_is_valid_and_every_action_parses() {
+        let text = fixture(
+            "  warmup: 1m
+  workloads:
+  - {statefulset: web, volumeUsage: {www: {initial: 1Mi}}}
+  timeline:
+  - {at: 0, scale: {statefulset: web, replicas: 2}}
+  - {at: 1s, patch: {resource: sts, name: web, body: {spec: {replicas: 3}}}}
+  - {at: 2s, patch: {resource: nodes, name: n1, type: merge, body: {metadata: {labels: {a: b}}}}}
+  - {at: 3s, delete: {resource: po, name: web-2, gracePeriodSeconds: 0}}
+  - {at: 4s, readiness: {pod: web-0, ready: false}}
+  - {at: 5s, crash: {pod: web-1, container: nginx, restarts: 3}}
+  - {at: 6s, failNode: {nodeOf: web-0}}
+  - {at: 6s, failNode: {node: n1}}
+  - {at: 7s, recoverNode: {node: n1}}
+  - {at: 8s, cordon: {node: n1}}
+  - {at: 9s, uncordon: {node: n1}}
+  - {at: 10s, resize: {claim: www-web-0, size: 2Gi}}
+  - {at: 11s, usage: {claim: www-web-1, used: 500Mi}}
+",
+            "",
+        );
+        let s = parse("t.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.warmup, secs(60));
+        assert_eq!(s.workloads[0].start_after, DEFAULT_START_AFTER);
+        assert_eq!(
+            s.workloads[0].volume_usage["www"],
+            VolumeUsage {
+                initial_bytes: 1 << 20,
+                ..Default::default()
+            }
+        );
+        let actions: Vec<&str> = s.timeline.iter().map(|st| st.action.key()).collect();
+        assert_eq!(
+            actions,
+            [
+                "scale",
+                "patch",
+                "patch",
+                "delete",
+                "readiness",
+                "crash",
+                "failNode",
+                "failNode",
+                "recoverNode",
+                "cordon",
+                "uncordon",
+                "resize",
+                "usage"
+            ]
+        );
+        assert_eq!(
+            s.timeline[1].action,
+            Action::Patch {
+                resource: "statefulsets".into(),
+                name: "web".into(),
+                patch_type: PatchKind::Strategic,
+                body: serde_json::json!({"spec": {"replicas": 3}})
+            }
+        );
+        assert_eq!(s.timeline[1].namespace.as_deref(), Some("t"));
+        assert_eq!(s.timeline[2].namespace, None, "nodes are cluster-scoped");
+        assert!(matches!(
+            &s.timeline[2].action,
+            Action::Patch {
+                patch_type: PatchKind::Merge,
+                ..
+            }
+        ));
+        assert_eq!(
+            s.timeline[3].action,
+            Action::Delete {
+                resource: "pods".into(),
+                name: "web-2".into(),
+                grace_period_seconds: Some(0)
+            }
+        );
+        assert_eq!(
+            s.timeline[4].action,
+            Action::Readiness {
+                pod: "web-0".into(),
+                container: None,
+                ready: false
+            }
+        );
+        assert_eq!(s.timeline[6].namespace.as_deref(), Some("t"));
+        assert_eq!(s.timeline[7].namespace, None);
+        assert_eq!(
+            s.timeline[11].action,
+            Action::Resize {
+                claim: "www-web-0".into(),
+                size_bytes: 2 << 30,
+                size: "2Gi".into()
+            }
+        );
+        assert_eq!(
+            s.timeline[12].action,
+            Action::Usage {
+                claim: "www-web-1".into(),
+                used_bytes: 500 << 20
+            }
+        );
+        assert_eq!(s.objects[1]["metadata"]["namespace"], "t");
+        assert_eq!(
+            s.objects[2].get("metadata").unwrap().get("namespace"),
+            None,
+            "StorageClass stays cluster-scoped"
+        );
+    }
+
+    #[test]
+    fn unknown_kind() {
+        let (err, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n",
+        ));
+        assert!(
+            matches!(err, ScenarioError::UnknownKind { ref kind, .. } if kind == "Deployment"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("document 5") && msg.contains("supported: Namespace, Node"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn missing_api_version_kind_and_name() {
+        let (err, msg) = fails(&fixture("", "---\nkind: ConfigMap\nmetadata: {name: x}\n"));
+        assert!(
+            matches!(err, ScenarioError::MissingField { ref field, .. } if field == "apiVersion"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("document 5: missing required field `apiVersion`"),
+            "{msg}"
+        );
+        let (err, msg) = fails(&fixture("", "---\napiVersion: v1\nmetadata: {name: x}\n"));
+        assert!(
+            matches!(err, ScenarioError::MissingField { ref field, .. } if field == "kind"),
+            "{msg}"
+        );
+        let (err, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n",
+        ));
+        assert!(
+            matches!(err, ScenarioError::MissingField { ref field, .. } if field == "metadata.name"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture("", "---\napiVersion: v1\nkind: ConfigMap\n"));
+        assert!(msg.contains("missing required field `metadata`"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_api_version() {
+        let (err, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: StatefulSet\nmetadata: {name: x}\n",
+        ));
+        assert!(
+            matches!(err, ScenarioError::WrongApiVersion { .. }),
+            "{msg}"
+        );
+        assert!(msg.contains("expected `apps/v1`"), "{msg}");
+    }
+
+    #[test]
+    fn duplicate_objects() {
+        let (err, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: t}\n",
+        ));
+        assert!(
+            matches!(
+                err,
+                ScenarioError::DuplicateObject {
+                    first_document: 2,
+                    ..
+                }
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("document 5") && msg.contains("duplicate object Namespace t"),
+            "{msg}"
+        );
+        // Namespace filled in from the scenario still counts.
+        let (_, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: t}\n",
+        ));
+        assert!(msg.contains("duplicate object ConfigMap t/c"), "{msg}");
+        // Same name, different kind is fine.
+        parse("t.yaml", &fixture("", "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: None, selector: {app: web}}\n")).unwrap();
+    }
+
+    #[test]
+    fn scenario_document_missing_or_twice() {
+        let (err, msg) = fails(&format!("{NAMESPACE}{STS}"));
+        assert!(
+            matches!(err, ScenarioError::MissingScenario { .. }),
+            "{msg}"
+        );
+        assert!(msg.contains("no Scenario document"), "{msg}");
+        let (err, msg) = fails(&fixture("", &format!("---\n{HEADER}")));
+        assert!(
+            matches!(
+                err,
+                ScenarioError::DuplicateScenario {
+                    first_document: 1,
+                    ..
+                }
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("document 5") && msg.contains("a second Scenario document"),
+            "{msg}"
+        );
+        let (_, msg) = fails("");
+        assert!(msg.contains("no Scenario document"), "{msg}");
+        let (_, msg) = fails(&HEADER.replace("v1alpha1", "v1"));
+        assert!(msg.contains("expected `sim.ordinal.dev/v1alpha1`"), "{msg}");
+    }
+
+    #[test]
+    fn references_to_undefined_statefulsets() {
+        let (err, msg) = fails(&fixture("  workloads:\n  - {statefulset: db}\n", ""));
+        assert!(
+            matches!(err, ScenarioError::UnknownStatefulSet { ref name, .. } if name == "db"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("document 1 (Scenario t): `spec.workloads[0].statefulset`: StatefulSet `db` is not defined")
+                && msg.contains("defined there: web"),
+            "{msg}"
+        );
+        let (err, msg) = fails(&timeline(
+            "  - {at: 1m, scale: {statefulset: db, replicas: 2}}\n",
+        ));
+        assert!(
+            matches!(err, ScenarioError::UnknownStatefulSet { .. }),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("`spec.timeline[0].scale.statefulset`"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, patch: {resource: statefulsets, name: db, body: {spec: {replicas: 1}}}}\n",
+        ));
+        assert!(msg.contains("StatefulSet `db` is not defined"), "{msg}");
+        let (err, msg) = fails(&timeline(
+            "  - {at: 1m, readiness: {pod: db-0, ready: false}}\n",
+        ));
+        assert!(
+            matches!(err, ScenarioError::UnknownReference { .. }),
+            "{msg}"
+        );
+        assert!(msg.contains("Pod `db-0` is neither"), "{msg}");
+        let (_, msg) = fails(&timeline("  - {at: 1m, failNode: {nodeOf: web-01}}\n"));
+        assert!(msg.contains("Pod `web-01`"), "{msg}");
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, usage: {claim: data-web-0, used: 1Gi}}\n",
+        ));
+        assert!(msg.contains("PersistentVolumeClaim `data-web-0`"), "{msg}");
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, crash: {pod: web-0, container: sidecar, restarts: 2}}\n",
+        ));
+        assert!(
+            msg.contains(
+                "container `sidecar` is not a container of Pod `web-0` (containers: nginx)"
+            ),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture(
+            "  workloads:\n  - {statefulset: web, volumeUsage: {data: {initial: 1Gi}}}\n",
+            "",
+        ));
+        assert!(msg.contains("volumeClaimTemplate `data` is not a claim template of StatefulSet `web` (templates: www)"), "{msg}");
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, delete: {resource: configmaps, name: nope}}\n",
+        ));
+        assert!(msg.contains("ConfigMap `nope` is not defined"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_and_ambiguous_actions() {
+        let (err, msg) = fails(&timeline("  - {at: 1m, explode: {pod: web-0}}\n"));
+        assert!(
+            matches!(err, ScenarioError::UnknownAction { ref key, .. } if key == "explode"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(
+                "`spec.timeline[0]`: unknown action `explode` (expected one of: scale, patch"
+            ),
+            "{msg}"
+        );
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, cordon: {node: a}, uncordon: {node: a}}\n",
+        ));
+        assert!(
+            msg.contains("exactly one action per step, found 2: cordon, uncordon"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&timeline("  - {at: 1m}\n"));
+        assert!(msg.contains("step has no action"), "{msg}");
+        let (_, msg) = fails(&timeline("  - {scale: {statefulset: web, replicas: 1}}\n"));
+        assert!(
+            msg.contains("missing required field `spec.timeline[0].at`"),
+            "{msg}"
+        );
+        let (err, msg) = fails(&timeline(
+            "  - {at: 1m, scale: {statefulset: web, replica: 1}}\n",
+        ));
+        assert!(
+            matches!(err, ScenarioError::UnknownField { ref key, .. } if key == "replica"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, scale: {statefulset: web, replicas: -1}}\n",
+        ));
+        assert!(
+            msg.contains("`spec.timeline[0].scale.replicas`: -1 is out of range"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, failNode: {node: a, nodeOf: web-0}}\n",
+        ));
+        assert!(msg.contains("exactly one of `node` and `nodeOf`"), "{msg}");
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, delete: {resource: deployments, name: web}}\n",
+        ));
+        assert!(msg.contains("unknown resource `deployments`"), "{msg}");
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, patch: {resource: sts, name: web, type: json, body: {a: 1}}}\n",
+        ));
+        assert!(msg.contains("`json` is not a patch type"), "{msg}");
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, readiness: {pod: web-0, ready: 'no'}}\n",
+        ));
+        assert!(msg.contains("expected true or false"), "{msg}");
+        let (_, msg) = fails(&timeline(
+            "  - {at: 2m, cordon: {node: a}}\n  - {at: 1m, uncordon: {node: a}}\n",
+        ));
+        assert!(
+            msg.contains(
+                "`spec.timeline[1].at`: steps must be in time order: 1m comes after a step at 2m"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn bad_durations_and_quantities_in_files() {
+        let (err, msg) = fails(&timeline("  - {at: 5 minutes, cordon: {node: a}}\n"));
+        assert!(
+            matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec.timeline[0].at"),
+            "{msg}"
+        );
+        assert!(msg.contains("invalid duration `5 minutes`"), "{msg}");
+        let (_, msg) = fails(&fixture("  warmup: 10\n", ""));
+        assert!(
+            msg.contains("`spec.warmup`: expected a duration with a unit"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture(
+            "  workloads:\n  - {statefulset: web, readyAfter: 5sec}\n",
+            "",
+        ));
+        assert!(
+            msg.contains("`spec.workloads[0].readyAfter`: invalid duration `5sec`"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, usage: {claim: www-web-0, used: 9.5GB}}\n",
+        ));
+        assert!(
+            msg.contains("`spec.timeline[0].usage.used`: invalid quantity `9.5GB`"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture(
+            "  workloads:\n  - {statefulset: web, volumeUsage: {www: {initial: -1}}}\n",
+            "",
+        ));
+        assert!(
+            msg.contains("`spec.workloads[0].volumeUsage.www.initial`"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture("", "").replace("storage: 1Gi", "storage: 1 GiB"));
+        assert!(
+            msg.contains("(StatefulSet web): `spec.volumeClaimTemplates[0].spec.resources.requests.storage`: invalid quantity"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&timeline(
+            "  - {at: 1m, resize: {claim: www-web-0, size: 512Mi}}\n",
+        ));
+        assert!(msg.contains("claims can only grow"), "{msg}");
+        let (_, msg) = fails(
+            &timeline("  - {at: 1m, resize: {claim: www-web-0, size: 2Gi}}\n")
+                .replace("allowVolumeExpansion: true", "allowVolumeExpansion: false"),
+        );
+        assert!(msg.contains("`spec.timeline[0].resize.claim`: StorageClass `fixed` of `www-web-0` does not set allowVolumeExpansion: true"), "{msg}");
+        let (_, msg) = fails(&fixture(
+            "  storage:\n  - {class: fixed, resizeAfter: soon}\n",
+            "",
+        ));
+        assert!(
+            msg.contains("`spec.storage[0].resizeAfter`: invalid duration `soon`"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn namespaces_must_be_defined_and_only_on_namespaced_kinds() {
+        let text = fixture("", "").replace(NAMESPACE, "");
+        let (err, msg) = fails(&text);
+        assert!(
+            matches!(err, ScenarioError::MissingNamespace { ref namespace, .. } if namespace == "t"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(
+                "namespace `t` is used but not defined in this file; add a Namespace object"
+            ),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: other}\n",
+        ));
+        assert!(msg.contains("(ConfigMap c): namespace `other`"), "{msg}");
+        let (_, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: Node\nmetadata: {name: n, namespace: t}\n",
+        ));
+        assert!(
+            msg.contains("`metadata.namespace`: Node is cluster-scoped"),
+            "{msg}"
+        );
+        let cluster_only = "apiVersion: sim.ordinal.dev/v1alpha1\nkind: Scenario\nmetadata: {name: c}\nspec: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+        let (_, msg) = fails(cluster_only);
+        assert!(msg.contains("ConfigMap is namespaced"), "{msg}");
+    }
+
+    #[test]
+    fn object_shape_errors() {
+        let (err, msg) = fails(&fixture("", "").replace(
+            "selector: {matchLabels: {app: web}}",
+            "selector: {matchLabels: {app: db}}",
+        ));
+        assert!(
+            matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec.selector"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("does not match the template labels {app: web}"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture("", "").replace("replicas: 1", "replicas: three"));
+        assert!(
+            msg.contains("(StatefulSet web)") && msg.contains("not a valid StatefulSet"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture("", "").replace(
+            "mountPath: /www",
+            "mountPath: /www}, {name: data, mountPath: /d",
+        ));
+        assert!(
+            msg.contains("`data` is neither a volume nor a volumeClaimTemplate"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, uid: abc}\n",
+        ));
+        assert!(
+            msg.contains("`metadata.uid`: set by the API server"),
+            "{msg}"
+        );
+        let (_, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {resources: {requests: {storage: 1Gi}}}\nstatus: {phase: Bound}\n",
+        ));
+        assert!(msg.contains("`status`: written by controllers"), "{msg}");
+        let (_, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: My_Config}\n",
+        ));
+        assert!(
+            msg.contains("`metadata.name`: `My_Config` is not a valid name"),
+            "{msg}"
+        );
+        let (err, msg) = fails(&fixture("  warmpu: 5m\n", ""));
+        assert!(
+            matches!(err, ScenarioError::UnknownField { ref key, .. } if key == "warmpu"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(
+                "`spec`: unknown field `warmpu` (expected one of: namespace, description, warmup"
+            ),
+            "{msg}"
+        );
+        let (err, msg) = fails(&fixture("", "---\n- a\n- b\n"));
+        assert!(matches!(err, ScenarioError::NotAMapping { .. }), "{msg}");
+        let (err, msg) = fails(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n",
+        ));
+        assert!(matches!(err, ScenarioError::Yaml { .. }), "{msg}");
+        assert!(msg.contains("document 5: invalid YAML"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_scenario_lists_the_valid_ones() {
+        let err = load("mysq").expect_err("unknown");
+        assert!(matches!(err, ScenarioError::UnknownScenario { .. }));
+        assert_eq!(
+            err.to_string(),
+            "unknown scenario `mysq`; valid names: base, all, blog, mysql, nfs, ceph, kafka, or a path to a .yaml/.yml file"
+        );
+        let err = load("/nonexistent/scenario.yaml").expect_err("missing file");
+        assert!(matches!(err, ScenarioError::Io { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("/nonexistent/scenario.yaml: cannot read scenario file")
+        );
+    }
+
+    fn load_file(text: &str) -> Result<Vec<Scenario>, ScenarioError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("custom.yml");
+        std::fs::write(&path, text).unwrap();
+        load(path.to_str().unwrap())
+    }
+
+    #[test]
+    fn load_checks_across_files() {
+        let loaded = load_file(&fixture(
+            "  timeline:\n  - {at: 1m, cordon: {node: worker-2}}\n",
+            "",
+        ))
+        .unwrap();
+        assert_eq!(
+            loaded.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["base", "t"]
+        );
+        assert!(loaded[1].source.ends_with("custom.yml"));
+
+        let err = load_file(&fixture(
+            "",
+            "---\napiVersion: v1\nkind: Node\nmetadata: {name: worker-1}\n",
+        ))
+        .expect_err("clash");
+        assert!(matches!(err, ScenarioError::Clash { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("Node worker-1 is also defined in base.yaml"),
+            "{err}"
+        );
+
+        let err = load_file(&fixture(
+            "  timeline:\n  - {at: 1m, cordon: {node: worker-9}}\n",
+            "",
+        ))
+        .expect_err("node");
+        assert!(
+            matches!(err, ScenarioError::UnknownClusterObject { .. }),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("`spec.timeline[0].cordon.node`: Node `worker-9` is not defined in any loaded scenario file (defined: worker-1, worker-2, worker-3)"),
+            "{err}"
+        );
+        let err = load_file(&fixture("  storage:\n  - {class: fast}\n", "")).expect_err("class");
+        assert!(
+            err.to_string()
+                .contains("`spec.storage[0].class`: StorageClass `fast` is not defined"),
+            "{err}"
+        );
+        let err = load_file(&fixture("  storage:\n  - {class: standard}\n", ""))
+            .expect_err("timing twice");
+        assert!(
+            err.to_string()
+                .contains("storage timing for StorageClass standard is also defined in base.yaml"),
+            "{err}"
+        );
+        let err = load_file(&fixture(
+            "  timeline:\n  - {at: 1m, delete: {resource: pv, name: pv-1}}\n",
+            "",
+        ))
+        .expect_err("pv");
+        assert!(
+            err.to_string()
+                .contains("PersistentVolume `pv-1` is not defined"),
+            "{err}"
+        );
+        let err = load_file(
+            &HEADER
+                .replace("name: t", "name: base")
+                .replace("  namespace: t\n", ""),
+        )
+        .expect_err("name");
+        assert!(
+            err.to_string()
+                .contains("Scenario base is also defined in base.yaml"),
+            "{err}"
+        );
+    }
 }
