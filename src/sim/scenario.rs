@@ -74,7 +74,7 @@ pub const SUPPORTED_KINDS: &[(&str, &str, bool)] = &[
 ];
 
 /// Resources `patch` and `delete` steps may name: (plural, accepted aliases, kind).
-/// The plural is what ends up in [`Action::Patch::resource`] / [`Action::Delete::resource`].
+/// The plural is what ends up in `Action::Patch::resource` / `Action::Delete::resource`.
 const RESOURCES: &[(&str, &[&str], &str)] = &[
     ("statefulsets", &["statefulset", "sts"], "StatefulSet"),
     ("pods", &["pod", "po"], "Pod"),
