@@ -1,2 +1,7 @@
 //! ordinal: a terminal UI for Kubernetes StatefulSets and their storage.
+//!
+//! The library holds everything; `main.rs` only parses flags and wires
+//! things together, so integration tests can drive the same code.
+
+pub mod cli;
 pub mod sim;

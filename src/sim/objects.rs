@@ -135,6 +135,9 @@ pub struct Change {
     pub rv: u64,
     pub event_type: EventType,
     pub entry: Arc<Entry>,
+    /// The version before a MODIFIED, so selector-filtered watches can turn
+    /// a change that leaves (or enters) the selection into DELETED (ADDED).
+    pub previous: Option<Arc<Entry>>,
 }
 
 impl Change {
@@ -268,11 +271,12 @@ impl ObjectStore {
         (object.namespace().to_string(), object.name().to_string())
     }
 
-    fn record(&mut self, event_type: EventType, entry: Arc<Entry>) {
+    fn record(&mut self, event_type: EventType, entry: Arc<Entry>, previous: Option<Arc<Entry>>) {
         let change = Arc::new(Change {
             rv: self.rv,
             event_type,
             entry,
+            previous,
         });
         self.history.push_back(change.clone());
         while self.history.len() > self.history_limit {
@@ -302,7 +306,7 @@ impl ObjectStore {
             .entry(kind)
             .or_default()
             .insert(key, entry.clone());
-        self.record(EventType::Added, entry.clone());
+        self.record(EventType::Added, entry.clone(), None);
         Ok(entry)
     }
 
@@ -346,7 +350,7 @@ impl ObjectStore {
             .entry(kind)
             .or_default()
             .insert(key, entry.clone());
-        self.record(EventType::Modified, entry.clone());
+        self.record(EventType::Modified, entry.clone(), Some(current));
         Ok(entry)
     }
 
@@ -365,7 +369,7 @@ impl ObjectStore {
         let mut object = removed.object.clone();
         self.next_rv(&mut object);
         let entry = Entry::new(object.clone());
-        self.record(EventType::Deleted, entry.clone());
+        self.record(EventType::Deleted, entry.clone(), None);
         Ok((object, entry))
     }
 }
@@ -419,14 +423,20 @@ mod tests {
         let e = s.insert(pod("a", "p0")).unwrap();
         let rv = e.object.meta().resource_version.clone().unwrap();
         let same = s.update(e.object.clone(), Some(&rv)).unwrap();
-        assert_eq!(same.object.meta().resource_version.as_deref(), Some(rv.as_str()));
+        assert_eq!(
+            same.object.meta().resource_version.as_deref(),
+            Some(rv.as_str())
+        );
         let mut changed = e.object.clone();
         changed.meta_mut().labels = Some([("x".into(), "y".into())].into());
         s.update(changed.clone(), Some(&rv)).unwrap();
         let err = s.update(changed, Some(&rv)).unwrap_err();
         assert_eq!(err.code, 409);
         assert_eq!(err.reason, "Conflict");
-        assert_eq!(s.insert(pod("a", "p0")).unwrap_err().reason, "AlreadyExists");
+        assert_eq!(
+            s.insert(pod("a", "p0")).unwrap_err().reason,
+            "AlreadyExists"
+        );
     }
 
     #[test]

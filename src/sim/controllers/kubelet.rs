@@ -5,7 +5,14 @@ use crate::sim::state::SimState;
 pub struct KubeletState {}
 
 impl KubeletState {
-    pub fn set_readiness(&mut self, _namespace: &str, _pod: &str, _container: Option<&str>, _ready: bool) {}
+    pub fn set_readiness(
+        &mut self,
+        _namespace: &str,
+        _pod: &str,
+        _container: Option<&str>,
+        _ready: bool,
+    ) {
+    }
     /// Whether the node's kubelet is down (a failed node).
     pub fn is_node_down(&self, _node: &str) -> bool {
         false

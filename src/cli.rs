@@ -1,0 +1,112 @@
+//! Command-line flags.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ordinal",
+    version,
+    about = "A terminal UI for Kubernetes StatefulSets, their ordinals and their storage",
+    after_help = "Run `ordinal sim --help` for the simulated cluster alone."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Explore the embedded simulated cluster instead of a real one.
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the simulated cluster alone, for kubectl or other tools.
+    Sim(SimCommand),
+}
+
+/// Flags shared by `--demo` and `sim`.
+#[derive(Debug, Args, Clone)]
+pub struct SimArgs {
+    /// Scenario to load: a builtin name, `all`, or a path to a YAML file.
+    #[arg(long, default_value = "all", value_name = "NAME")]
+    pub scenario: String,
+
+    /// Seed for the simulation; the same seed and inputs give the same history.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Simulated seconds per real second.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct SimCommand {
+    #[command(flatten)]
+    pub sim: SimArgs,
+
+    /// Address to listen on (loopback only).
+    #[arg(long, default_value = "127.0.0.1:8001")]
+    pub listen: SocketAddr,
+
+    /// Require bearer tokens: TOKEN=PROFILE, where PROFILE is admin, read-only,
+    /// namespace-viewer:NS[,NS] or namespace-operator:NS[,NS]. Repeatable.
+    #[arg(long = "user", value_name = "TOKEN=PROFILE")]
+    pub users: Vec<String>,
+
+    /// List the builtin scenarios and exit.
+    #[arg(long)]
+    pub list_scenarios: bool,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number (e.g. 1, 2.5, 10)"))?;
+    if v.is_finite() && v > 0.0 && v <= 1000.0 {
+        Ok(v)
+    } else {
+        Err(format!("speed must be above 0 and at most 1000, not {s}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_must_be_positive_and_bounded() {
+        assert_eq!(parse_speed("2.5"), Ok(2.5));
+        assert!(parse_speed("0").is_err());
+        assert!(parse_speed("-1").is_err());
+        assert!(parse_speed("fast").is_err());
+        assert!(parse_speed("NaN").is_err());
+    }
+
+    #[test]
+    fn sim_subcommand_parses_users_and_listen() {
+        let cli = Cli::try_parse_from([
+            "ordinal",
+            "sim",
+            "--listen",
+            "127.0.0.1:9000",
+            "--user",
+            "t=read-only",
+            "--seed",
+            "7",
+        ])
+        .unwrap();
+        let Some(Command::Sim(sim)) = cli.command else {
+            panic!("expected the sim subcommand");
+        };
+        assert_eq!(sim.listen.port(), 9000);
+        assert_eq!(sim.users, ["t=read-only"]);
+        assert_eq!(sim.sim.seed, 7);
+        assert!(Cli::try_parse_from(["ordinal", "sim", "--speed", "0"]).is_err());
+    }
+}
