@@ -309,7 +309,7 @@ fn sync_pod(state: &mut SimState, ks: &mut KubeletState, k: &Key) {
             let entry = ks.pending.entry(k.clone()).or_default();
             entry.due = true;
         }
-        if !ks.pending.get(k).is_some_and(|p| p.assumed.is_some()) {
+        if ks.pending.get(k).is_none_or(|p| p.assumed.is_none()) {
             ks.place(k, None);
         }
         return;

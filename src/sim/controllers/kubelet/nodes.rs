@@ -253,11 +253,9 @@ fn post_status(state: &mut SimState, ks: &mut KubeletState, mut node: Node) -> N
             },
         ]);
     }
-    status
-        .daemon_endpoints
-        .get_or_insert_with(|| NodeDaemonEndpoints {
-            kubelet_endpoint: Some(DaemonEndpoint { port: 10250 }),
-        });
+    status.daemon_endpoints.get_or_insert(NodeDaemonEndpoints {
+        kubelet_endpoint: Some(DaemonEndpoint { port: 10250 }),
+    });
     if node.status == before {
         return node;
     }

@@ -805,7 +805,8 @@ fn build_status(
             format!("containers with unready status: [{}]", list(&unready)),
         )
     });
-    let desired: Vec<(&str, bool, Option<(&str, String)>)> = vec![
+    type Why<'a> = Option<(&'a str, String)>;
+    let desired: Vec<(&str, bool, Why)> = vec![
         ("PodReadyToStartContainers", rt.sandbox_at.is_some(), None),
         (
             "Initialized",
