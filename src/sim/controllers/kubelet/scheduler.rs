@@ -29,13 +29,15 @@ const SCHEDULER: &str = "default-scheduler";
 const EVENT_INTERVAL: Duration = Duration::from_secs(30);
 /// Unschedulable Pods are retried at least this often (podMaxInUnschedulablePodsDuration).
 const FLUSH: Duration = Duration::from_secs(300);
+/// How long binding waits for late-bound claims (the VolumeBinding bindTimeoutSeconds).
+const BIND_TIMEOUT: Duration = Duration::from_secs(600);
 
 #[derive(Debug, Default)]
 pub struct PendingPod {
     /// Try it in the next pass.
     pub due: bool,
-    /// Chosen node while its WaitForFirstConsumer claims bind.
-    pub assumed: Option<String>,
+    /// Chosen node (and since when) while its WaitForFirstConsumer claims bind.
+    pub assumed: Option<(String, Timestamp)>,
     retry_at: Option<Timestamp>,
     last_event: Option<(Timestamp, String)>,
 }
@@ -298,9 +300,17 @@ fn pod_affinity(
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| vec![own_ns.clone()]);
         let mut values = BTreeSet::new();
-        for (k, node) in &ks.placement {
-            if (k.0 == own_ns && k.1 == own_name) || !(all_namespaces || namespaces.contains(&k.0))
-            {
+        let placed: Box<dyn Iterator<Item = (&Key, &String)>> = if all_namespaces {
+            Box::new(ks.placement.iter())
+        } else {
+            Box::new(namespaces.iter().flat_map(|ns| {
+                ks.placement
+                    .range((ns.clone(), String::new())..)
+                    .take_while(move |(k, _)| &k.0 == ns)
+            }))
+        };
+        for (k, node) in placed {
+            if k.0 == own_ns && k.1 == own_name {
                 continue;
             }
             let Some(other) = state.store.get_typed::<Pod>(&k.0, &k.1) else {
@@ -471,18 +481,33 @@ fn schedule_one(state: &mut SimState, ks: &mut KubeletState, k: &Key, nodes: &[N
         );
         return;
     }
-    if let Some(node) = entry.assumed.clone() {
+    if let Some((node, since)) = entry.assumed.clone() {
+        let deadline = after(since, BIND_TIMEOUT);
         match assumed_claims(state, &pod, &node) {
             Assumed::Bound => {
                 bind(state, ks, k, pod, &node);
                 return;
             }
-            Assumed::Waiting => return,
-            Assumed::Lost => {
+            Assumed::Waiting if state.now() < deadline => {
+                entry.retry_at = Some(deadline);
+                return;
+            }
+            Assumed::Waiting | Assumed::Lost => {
                 if let Some(e) = ks.pending.get_mut(k) {
                     e.assumed = None;
                 }
                 ks.place(k, None);
+                if state.now() >= deadline {
+                    fail(
+                        state,
+                        ks,
+                        k,
+                        &pod,
+                        "SchedulerError",
+                        "running PreBind plugin \"VolumeBinding\": binding volumes: context deadline exceeded",
+                    );
+                    return;
+                }
             }
         }
     }
@@ -567,7 +592,7 @@ fn schedule_one(state: &mut SimState, ks: &mut KubeletState, k: &Key, nodes: &[N
         }
     }
     if let Some(e) = ks.pending.get_mut(k) {
-        e.assumed = Some(node.clone());
+        e.assumed = Some((node.clone(), state.now()));
     }
     ks.place(k, Some(&node));
 }

@@ -570,6 +570,16 @@ fn wait_for_first_consumer_claims_get_the_selected_node_and_the_pod_waits_for_bi
     assert_eq!(node_of(&s, "web-0").as_deref(), Some("node-b"));
     assert_eq!(status_column(&pod(&s, "web-0")), "ContainerCreating");
     assert_eq!(node_of(&s, "web-1"), None);
+    // Binding gives up after ten minutes and tries again later.
+    run(&mut s, secs(600));
+    assert_eq!(
+        condition(&pod(&s, "web-1"), "PodScheduled"),
+        (
+            "False".into(),
+            Some("SchedulerError".into()),
+            Some("running PreBind plugin \"VolumeBinding\": binding volumes: context deadline exceeded".into())
+        )
+    );
 }
 
 #[test]
@@ -1185,4 +1195,24 @@ fn a_pod_whose_claim_never_binds_reports_failed_mount() {
     bind_claim(&mut s, "data-web-0", "pv-1");
     run(&mut s, secs(3));
     assert_eq!(status_column(&pod(&s, "web-0")), "Running");
+}
+
+/// `cargo test --release --lib kubelet::tests::ten_thousand -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn ten_thousand_settled_pods_cost_almost_nothing_per_tick() {
+    let mut s = cluster(1);
+    for i in 0..50 {
+        add_node(&mut s, &format!("node-{i:02}"), &[], vec![]);
+    }
+    let start = std::time::Instant::now();
+    for i in 0..10_000 {
+        create_pod(&mut s, web_pod(&format!("web-{i}")));
+    }
+    run(&mut s, secs(10));
+    println!("create+start 10k: {:?}", start.elapsed());
+    let start = std::time::Instant::now();
+    run(&mut s, secs(60));
+    println!("240 settled ticks: {:?}", start.elapsed());
+    assert_eq!(ready_column(&pod(&s, "web-9999")), "1/1");
 }
