@@ -631,11 +631,15 @@ fn terminate(s: &mut Sync, rt: &mut PodRuntime, pod: &Pod) -> Option<Timestamp> 
                 ..Default::default()
             });
         }
+        let names: Vec<&str> = rt.ctrs.iter().map(|c| c.name.as_str()).collect();
         for c in status.conditions.iter_mut().flatten() {
             if (c.type_ == "Ready" || c.type_ == "ContainersReady") && c.status == "True" {
                 c.status = "False".into();
-                c.reason = Some("PodCompleted".into());
-                c.message = None;
+                c.reason = Some("ContainersNotReady".into());
+                c.message = Some(format!(
+                    "containers with unready status: [{}]",
+                    names.join(" ")
+                ));
                 c.last_transition_time = Some(Time(now));
             }
         }
