@@ -55,15 +55,12 @@ pub fn default_on_create(state: &SimState, object: &mut Object) {
         Object::PersistentVolumeClaim(pvc) => default_claim(state, pvc),
         Object::PersistentVolume(pv) => {
             add_finalizer(&mut pv.metadata.finalizers, PV_PROTECTION);
-            let status = pv
-                .status
-                .get_or_insert_with(PersistentVolumeStatus::default);
+            let status = pv.status.get_or_insert_with(PersistentVolumeStatus::default);
             status.phase.get_or_insert_with(|| "Pending".to_string());
             let spec = pv.spec.get_or_insert_with(Default::default);
             spec.persistent_volume_reclaim_policy
                 .get_or_insert_with(|| "Retain".to_string());
-            spec.volume_mode
-                .get_or_insert_with(|| "Filesystem".to_string());
+            spec.volume_mode.get_or_insert_with(|| "Filesystem".to_string());
         }
         Object::Pod(pod) => {
             let status = pod.status.get_or_insert_with(PodStatus::default);
@@ -126,9 +123,7 @@ fn default_statefulset(sts: &mut StatefulSet) {
     let retention = spec
         .persistent_volume_claim_retention_policy
         .get_or_insert_with(StatefulSetPersistentVolumeClaimRetentionPolicy::default);
-    retention
-        .when_deleted
-        .get_or_insert_with(|| "Retain".into());
+    retention.when_deleted.get_or_insert_with(|| "Retain".into());
     retention.when_scaled.get_or_insert_with(|| "Retain".into());
     for template in spec.volume_claim_templates.iter_mut().flatten() {
         let s = template.spec.get_or_insert_with(Default::default);
@@ -256,11 +251,7 @@ fn statefulset_causes(sts: &StatefulSet) -> Vec<Cause> {
             "must be greater than or equal to 0",
         ));
     }
-    let labels = spec
-        .template
-        .metadata
-        .as_ref()
-        .and_then(|m| m.labels.as_ref());
+    let labels = spec.template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     let selector = spec.selector.match_labels.as_ref();
     match selector {
         None => causes.push(Cause::required("spec.selector")),
@@ -353,12 +344,7 @@ fn validate_claim_update(
         }
         spec.volume_attributes_class_name = None;
         // Binding fills volumeName in; the controller may set it once.
-        if old
-            .spec
-            .as_ref()
-            .and_then(|s| s.volume_name.as_ref())
-            .is_none()
-        {
+        if old.spec.as_ref().and_then(|s| s.volume_name.as_ref()).is_none() {
             spec.volume_name = None;
         }
         spec

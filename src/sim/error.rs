@@ -80,11 +80,7 @@ impl ApiError {
     }
 
     pub fn path_not_found() -> ApiError {
-        ApiError::new(
-            404,
-            "NotFound",
-            "the server could not find the requested resource",
-        )
+        ApiError::new(404, "NotFound", "the server could not find the requested resource")
     }
 
     pub fn already_exists(kind: Kind, name: &str) -> ApiError {
@@ -123,10 +119,7 @@ impl ApiError {
             .collect();
         let message = match list.len() {
             1 => format!("{qualified_kind} \"{name}\" is invalid: {}", list[0]),
-            _ => format!(
-                "{qualified_kind} \"{name}\" is invalid: [{}]",
-                list.join(", ")
-            ),
+            _ => format!("{qualified_kind} \"{name}\" is invalid: [{}]", list.join(", ")),
         };
         let causes: Vec<Value> = causes
             .iter()
@@ -153,18 +146,12 @@ impl ApiError {
         ApiError::new(
             415,
             "UnsupportedMediaType",
-            format!(
-                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {content_type:?})"
-            ),
+            format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {content_type:?})"),
         )
     }
 
     pub fn too_large() -> ApiError {
-        ApiError::new(
-            413,
-            "RequestEntityTooLarge",
-            "Request entity too large: limit is 3145728",
-        )
+        ApiError::new(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728")
     }
 
     pub fn gone(message: impl Into<String>) -> ApiError {
@@ -273,7 +260,8 @@ mod tests {
             forbidden.message,
             "statefulsets.apps \"mysql\" is forbidden: User \"viewer\" cannot patch resource \"statefulsets/scale\" in API group \"apps\" in the namespace \"mysql\""
         );
-        let cluster = ApiError::forbidden("dev", "list", "persistentvolumes", "", None, None);
+        let cluster =
+            ApiError::forbidden("dev", "list", "persistentvolumes", "", None, None);
         assert_eq!(
             cluster.message,
             "persistentvolumes is forbidden: User \"dev\" cannot list resource \"persistentvolumes\" in API group \"\" at the cluster scope"

@@ -419,20 +419,14 @@ mod tests {
         let e = s.insert(pod("a", "p0")).unwrap();
         let rv = e.object.meta().resource_version.clone().unwrap();
         let same = s.update(e.object.clone(), Some(&rv)).unwrap();
-        assert_eq!(
-            same.object.meta().resource_version.as_deref(),
-            Some(rv.as_str())
-        );
+        assert_eq!(same.object.meta().resource_version.as_deref(), Some(rv.as_str()));
         let mut changed = e.object.clone();
         changed.meta_mut().labels = Some([("x".into(), "y".into())].into());
         s.update(changed.clone(), Some(&rv)).unwrap();
         let err = s.update(changed, Some(&rv)).unwrap_err();
         assert_eq!(err.code, 409);
         assert_eq!(err.reason, "Conflict");
-        assert_eq!(
-            s.insert(pod("a", "p0")).unwrap_err().reason,
-            "AlreadyExists"
-        );
+        assert_eq!(s.insert(pod("a", "p0")).unwrap_err().reason, "AlreadyExists");
     }
 
     #[test]

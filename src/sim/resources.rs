@@ -45,25 +45,11 @@ const VERBS: [&str; 8] = [
 ];
 
 pub const ALL: &[ResourceInfo] = &[
-    info(
-        Kind::Namespace,
-        "",
-        "Namespace",
-        "namespaces",
-        false,
-        &["ns"],
-    ),
+    info(Kind::Namespace, "", "Namespace", "namespaces", false, &["ns"]),
     info(Kind::Node, "", "Node", "nodes", false, &["no"]),
     info(Kind::Pod, "", "Pod", "pods", true, &["po"]),
     info(Kind::Service, "", "Service", "services", true, &["svc"]),
-    info(
-        Kind::ConfigMap,
-        "",
-        "ConfigMap",
-        "configmaps",
-        true,
-        &["cm"],
-    ),
+    info(Kind::ConfigMap, "", "ConfigMap", "configmaps", true, &["cm"]),
     info(Kind::Event, "", "Event", "events", true, &["ev"]),
     info(
         Kind::PersistentVolumeClaim,
@@ -240,12 +226,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
         for sub in r.subresources {
             let (kind, verbs, grp, ver) = match *sub {
                 "scale" => ("Scale", vec!["get", "patch", "update"], "autoscaling", "v1"),
-                _ => (
-                    r.kind_name,
-                    vec!["get", "patch", "update"],
-                    r.group,
-                    r.version,
-                ),
+                _ => (r.kind_name, vec!["get", "patch", "update"], r.group, r.version),
             };
             resources.push(json!({
                 "name": format!("{}/{}", r.plural, sub), "singularName": "",
@@ -253,9 +234,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             }));
         }
     }
-    Some(
-        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}),
-    )
+    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}))
 }
 
 #[cfg(test)]

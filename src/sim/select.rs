@@ -89,9 +89,7 @@ impl LabelSelector {
                 | LabelReq::NotExists(k) => k,
             };
             if !valid_key(key) {
-                return Err(format!(
-                    "unable to parse requirement: invalid label key {key:?}"
-                ));
+                return Err(format!("unable to parse requirement: invalid label key {key:?}"));
             }
             reqs.push(req);
         }
@@ -139,9 +137,7 @@ impl FieldSelector {
             } else if let Some((k, v)) = part.split_once('=') {
                 (k, true, v)
             } else {
-                return Err(format!(
-                    "invalid selector: '{part}'; can't understand '{part}'"
-                ));
+                return Err(format!("invalid selector: '{part}'; can't understand '{part}'"));
             };
             reqs.push((path.trim().to_string(), equal, value.trim().to_string()));
         }
@@ -198,14 +194,7 @@ mod tests {
         for s in yes {
             assert!(LabelSelector::parse(s).unwrap().matches(Some(&l)), "{s}");
         }
-        let no = [
-            "app=pg",
-            "app in (pg)",
-            "tier notin (db)",
-            "missing",
-            "!app",
-            "app!=mysql",
-        ];
+        let no = ["app=pg", "app in (pg)", "tier notin (db)", "missing", "!app", "app!=mysql"];
         for s in no {
             assert!(!LabelSelector::parse(s).unwrap().matches(Some(&l)), "{s}");
         }
@@ -218,14 +207,9 @@ mod tests {
     fn field_selector_on_nested_fields() {
         let ev = json!({"metadata": {"name": "e1", "namespace": "mysql"},
             "involvedObject": {"kind": "Pod", "name": "mysql-2"}});
-        let sel =
-            FieldSelector::parse("involvedObject.kind=Pod,involvedObject.name=mysql-2").unwrap();
+        let sel = FieldSelector::parse("involvedObject.kind=Pod,involvedObject.name=mysql-2").unwrap();
         assert!(sel.matches(&ev));
-        assert!(
-            !FieldSelector::parse("metadata.name!=e1")
-                .unwrap()
-                .matches(&ev)
-        );
+        assert!(!FieldSelector::parse("metadata.name!=e1").unwrap().matches(&ev));
         assert!(FieldSelector::parse("spec.nodeName=").unwrap().matches(&ev));
         assert!(FieldSelector::parse("nonsense").is_err());
     }
