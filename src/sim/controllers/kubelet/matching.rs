@@ -1,0 +1,296 @@
+//! Small pure helpers shared by the scheduler, the node controller and the
+//! kubelet: selector and toleration matching, quantities, addresses, images.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use k8s_openapi::api::core::v1::{NodeSelectorTerm, Taint, Toleration};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+pub const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+pub const NO_SCHEDULE: &str = "NoSchedule";
+pub const NO_EXECUTE: &str = "NoExecute";
+
+pub fn after(t: Timestamp, d: Duration) -> Timestamp {
+    t.checked_add(SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX))
+        .unwrap_or(Timestamp::MAX)
+}
+
+pub fn since(now: Timestamp, then: Timestamp) -> Duration {
+    Duration::try_from(now.duration_since(then)).unwrap_or_default()
+}
+
+/// Go's `time.Duration.String()` for whole seconds: `10s`, `1m20s`, `5m0s`.
+pub fn go_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h}h{m}m{s}s")
+    } else if m > 0 {
+        format!("{m}m{s}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+fn label<'a>(labels: Option<&'a BTreeMap<String, String>>, key: &str) -> Option<&'a str> {
+    labels.and_then(|l| l.get(key)).map(String::as_str)
+}
+
+/// One `matchExpressions` requirement against labels (`In`, `NotIn`,
+/// `Exists`, `DoesNotExist`, `Gt`, `Lt`); unknown operators never match.
+pub fn requirement_matches(
+    labels: Option<&BTreeMap<String, String>>,
+    key: &str,
+    operator: &str,
+    values: &[String],
+) -> bool {
+    let value = label(labels, key);
+    match operator {
+        "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
+        "NotIn" => value.is_none_or(|v| values.iter().all(|x| x != v)),
+        "Exists" => value.is_some(),
+        "DoesNotExist" => value.is_none(),
+        "Gt" | "Lt" => {
+            let (Some(v), Some(bound)) = (
+                value.and_then(|v| v.parse::<i64>().ok()),
+                values.first().and_then(|b| b.parse::<i64>().ok()),
+            ) else {
+                return false;
+            };
+            if operator == "Gt" {
+                v > bound
+            } else {
+                v < bound
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Node selector terms are ORed; an empty term matches nothing.
+pub fn node_selector_terms_match(
+    terms: &[NodeSelectorTerm],
+    node_name: &str,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
+    terms.iter().any(|term| {
+        let exprs = term.match_expressions.as_deref().unwrap_or_default();
+        let fields = term.match_fields.as_deref().unwrap_or_default();
+        if exprs.is_empty() && fields.is_empty() {
+            return false;
+        }
+        let name_labels: BTreeMap<String, String> =
+            [("metadata.name".to_string(), node_name.to_string())].into();
+        exprs.iter().all(|r| {
+            requirement_matches(
+                labels,
+                &r.key,
+                &r.operator,
+                r.values.as_deref().unwrap_or_default(),
+            )
+        }) && fields.iter().all(|r| {
+            requirement_matches(
+                Some(&name_labels),
+                &r.key,
+                &r.operator,
+                r.values.as_deref().unwrap_or_default(),
+            )
+        })
+    })
+}
+
+/// A metav1 LabelSelector; `None` matches nothing, an empty one everything.
+pub fn label_selector_matches(
+    selector: Option<&LabelSelector>,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
+    let Some(selector) = selector else {
+        return false;
+    };
+    selector
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| label(labels, k) == Some(v.as_str()))
+        && selector.match_expressions.iter().flatten().all(|r| {
+            requirement_matches(
+                labels,
+                &r.key,
+                &r.operator,
+                r.values.as_deref().unwrap_or_default(),
+            )
+        })
+}
+
+pub fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
+    if let Some(effect) = toleration.effect.as_deref()
+        && !effect.is_empty()
+        && effect != taint.effect
+    {
+        return false;
+    }
+    let key = toleration.key.as_deref().unwrap_or_default();
+    let operator = toleration.operator.as_deref().unwrap_or("Equal");
+    if key.is_empty() {
+        // An empty key with Exists tolerates everything.
+        return operator == "Exists";
+    }
+    if key != taint.key {
+        return false;
+    }
+    match operator {
+        "Exists" => true,
+        "Equal" | "" => {
+            toleration.value.as_deref().unwrap_or_default()
+                == taint.value.as_deref().unwrap_or_default()
+        }
+        _ => false,
+    }
+}
+
+pub fn tolerates_any(tolerations: &[Toleration], taint: &Taint) -> bool {
+    tolerations.iter().any(|t| tolerates(t, taint))
+}
+
+/// A resource quantity in base units (bytes for storage); `None` when it
+/// does not parse.
+pub fn parse_quantity(q: &str) -> Option<f64> {
+    let q = q.trim();
+    let split = q
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(q.len());
+    let (number, suffix) = q.split_at(split);
+    let n: f64 = number.parse().ok()?;
+    let mult = match suffix {
+        "" => 1.0,
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        s if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse().ok()?),
+        _ => return None,
+    };
+    Some(n * mult)
+}
+
+/// The usable addresses of an IPv4 CIDR: network+2 (the gateway takes +1)
+/// up to the one before broadcast.
+pub fn cidr_range(cidr: &str) -> Option<(u32, u32)> {
+    let (ip, bits) = cidr.split_once('/')?;
+    let ip: Ipv4Addr = ip.parse().ok()?;
+    let bits: u32 = bits.parse().ok()?;
+    if bits > 30 {
+        return None;
+    }
+    let size = 1u64 << (32 - bits);
+    let base = u32::from(ip) & (!0u32).checked_shl(32 - bits).unwrap_or(0);
+    let last = (u64::from(base) + size - 2) as u32;
+    Some((base + 2, last))
+}
+
+/// FNV-1a, salted, to derive stable fake digests from names.
+fn fnv(salt: u64, data: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt.wrapping_mul(0x100_0000_01b3);
+    for b in data.bytes().chain(salt.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+pub fn stable_hex64(data: &str) -> String {
+    (0..4u64)
+        .map(|i| format!("{:016x}", fnv(i + 1, data)))
+        .collect()
+}
+
+/// What containerd reports for an image reference: the fully qualified name
+/// (`docker.io/library/mysql:8.0`) and its digest reference.
+pub fn image_refs(image: &str) -> (String, String) {
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let (repo, tag) = match name[last_slash..].rfind(':') {
+        Some(i) => (&name[..last_slash + i], Some(&name[last_slash + i + 1..])),
+        None => (name, None),
+    };
+    let first = repo.split('/').next().unwrap_or_default();
+    let has_domain =
+        repo.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let full_repo = if has_domain {
+        repo.to_string()
+    } else if repo.contains('/') {
+        format!("docker.io/{repo}")
+    } else {
+        format!("docker.io/library/{repo}")
+    };
+    let reference = match (digest, tag) {
+        (Some(d), _) => format!("{full_repo}@{d}"),
+        (None, Some(t)) => format!("{full_repo}:{t}"),
+        (None, None) => format!("{full_repo}:latest"),
+    };
+    let digest = digest
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("sha256:{}", stable_hex64(&reference)));
+    (reference, format!("{full_repo}@{digest}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_qualified_like_containerd() {
+        let (r, id) = image_refs("mysql:8.0");
+        assert_eq!(r, "docker.io/library/mysql:8.0");
+        assert!(id.starts_with("docker.io/library/mysql@sha256:"));
+        assert_eq!(id.len(), "docker.io/library/mysql@sha256:".len() + 64);
+        assert_eq!(image_refs("mysql:8.0").1, id);
+        assert_eq!(
+            image_refs("confluentinc/cp-kafka:7.6.1").0,
+            "docker.io/confluentinc/cp-kafka:7.6.1"
+        );
+        assert_eq!(
+            image_refs("ghcr.io/zalando/spilo-16:3.3-p2").0,
+            "ghcr.io/zalando/spilo-16:3.3-p2"
+        );
+        assert_eq!(image_refs("nginx").0, "docker.io/library/nginx:latest");
+        assert_eq!(image_refs("localhost:5000/app:1").0, "localhost:5000/app:1");
+    }
+
+    #[test]
+    fn quantities_and_durations() {
+        assert_eq!(parse_quantity("10Gi"), Some(10.0 * 1024f64.powi(3)));
+        assert_eq!(parse_quantity("1G"), Some(1e9));
+        assert_eq!(parse_quantity("500m"), Some(0.5));
+        assert_eq!(parse_quantity("x"), None);
+        assert_eq!(go_duration(Duration::from_secs(10)), "10s");
+        assert_eq!(go_duration(Duration::from_secs(80)), "1m20s");
+        assert_eq!(go_duration(Duration::from_secs(300)), "5m0s");
+        assert_eq!(
+            cidr_range("10.244.1.0/24"),
+            Some((
+                u32::from(Ipv4Addr::new(10, 244, 1, 2)),
+                u32::from(Ipv4Addr::new(10, 244, 1, 254))
+            ))
+        );
+    }
+}
