@@ -73,6 +73,7 @@ pub fn default_on_create(state: &SimState, object: &mut Object) {
             spec.termination_grace_period_seconds.get_or_insert(30);
             spec.scheduler_name
                 .get_or_insert_with(|| "default-scheduler".into());
+            add_default_tolerations(spec);
         }
         Object::StatefulSet(sts) => default_statefulset(sts),
         Object::Namespace(ns) => {
@@ -85,6 +86,27 @@ pub fn default_on_create(state: &SimState, object: &mut Object) {
                 .get_or_insert_with(|| "Immediate".into());
         }
         _ => {}
+    }
+}
+
+/// DefaultTolerationSeconds: Pods tolerate a not-ready or unreachable node
+/// for 300s before the taint manager evicts them.
+fn add_default_tolerations(spec: &mut k8s_openapi::api::core::v1::PodSpec) {
+    let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
+    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+        let covered = tolerations.iter().any(|t| {
+            (t.key.as_deref() == Some(key) || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
+                && t.effect.as_deref().is_none_or(|e| e == "NoExecute")
+        });
+        if !covered {
+            tolerations.push(k8s_openapi::api::core::v1::Toleration {
+                key: Some(key.to_string()),
+                operator: Some("Exists".into()),
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(300),
+                value: None,
+            });
+        }
     }
 }
 

@@ -131,11 +131,23 @@ pub fn build_state(config: &SimConfig) -> Result<SimState, SimError> {
         Timestamp::now() - jiff::SignedDuration::try_from(warmup).unwrap_or_default()
     });
     let mut state = SimState::new(config.seed, epoch);
+    create_system_namespaces(&mut state);
     for s in &scenarios {
         load_scenario(&mut state, s)?;
     }
     controllers::run_for(&mut state, warmup);
     Ok(state)
+}
+
+/// The namespaces every cluster has (Node events land in `default`).
+fn create_system_namespaces(state: &mut SimState) {
+    for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        let mut ns = k8s_openapi::api::core::v1::Namespace::default();
+        ns.metadata.name = Some(name.to_string());
+        if let Err(e) = state.create(Object::Namespace(ns)) {
+            tracing::warn!("creating namespace {name}: {e}");
+        }
+    }
 }
 
 /// Creates a scenario's objects and registers its behaviour and timeline.
