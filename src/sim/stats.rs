@@ -159,7 +159,10 @@ fn pod_summary(state: &SimState, pod: &Pod, node_fs: (u64, u64), now: Timestamp)
         let nano_cores = wobble(milli.max(1) * 1_000_000, seed, now);
         let mem = container_request(c, "memory")
             .and_then(|q| parse_quantity(&q).ok())
-            .map_or_else(|| pick(seed, 20, 200) * MI, |m| m * pick(seed, 40, 80) / 100);
+            .map_or_else(
+                || pick(seed, 20, 200) * MI,
+                |m| m * pick(seed, 40, 80) / 100,
+            );
         let working_set = wobble(mem.max(MI), seed >> 4, now);
         let rootfs_used = pick(seed >> 12, 24, 512) * 1024;
         let logs_used = pick(seed >> 16, 8, 4096) * 1024 + seconds_since(started, now) * 16;
@@ -178,7 +181,10 @@ fn pod_summary(state: &SimState, pod: &Pod, node_fs: (u64, u64), now: Timestamp)
     }
     let mut volumes = Vec::new();
     for (volume, claim_name) in pod_claims(pod) {
-        let Some(claim) = state.store.get_typed::<PersistentVolumeClaim>(ns, &claim_name) else {
+        let Some(claim) = state
+            .store
+            .get_typed::<PersistentVolumeClaim>(ns, &claim_name)
+        else {
             continue;
         };
         if claim.status.as_ref().and_then(|s| s.phase.as_deref()) != Some("Bound") {
@@ -274,8 +280,17 @@ pub fn summary(state: &SimState, node: &str) -> Result<Value, SummaryError> {
     }
 
     let system: BTreeMap<&str, (u64, u64)> = BTreeMap::from([
-        ("kubelet", (pick(seed, 15, 40) * 1_000_000, pick(seed, 50, 90) * MI)),
-        ("runtime", (pick(seed >> 8, 10, 30) * 1_000_000, pick(seed >> 8, 60, 140) * MI)),
+        (
+            "kubelet",
+            (pick(seed, 15, 40) * 1_000_000, pick(seed, 50, 90) * MI),
+        ),
+        (
+            "runtime",
+            (
+                pick(seed >> 8, 10, 30) * 1_000_000,
+                pick(seed >> 8, 60, 140) * MI,
+            ),
+        ),
         ("pods", (cores, ws)),
     ]);
     let system_containers: Vec<Value> = ["kubelet", "runtime", "pods"]
@@ -292,8 +307,8 @@ pub fn summary(state: &SimState, node: &str) -> Result<Value, SummaryError> {
             })
         })
         .collect();
-    let node_cores = (cores + system["kubelet"].0 + system["runtime"].0 + 80_000_000)
-        .min(cpu_cores * 1_000_000);
+    let node_cores =
+        (cores + system["kubelet"].0 + system["runtime"].0 + 80_000_000).min(cpu_cores * 1_000_000);
     let node_ws = (ws + system["kubelet"].1 + system["runtime"].1 + 600 * MI).min(mem_capacity);
     let image_fs_used = pick(seed, 3, 12) * GI;
     let node_fs_used = (image_fs_used + eph + pick(seed >> 4, 2, 6) * GI).min(fs_capacity);
@@ -333,4 +348,222 @@ pub fn summary(state: &SimState, node: &str) -> Result<Value, SummaryError> {
         },
         "pods": pods,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::sim::controllers::TICK;
+    use crate::sim::controllers::storage::{reconcile, volume_stats};
+    use crate::sim::objects::{Object, Typed};
+    use crate::sim::resources::Kind;
+
+    const GI: u64 = 1 << 30;
+
+    fn create(s: &mut SimState, kind: Kind, value: Value) {
+        s.create(Object::from_json(kind, value).unwrap()).unwrap();
+    }
+
+    fn run(s: &mut SimState, d: Duration) {
+        for _ in 0..d.as_millis().div_ceil(TICK.as_millis()) {
+            s.advance_clock(TICK);
+            reconcile(s);
+        }
+    }
+
+    fn running_pod(s: &mut SimState, name: &str, node: &str, claims: &[(&str, &str)], phase: &str) {
+        let volumes: Vec<Value> = claims
+            .iter()
+            .map(|(v, c)| json!({"name": v, "persistentVolumeClaim": {"claimName": c}}))
+            .chain(std::iter::once(json!({"name": "tmp", "emptyDir": {}})))
+            .collect();
+        create(
+            s,
+            Kind::Pod,
+            json!({
+                "metadata": {"name": name, "namespace": "shop"},
+                "spec": {"nodeName": node, "volumes": volumes, "containers": [
+                    {"name": "postgres", "image": "postgres:16",
+                     "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}},
+                    {"name": "exporter", "image": "exporter:1"}
+                ]},
+            }),
+        );
+        let mut p = s.get::<Pod>("shop", name).unwrap();
+        let now = s.now_time();
+        let st = p.status.get_or_insert_with(Default::default);
+        st.phase = Some(phase.into());
+        st.start_time = Some(now);
+        s.put(p).unwrap();
+    }
+
+    fn cluster() -> SimState {
+        let mut s = SimState::new(3, "2025-06-01T08:00:00Z".parse().unwrap());
+        create(
+            &mut s,
+            Kind::Namespace,
+            json!({"metadata": {"name": "shop"}}),
+        );
+        for n in ["n1", "n2"] {
+            create(
+                &mut s,
+                Kind::Node,
+                json!({"metadata": {"name": n}, "status": {"capacity":
+                    {"cpu": "4", "memory": "16Gi", "ephemeral-storage": "200Gi"}}}),
+            );
+        }
+        create(
+            &mut s,
+            Kind::StorageClass,
+            json!({"metadata": {"name": "hp"}, "provisioner": "hostpath.csi.k8s.io",
+                   "allowVolumeExpansion": true}),
+        );
+        for (name, size) in [
+            ("data-db-0", "1Gi"),
+            ("logs-db-0", "4Gi"),
+            ("data-db-1", "1Gi"),
+        ] {
+            create(
+                &mut s,
+                Kind::PersistentVolumeClaim,
+                json!({"metadata": {"name": name, "namespace": "shop"}, "spec": {
+                    "storageClassName": "hp", "accessModes": ["ReadWriteOnce"],
+                    "resources": {"requests": {"storage": size}}}}),
+            );
+        }
+        run(&mut s, Duration::from_secs(2));
+        running_pod(
+            &mut s,
+            "db-0",
+            "n1",
+            &[("data", "data-db-0"), ("logs", "logs-db-0")],
+            "Running",
+        );
+        running_pod(&mut s, "db-1", "n1", &[("data", "data-db-1")], "Pending");
+        running_pod(&mut s, "web-0", "n2", &[], "Running");
+        run(&mut s, Duration::from_secs(60));
+        s
+    }
+
+    #[test]
+    fn summary_lists_running_pods_and_their_volumes() {
+        let s = cluster();
+        let doc = summary(&s, "n1").unwrap();
+        let node = &doc["node"];
+        assert_eq!(node["nodeName"], "n1");
+        let system: Vec<_> = node["systemContainers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(system, ["kubelet", "runtime", "pods"]);
+        for key in [
+            "startTime",
+            "cpu",
+            "memory",
+            "fs",
+            "runtime",
+            "rlimit",
+            "network",
+        ] {
+            assert!(!node[key].is_null(), "node.{key}");
+        }
+        assert_eq!(node["fs"]["capacityBytes"], 200 * GI);
+        assert!(node["cpu"]["usageNanoCores"].as_u64().unwrap() > 0);
+        assert!(node["runtime"]["imageFs"]["usedBytes"].as_u64().unwrap() > 0);
+        assert_eq!(node["cpu"]["time"], "2025-06-01T08:01:02Z");
+
+        let pods = doc["pods"].as_array().unwrap();
+        assert_eq!(pods.len(), 1, "only Running Pods on this node");
+        let pod = &pods[0];
+        let uid = s.get::<Pod>("shop", "db-0").unwrap().metadata.uid.unwrap();
+        assert_eq!(
+            pod["podRef"],
+            json!({"name": "db-0", "namespace": "shop", "uid": uid})
+        );
+        let names: Vec<_> = pod["containers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["postgres", "exporter"]);
+        let pg = &pod["containers"][0];
+        assert!(pg["memory"]["workingSetBytes"].as_u64().unwrap() <= GI);
+        assert!(pg["cpu"]["usageNanoCores"].as_u64().unwrap() <= 500_000_000);
+        assert!(pod["ephemeral-storage"]["usedBytes"].as_u64().unwrap() > 0);
+
+        let volumes = pod["volume"].as_array().unwrap();
+        assert_eq!(volumes.len(), 2, "PVC-backed volumes only");
+        let data = &volumes[0];
+        assert_eq!(data["name"], "data");
+        assert_eq!(
+            data["pvcRef"],
+            json!({"name": "data-db-0", "namespace": "shop"})
+        );
+        let claim = s.get::<PersistentVolumeClaim>("shop", "data-db-0").unwrap();
+        let v = volume_stats(&s, &claim).unwrap();
+        assert_eq!(data["capacityBytes"], GI);
+        assert_eq!(data["usedBytes"], v.used_bytes);
+        assert_eq!(data["availableBytes"], GI - v.used_bytes);
+        assert_eq!(data["inodes"], v.inodes);
+        assert_eq!(data["inodesUsed"], v.inodes_used);
+        assert_eq!(data["inodesFree"], v.inodes - v.inodes_used);
+        assert!(data["time"].is_string());
+        assert_eq!(volumes[1]["pvcRef"]["name"], "logs-db-0");
+        assert_eq!(volumes[1]["capacityBytes"], 4 * GI);
+
+        let n2 = summary(&s, "n2").unwrap();
+        assert_eq!(n2["pods"].as_array().unwrap().len(), 1);
+        assert!(n2["pods"][0]["volume"].is_null());
+        // Deterministic for the same state.
+        assert_eq!(summary(&s, "n1").unwrap(), doc);
+    }
+
+    #[test]
+    fn capacity_is_the_old_size_until_the_filesystem_resize_finished() {
+        let mut s = cluster();
+        let mut c = s.get::<PersistentVolumeClaim>("shop", "data-db-0").unwrap();
+        c.spec
+            .as_mut()
+            .unwrap()
+            .resources
+            .as_mut()
+            .unwrap()
+            .requests
+            .as_mut()
+            .unwrap()
+            .insert(
+                "storage".into(),
+                k8s_openapi::apimachinery::pkg::api::resource::Quantity("2Gi".into()),
+            );
+        s.update(c.wrap(), None).unwrap();
+        run(&mut s, Duration::from_millis(10_250));
+        let claim = s.get::<PersistentVolumeClaim>("shop", "data-db-0").unwrap();
+        let status = claim.status.as_ref().unwrap();
+        assert_eq!(
+            status.allocated_resource_statuses.as_ref().unwrap()["storage"],
+            "NodeResizePending"
+        );
+        let doc = summary(&s, "n1").unwrap();
+        assert_eq!(doc["pods"][0]["volume"][0]["capacityBytes"], GI);
+        run(&mut s, Duration::from_secs(6));
+        let doc = summary(&s, "n1").unwrap();
+        assert_eq!(doc["pods"][0]["volume"][0]["capacityBytes"], 2 * GI);
+    }
+
+    #[test]
+    fn unknown_nodes_are_not_found() {
+        let s = cluster();
+        assert_eq!(summary(&s, "nope"), Err(SummaryError::NodeNotFound));
+        // `KubeletDown` comes from `state.kubelet.is_node_down(node)`, which
+        // the kubelet placeholder cannot switch on; it is checked right
+        // after the node lookup.
+    }
 }

@@ -211,7 +211,12 @@ fn stamp_usage(state: &mut SimState, now: Timestamp) {
     if !std::mem::take(&mut state.storage.unstamped) {
         return;
     }
-    for record in state.storage.claims.values_mut().flat_map(BTreeMap::values_mut) {
+    for record in state
+        .storage
+        .claims
+        .values_mut()
+        .flat_map(BTreeMap::values_mut)
+    {
         if let Some(u) = record.usage.as_mut()
             && u.at.is_none()
         {
@@ -230,7 +235,9 @@ fn prune(state: &mut SimState) {
         map.retain(|name, record| {
             store
                 .get_typed::<PersistentVolumeClaim>(ns, name)
-                .is_some_and(|c| record.uid.is_empty() || c.metadata.uid.as_deref() == Some(&record.uid))
+                .is_some_and(|c| {
+                    record.uid.is_empty() || c.metadata.uid.as_deref() == Some(&record.uid)
+                })
         });
     }
     state.storage.claims.retain(|_, m| !m.is_empty());
@@ -332,7 +339,9 @@ fn profile(state: &SimState, namespace: &str, claim: &str) -> Profile {
         .find_map(|w| {
             w.volume_usage.iter().find_map(|(template, usage)| {
                 let rest = claim.strip_prefix(template.as_str())?.strip_prefix('-')?;
-                let ordinal = rest.strip_prefix(w.statefulset.as_str())?.strip_prefix('-')?;
+                let ordinal = rest
+                    .strip_prefix(w.statefulset.as_str())?
+                    .strip_prefix('-')?;
                 (!ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit()))
                     .then_some(usage)
             })
@@ -352,7 +361,13 @@ fn profile(state: &SimState, namespace: &str, claim: &str) -> Profile {
 }
 
 /// The usage anchor for a claim that just became Bound.
-fn initial_anchor(state: &SimState, namespace: &str, claim: &str, capacity: u64, now: Timestamp) -> UsageAnchor {
+fn initial_anchor(
+    state: &SimState,
+    namespace: &str,
+    claim: &str,
+    capacity: u64,
+    now: Timestamp,
+) -> UsageAnchor {
     let p = profile(state, namespace, claim);
     UsageAnchor {
         bytes: p.initial.unwrap_or(capacity * 3 / 100),

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
-    Node, ObjectReference, PersistentVolume, PersistentVolumeClaim,
-    PersistentVolumeClaimCondition, PersistentVolumeClaimStatus,
+    Node, ObjectReference, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimCondition,
+    PersistentVolumeClaimStatus,
 };
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -176,7 +176,13 @@ fn notice(
             if repeat {
                 state.storage.wake_at(after(now, RESYNC));
             }
-            state.record_event(&claim.clone().wrap(), event_type, reason, message, component);
+            state.record_event(
+                &claim.clone().wrap(),
+                event_type,
+                reason,
+                message,
+                component,
+            );
         }
     }
 }
@@ -189,7 +195,13 @@ fn event(
     message: &str,
     component: &str,
 ) {
-    state.record_event(&claim.clone().wrap(), event_type, reason, message, component);
+    state.record_event(
+        &claim.clone().wrap(),
+        event_type,
+        reason,
+        message,
+        component,
+    );
 }
 
 /// The component name an external provisioner's events carry
@@ -447,7 +459,10 @@ fn bind(
     let (ns, name, uid) = (ns.to_string(), name.to_string(), uid.to_string());
     let pv_name = pv.metadata.name.clone().unwrap_or_default();
     let spec = pv.spec.get_or_insert_with(Default::default);
-    let controller_chose_claim = spec.claim_ref.as_ref().is_none_or(|r| r.uid.is_none() && r.name.is_none());
+    let controller_chose_claim = spec
+        .claim_ref
+        .as_ref()
+        .is_none_or(|r| r.uid.is_none() && r.name.is_none());
     spec.claim_ref = Some(ObjectReference {
         api_version: Some("v1".into()),
         kind: Some("PersistentVolumeClaim".into()),
@@ -469,10 +484,7 @@ fn bind(
     }
     let mut claim = claim;
     let user_named = claim_volume_name(&claim).is_some();
-    claim
-        .spec
-        .get_or_insert_with(Default::default)
-        .volume_name = Some(pv_name);
+    claim.spec.get_or_insert_with(Default::default).volume_name = Some(pv_name);
     set_annotation(&mut claim.metadata, ANN_BIND_COMPLETED, "yes");
     if !user_named {
         set_annotation(&mut claim.metadata, ANN_BOUND_BY_CONTROLLER, "yes");
@@ -507,7 +519,11 @@ fn provision_claim(
     selected: Option<&str>,
 ) {
     let provisioner = class.provisioner.clone();
-    let mut changed = set_annotation(&mut claim.metadata, ANN_BETA_STORAGE_PROVISIONER, &provisioner);
+    let mut changed = set_annotation(
+        &mut claim.metadata,
+        ANN_BETA_STORAGE_PROVISIONER,
+        &provisioner,
+    );
     changed |= set_annotation(&mut claim.metadata, ANN_STORAGE_PROVISIONER, &provisioner);
     if changed {
         match state.put(claim) {
@@ -535,7 +551,10 @@ fn provision_claim(
         .spec
         .as_ref()
         .and_then(|s| s.selector.as_ref())
-        .is_some_and(|s| s.match_labels.as_ref().is_some_and(|m| !m.is_empty()) || s.match_expressions.as_ref().is_some_and(|m| !m.is_empty()))
+        .is_some_and(|s| {
+            s.match_labels.as_ref().is_some_and(|m| !m.is_empty())
+                || s.match_expressions.as_ref().is_some_and(|m| !m.is_empty())
+        })
     {
         notice(
             state,
@@ -558,7 +577,8 @@ fn provision_claim(
         None => {
             record.provision_started = Some(now);
             state.storage.wake_at(after(now, wait));
-            let message = format!("External provisioner is provisioning volume for claim \"{ns}/{name}\"");
+            let message =
+                format!("External provisioner is provisioning volume for claim \"{ns}/{name}\"");
             event(state, &claim, NORMAL, "Provisioning", &message, &component);
             return;
         }
@@ -571,7 +591,15 @@ fn provision_claim(
         let message = format!(
             "failed to provision volume with StorageClass \"{class_name}\": configuration error, no node was specified"
         );
-        notice(state, &claim, "ProvisioningFailed", WARNING, &message, &component, true);
+        notice(
+            state,
+            &claim,
+            "ProvisioningFailed",
+            WARNING,
+            &message,
+            &component,
+            true,
+        );
         return;
     }
     let pv = provision::build(state, &claim, class, selected);
@@ -587,7 +615,14 @@ fn provision_claim(
         return; // a volume of that name belongs to someone else
     }
     let message = format!("Successfully provisioned volume {pv_name}");
-    event(state, &claim, NORMAL, "ProvisioningSucceeded", &message, &component);
+    event(
+        state,
+        &claim,
+        NORMAL,
+        "ProvisioningSucceeded",
+        &message,
+        &component,
+    );
     bind(state, pass, claim, pv);
 }
 
@@ -674,7 +709,10 @@ fn condition(type_: &str, message: Option<&str>, now: Timestamp) -> PersistentVo
 
 /// Keeps only the given resize condition (or none), keeping its transition
 /// time when it was already there.
-fn set_resize_condition(status: &mut PersistentVolumeClaimStatus, keep: Option<PersistentVolumeClaimCondition>) {
+fn set_resize_condition(
+    status: &mut PersistentVolumeClaimStatus,
+    keep: Option<PersistentVolumeClaimCondition>,
+) {
     let mut conditions: Vec<_> = status
         .conditions
         .take()
@@ -694,7 +732,10 @@ fn set_resize_condition(status: &mut PersistentVolumeClaimStatus, keep: Option<P
 }
 
 fn set_resize_status(status: &mut PersistentVolumeClaimStatus, value: Option<&str>) {
-    let mut map = status.allocated_resource_statuses.take().unwrap_or_default();
+    let mut map = status
+        .allocated_resource_statuses
+        .take()
+        .unwrap_or_default();
     match value {
         Some(v) => {
             map.insert("storage".to_string(), v.to_string());
@@ -732,7 +773,12 @@ fn resize(
     if step.is_none() && request <= capacity {
         return true;
     }
-    let Some(driver) = pv.spec.as_ref().and_then(|s| s.csi.as_ref()).map(|c| c.driver.clone()) else {
+    let Some(driver) = pv
+        .spec
+        .as_ref()
+        .and_then(|s| s.csi.as_ref())
+        .map(|c| c.driver.clone())
+    else {
         // Only CSI drivers have an external resizer; nothing else expands.
         notice(
             state,
@@ -804,7 +850,11 @@ fn resize(
             let status = claim.status.get_or_insert_with(Default::default);
             set_resize_condition(
                 status,
-                Some(condition("FileSystemResizePending", Some(FS_RESIZE_PENDING_MESSAGE), now)),
+                Some(condition(
+                    "FileSystemResizePending",
+                    Some(FS_RESIZE_PENDING_MESSAGE),
+                    now,
+                )),
             );
             set_resize_status(status, Some("NodeResizePending"));
             if let Ok(claim) = state.put(claim) {
@@ -904,7 +954,14 @@ fn finish(
         Some(node) => {
             let message =
                 format!("MountVolume.NodeExpandVolume succeeded for volume \"{pv_name}\" {node}");
-            event(state, &claim, NORMAL, "FileSystemResizeSuccessful", &message, "kubelet");
+            event(
+                state,
+                &claim,
+                NORMAL,
+                "FileSystemResizeSuccessful",
+                &message,
+                "kubelet",
+            );
         }
         None => event(
             state,

@@ -40,7 +40,11 @@ fn identity(state: &SimState, driver: &str) -> String {
         .now()
         .checked_sub(jiff::SignedDuration::try_from(state.elapsed()).unwrap_or_default())
         .unwrap_or(state.now());
-    format!("{}-{}-{driver}", epoch.as_millisecond(), fnv(&[driver]) % 10_000)
+    format!(
+        "{}-{}-{driver}",
+        epoch.as_millisecond(),
+        fnv(&[driver]) % 10_000
+    )
 }
 
 fn is_ceph(driver: &str) -> bool {
@@ -51,7 +55,10 @@ fn is_ceph(driver: &str) -> bool {
 fn is_file_driver(driver: &str) -> bool {
     driver == NFS_CSI
         || driver.ends_with("cephfs.csi.ceph.com")
-        || matches!(driver, "file.csi.azure.com" | "efs.csi.aws.com" | "filestore.csi.storage.gke.io")
+        || matches!(
+            driver,
+            "file.csi.azure.com" | "efs.csi.aws.com" | "filestore.csi.storage.gke.io"
+        )
 }
 
 /// Resolves the `${pvc.metadata.*}` / `${pv.metadata.name}` templates the
@@ -123,7 +130,10 @@ pub(super) fn build(
                 type_: Some("DirectoryOrCreate".into()),
             });
             spec.node_affinity = Some(affinity("kubernetes.io/hostname", node));
-            annotations.insert("local.path.provisioner/selected-node".into(), node.to_string());
+            annotations.insert(
+                "local.path.provisioner/selected-node".into(),
+                node.to_string(),
+            );
         }
         "k8s.io/minikube-hostpath" => {
             spec.host_path = Some(HostPathVolumeSource {
@@ -166,7 +176,10 @@ pub(super) fn build(
                     (2u64, "imageName")
                 };
                 attributes.insert(prefix.into(), format!("csi-vol-{volume_uuid}"));
-                format!("0001-{:04x}-{cluster}-{pool_id:016x}-{volume_uuid}", cluster.len())
+                format!(
+                    "0001-{:04x}-{cluster}-{pool_id:016x}-{volume_uuid}",
+                    cluster.len()
+                )
             } else if driver == "disk.csi.azure.com" {
                 let sub = uuid::Builder::from_random_bytes(
                     fnv(&["subscription"])

@@ -41,7 +41,7 @@ pub fn format_quantity(bytes: u64) -> String {
     ];
     for (suffix, shift) in BINARY {
         let unit = 1u64 << shift;
-        if bytes % unit == 0 {
+        if bytes.is_multiple_of(unit) {
             return format!("{}{suffix}", bytes / unit);
         }
     }
@@ -54,7 +54,7 @@ pub fn format_quantity(bytes: u64) -> String {
         ("k", 1_000),
     ];
     for (suffix, unit) in DECIMAL {
-        if bytes % unit == 0 {
+        if bytes.is_multiple_of(unit) {
             return format!("{}{suffix}", bytes / unit);
         }
     }
@@ -194,7 +194,11 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&String>) ->
             ) else {
                 return false;
             };
-            if req.operator == "Gt" { v > bound } else { v < bound }
+            if req.operator == "Gt" {
+                v > bound
+            } else {
+                v < bound
+            }
         }
         _ => false,
     }
@@ -225,7 +229,11 @@ pub fn node_selector_matches(
 }
 
 /// Whether a volume may be used on a node (no affinity: anywhere).
-pub fn pv_fits_node(pv: &PersistentVolume, node_name: &str, labels: &BTreeMap<String, String>) -> bool {
+pub fn pv_fits_node(
+    pv: &PersistentVolume,
+    node_name: &str,
+    labels: &BTreeMap<String, String>,
+) -> bool {
     match pv
         .spec
         .as_ref()

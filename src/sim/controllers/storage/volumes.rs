@@ -17,7 +17,10 @@ fn reclaim_policy(pv: &PersistentVolume) -> &str {
 }
 
 /// The claim a volume's claimRef names, if it is still the same claim.
-fn referenced_claim<'a>(state: &'a SimState, pv: &PersistentVolume) -> Option<&'a PersistentVolumeClaim> {
+fn referenced_claim<'a>(
+    state: &'a SimState,
+    pv: &PersistentVolume,
+) -> Option<&'a PersistentVolumeClaim> {
     let r = pv.spec.as_ref()?.claim_ref.as_ref()?;
     let claim = state.store.get_typed::<PersistentVolumeClaim>(
         r.namespace.as_deref().unwrap_or_default(),
@@ -52,7 +55,11 @@ fn settled(state: &SimState, pv: &PersistentVolume) -> bool {
     }
 }
 
-fn set_phase(state: &mut SimState, mut pv: PersistentVolume, phase: &str) -> Option<PersistentVolume> {
+fn set_phase(
+    state: &mut SimState,
+    mut pv: PersistentVolume,
+    phase: &str,
+) -> Option<PersistentVolume> {
     if pv_phase(&pv) == phase && pv.status.as_ref().and_then(|s| s.phase.as_ref()).is_some() {
         return Some(pv);
     }
@@ -90,20 +97,19 @@ pub(super) fn sync(state: &mut SimState, name: &str) {
         }
         // The claim is not bound yet: the claim side finishes the binding.
         None => {}
-        Some(_) => {
-            // The claim went to another volume: undo a binding we made.
-            if annotation(&pv.metadata, ANN_BOUND_BY_CONTROLLER) == Some("yes") {
-                let mut pv = pv;
-                if let Some(spec) = pv.spec.as_mut() {
-                    spec.claim_ref = None;
-                }
-                if let Some(a) = pv.metadata.annotations.as_mut() {
-                    a.remove(ANN_BOUND_BY_CONTROLLER);
-                }
-                pv_set_phase(&mut pv, "Available", state.now());
-                let _ = state.put(pv);
+        // The claim went to another volume: undo a binding we made.
+        Some(_) if annotation(&pv.metadata, ANN_BOUND_BY_CONTROLLER) == Some("yes") => {
+            let mut pv = pv;
+            if let Some(spec) = pv.spec.as_mut() {
+                spec.claim_ref = None;
             }
+            if let Some(a) = pv.metadata.annotations.as_mut() {
+                a.remove(ANN_BOUND_BY_CONTROLLER);
+            }
+            pv_set_phase(&mut pv, "Available", state.now());
+            let _ = state.put(pv);
         }
+        Some(_) => {}
     }
 }
 
@@ -118,7 +124,8 @@ fn release(state: &mut SimState, pv: PersistentVolume) {
     let name = pv.metadata.name.clone().unwrap_or_default();
     match reclaim_policy(&pv) {
         "Delete" => {
-            let Some(provisioner) = annotation(&pv.metadata, ANN_PROVISIONED_BY).map(str::to_string)
+            let Some(provisioner) =
+                annotation(&pv.metadata, ANN_PROVISIONED_BY).map(str::to_string)
             else {
                 // Only a provisioner can delete what it made; a static
                 // volume with Delete fails as with no deletable plugin.
@@ -131,7 +138,13 @@ fn release(state: &mut SimState, pv: PersistentVolume) {
                     s.message = Some(message.clone());
                 }
                 if let Ok(failed) = state.put(failed) {
-                    state.record_event(&failed.wrap(), WARNING, "VolumeFailedDelete", &message, PV_CONTROLLER);
+                    state.record_event(
+                        &failed.wrap(),
+                        WARNING,
+                        "VolumeFailedDelete",
+                        &message,
+                        PV_CONTROLLER,
+                    );
                 }
                 return;
             };
@@ -147,12 +160,27 @@ fn release(state: &mut SimState, pv: PersistentVolume) {
                     )
                 })
                 .unwrap_or_default();
-            let message =
-                format!("Deleted volume {name}: its claim {claim} is gone and the reclaim policy is Delete");
+            let message = format!(
+                "Deleted volume {name}: its claim {claim} is gone and the reclaim policy is Delete"
+            );
             let component = super::claims::provisioner_component(&provisioner);
-            state.record_event(&pv.clone().wrap(), NORMAL, "VolumeDeleted", &message, &component);
-            if state.delete(Kind::PersistentVolume, "", &name, None).is_ok() {
-                let _ = state.remove_finalizer(Kind::PersistentVolume, "", &name, PROVISIONER_FINALIZER);
+            state.record_event(
+                &pv.clone().wrap(),
+                NORMAL,
+                "VolumeDeleted",
+                &message,
+                &component,
+            );
+            if state
+                .delete(Kind::PersistentVolume, "", &name, None)
+                .is_ok()
+            {
+                let _ = state.remove_finalizer(
+                    Kind::PersistentVolume,
+                    "",
+                    &name,
+                    PROVISIONER_FINALIZER,
+                );
                 let _ = state.remove_finalizer(Kind::PersistentVolume, "", &name, PV_PROTECTION);
             }
         }
@@ -163,7 +191,13 @@ fn release(state: &mut SimState, pv: PersistentVolume) {
             }
             pv_set_phase(&mut pv, "Available", state.now());
             if let Ok(pv) = state.put(pv) {
-                state.record_event(&pv.wrap(), NORMAL, "VolumeRecycled", "Volume recycled", PV_CONTROLLER);
+                state.record_event(
+                    &pv.wrap(),
+                    NORMAL,
+                    "VolumeRecycled",
+                    "Volume recycled",
+                    PV_CONTROLLER,
+                );
             }
         }
         _ => {}
