@@ -24,13 +24,13 @@ mod volumes;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Pod};
 
-use crate::sim::objects::Change;
+use crate::sim::objects::Object;
 use crate::sim::resources::Kind;
 use crate::sim::state::SimState;
 
@@ -62,6 +62,11 @@ pub struct StorageState {
     next_wake: Option<Timestamp>,
     /// Whether `set_usage` left anchors waiting for a timestamp.
     unstamped: bool,
+    /// Claims to look at next pass: not settled, or touched by a change.
+    /// Settled claims leave the set, so a pass costs what changed.
+    claim_work: BTreeSet<(String, String)>,
+    /// Volumes to look at next pass, likewise.
+    volume_work: BTreeSet<String>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -76,8 +81,6 @@ struct ClaimRecord {
     /// Since when a running Pod could finish the filesystem resize.
     node_ready_since: Option<Timestamp>,
     usage: Option<UsageAnchor>,
-    /// The claim's resourceVersion when it was last seen settled.
-    settled_rv: Option<String>,
 }
 
 /// Used bytes at a moment; usage grows linearly from there.
@@ -150,6 +153,17 @@ impl StorageState {
         }
     }
 
+    fn unsettle_claim(&mut self, namespace: &str, name: &str) {
+        self.claim_work
+            .insert((namespace.to_string(), name.to_string()));
+    }
+
+    fn unsettle_volume(&mut self, name: &str) {
+        if !self.volume_work.contains(name) {
+            self.volume_work.insert(name.to_string());
+        }
+    }
+
     fn record_count(&self) -> usize {
         self.claims.values().map(BTreeMap::len).sum()
     }
@@ -162,48 +176,89 @@ pub fn reconcile(state: &mut SimState) {
     if !needs_pass(state, now) {
         return;
     }
-    state.storage.last_rv = Some(state.store.resource_version());
     state.storage.next_wake = None;
     let mut pass = Pass::default();
-    for (namespace, name) in claims::unsettled(state) {
-        claims::sync(state, &mut pass, &namespace, &name);
+    // Claims first, in store order; a claim going away unsettles its
+    // volume, which the volume loop then sees in the same pass.
+    let claims = std::mem::take(&mut state.storage.claim_work);
+    for (namespace, name) in claims {
+        if !claims::sync(state, &mut pass, &namespace, &name) {
+            state.storage.claim_work.insert((namespace, name));
+        }
     }
-    for name in volumes::unsettled(state) {
-        volumes::sync(state, &name);
+    let volumes = std::mem::take(&mut state.storage.volume_work);
+    for name in volumes {
+        if !volumes::sync(state, &name) {
+            state.storage.volume_work.insert(name);
+        }
     }
     prune(state);
 }
 
+/// Puts every claim and volume on the work lists (first pass, or the
+/// change history was lost).
+fn look_at_everything(state: &mut SimState) {
+    let st = &mut state.storage;
+    for c in state.store.list_typed::<PersistentVolumeClaim>(None) {
+        st.claim_work.insert((
+            c.metadata.namespace.clone().unwrap_or_default(),
+            c.metadata.name.clone().unwrap_or_default(),
+        ));
+    }
+    for pv in state.store.list_typed::<PersistentVolume>(None) {
+        st.volume_work
+            .insert(pv.metadata.name.clone().unwrap_or_default());
+    }
+}
+
 /// Whether anything the storage controllers watch changed, or a timer is due.
+/// Changes also unsettle what depends on them: a changed or deleted volume
+/// unsettles the claim it names, a changed or deleted claim the volume it is
+/// bound to (so settled objects never need a look at the other side).
 fn needs_pass(state: &mut SimState, now: Timestamp) -> bool {
-    if state.storage.next_wake.is_some_and(|t| t <= now) {
-        return true;
-    }
+    let due = state.storage.next_wake.is_some_and(|t| t <= now);
     let rv = state.store.resource_version();
-    let Some(last) = state.storage.last_rv else {
+    let last = state.storage.last_rv.replace(rv);
+    let changes = match last {
+        Some(last) if last == rv => return due,
+        Some(last) => state.store.changes_since(last).ok(),
+        None => None,
+    };
+    let Some(changes) = changes else {
+        look_at_everything(state);
         return true;
     };
-    if last == rv {
-        return false;
-    }
-    let relevant = |c: &std::sync::Arc<Change>| {
-        matches!(
-            c.kind(),
-            Kind::PersistentVolumeClaim
-                | Kind::PersistentVolume
-                | Kind::Pod
-                | Kind::StorageClass
-                | Kind::Node
-        )
-    };
-    match state.store.changes_since(last) {
-        Err(_) => true,
-        Ok(changes) if changes.iter().any(relevant) => true,
-        Ok(_) => {
-            state.storage.last_rv = Some(rv);
-            false
+    let mut relevant = false;
+    for change in &changes {
+        match &change.entry.object {
+            Object::PersistentVolume(pv) => {
+                relevant = true;
+                state
+                    .storage
+                    .unsettle_volume(pv.metadata.name.as_deref().unwrap_or_default());
+                if let Some(r) = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref()) {
+                    state.storage.unsettle_claim(
+                        r.namespace.as_deref().unwrap_or_default(),
+                        r.name.as_deref().unwrap_or_default(),
+                    );
+                }
+            }
+            Object::PersistentVolumeClaim(claim) => {
+                relevant = true;
+                state.storage.unsettle_claim(
+                    claim.metadata.namespace.as_deref().unwrap_or_default(),
+                    claim.metadata.name.as_deref().unwrap_or_default(),
+                );
+                if let Some(volume) = util::claim_volume_name(claim) {
+                    state.storage.unsettle_volume(volume);
+                }
+            }
+            // Only claims already on the work list wait for these.
+            Object::Pod(_) | Object::StorageClass(_) | Object::Node(_) => relevant = true,
+            _ => {}
         }
     }
+    due || relevant
 }
 
 /// Gives `set_usage` overrides their time, so growth starts from now.

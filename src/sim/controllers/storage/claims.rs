@@ -62,57 +62,32 @@ fn key(claim: &PersistentVolumeClaim) -> (&str, &str, &str) {
     )
 }
 
-/// Claims that need a look this pass, in store order. Bound claims already
-/// seen settled at their current version, whose volume is still theirs, are
-/// skipped.
-pub(super) fn unsettled(state: &SimState) -> Vec<(String, String)> {
-    state
-        .store
-        .list_typed::<PersistentVolumeClaim>(None)
-        .filter(|c| !settled(state, c))
-        .map(|c| {
-            let (ns, name, _) = key(c);
-            (ns.to_string(), name.to_string())
-        })
-        .collect()
-}
-
-fn settled(state: &SimState, claim: &PersistentVolumeClaim) -> bool {
-    if claim.metadata.deletion_timestamp.is_some() || claim_phase(claim) != "Bound" {
-        return false;
-    }
-    let (ns, name, uid) = key(claim);
-    let Some(record) = state.storage.record(ns, name) else {
-        return false;
-    };
-    if record.settled_rv.is_none() || record.settled_rv != claim.metadata.resource_version {
-        return false;
-    }
-    let Some(volume) = claim_volume_name(claim) else {
-        return false;
-    };
-    state
-        .store
-        .get_typed::<PersistentVolume>("", volume)
-        .and_then(|pv| pv.spec.as_ref()?.claim_ref.as_ref()?.uid.as_deref())
-        .is_some_and(|u| u == uid)
-}
-
-pub(super) fn sync(state: &mut SimState, pass: &mut Pass, ns: &str, name: &str) {
+/// Looks at one claim. Returns whether it is settled: nothing to do until
+/// it or its volume changes.
+pub(super) fn sync(state: &mut SimState, pass: &mut Pass, ns: &str, name: &str) -> bool {
     let Some(claim) = state.get::<PersistentVolumeClaim>(ns, name) else {
         state.storage.forget(ns, name);
-        return;
+        return true;
     };
     let uid = claim.metadata.uid.clone().unwrap_or_default();
-    state.storage.record_mut(ns, name, &uid).settled_rv = None;
+    state.storage.record_mut(ns, name, &uid);
     let deleting = claim.metadata.deletion_timestamp.is_some();
     if deleting && !protect(state, pass, ns, name) {
-        return;
+        // Gone: its volume is released in this same pass.
+        if let Some(volume) = claim_volume_name(&claim) {
+            state.storage.unsettle_volume(volume);
+        }
+        return true;
     }
     match claim_phase(&claim) {
-        "Pending" if !deleting => pending(state, pass, claim),
-        "Bound" => bound(state, pass, claim),
-        _ => {}
+        "Pending" if !deleting => {
+            pending(state, pass, claim);
+            false
+        }
+        "Bound" => bound(state, pass, claim) && !deleting,
+        // Lost: only a change to the claim or its volume matters.
+        "Lost" => !deleting,
+        _ => false,
     }
 }
 
@@ -628,9 +603,10 @@ fn provision_claim(
 
 // ---- Bound claims ----------------------------------------------------------
 
-fn bound(state: &mut SimState, pass: &mut Pass, claim: PersistentVolumeClaim) {
+/// Returns whether the claim is settled.
+fn bound(state: &mut SimState, pass: &mut Pass, claim: PersistentVolumeClaim) -> bool {
     let Some(volume) = claim_volume_name(&claim).map(str::to_string) else {
-        return;
+        return false;
     };
     let (ns, name, uid) = key(&claim);
     let (ns, name, uid) = (ns.to_string(), name.to_string(), uid.to_string());
@@ -641,13 +617,13 @@ fn bound(state: &mut SimState, pass: &mut Pass, claim: PersistentVolumeClaim) {
             "ClaimLost",
             "Bound claim has lost its PersistentVolume. Data on the volume is lost!",
         );
-        return;
+        return true;
     };
     match pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref()) {
         None => {
             // The volume forgot its claim: the controller binds it again.
             bind(state, pass, claim, pv);
-            return;
+            return false;
         }
         Some(r) if r.uid.as_deref().is_some_and(|u| u != uid) => {
             lose(
@@ -656,7 +632,7 @@ fn bound(state: &mut SimState, pass: &mut Pass, claim: PersistentVolumeClaim) {
                 "ClaimMisbound",
                 "Two claims are bound to the same volume, this one is bound incorrectly",
             );
-            return;
+            return true;
         }
         Some(_) => {}
     }
@@ -670,18 +646,8 @@ fn bound(state: &mut SimState, pass: &mut Pass, claim: PersistentVolumeClaim) {
         let anchor = initial_anchor(state, &ns, &name, capacity, now);
         state.storage.record_mut(&ns, &name, &uid).usage = Some(anchor);
     }
-    let idle = resize(state, pass, claim, &pv);
-    if !idle {
-        return;
-    }
-    let current = state
-        .store
-        .get_typed::<PersistentVolumeClaim>(&ns, &name)
-        .filter(|c| c.metadata.deletion_timestamp.is_none() && claim_phase(c) == "Bound")
-        .and_then(|c| c.metadata.resource_version.clone());
-    if let Some(rv) = current {
-        state.storage.record_mut(&ns, &name, &uid).settled_rv = Some(rv);
-    }
+    // Settled when no expansion is in flight.
+    resize(state, pass, claim, &pv)
 }
 
 fn lose(state: &mut SimState, mut claim: PersistentVolumeClaim, reason: &str, message: &str) {

@@ -1147,6 +1147,7 @@ fn unchanged_clusters_are_not_rescanned() {
         "settled claims are left alone"
     );
     assert!(s.storage.next_wake.is_none());
+    assert!(s.storage.claim_work.is_empty() && s.storage.volume_work.is_empty());
     // Deterministic: the same seed gives the same volumes.
     let mut again = sim();
     class(

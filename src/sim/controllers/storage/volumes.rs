@@ -29,16 +29,6 @@ fn referenced_claim<'a>(
     (claim.metadata.uid == r.uid).then_some(claim)
 }
 
-/// Volumes that need a look this pass, by name.
-pub(super) fn unsettled(state: &SimState) -> Vec<String> {
-    state
-        .store
-        .list_typed::<PersistentVolume>(None)
-        .filter(|pv| !settled(state, pv))
-        .filter_map(|pv| pv.metadata.name.clone())
-        .collect()
-}
-
 fn settled(state: &SimState, pv: &PersistentVolume) -> bool {
     if pv.metadata.deletion_timestamp.is_some() {
         return false;
@@ -67,7 +57,17 @@ fn set_phase(
     state.put(pv).ok()
 }
 
-pub(super) fn sync(state: &mut SimState, name: &str) {
+/// Looks at one volume. Returns whether it is settled: nothing to do until
+/// it or its claim changes.
+pub(super) fn sync(state: &mut SimState, name: &str) -> bool {
+    sync_volume(state, name);
+    state
+        .store
+        .get_typed::<PersistentVolume>("", name)
+        .is_none_or(|pv| settled(state, pv))
+}
+
+fn sync_volume(state: &mut SimState, name: &str) {
     let Some(pv) = state.get::<PersistentVolume>("", name) else {
         return;
     };
