@@ -93,9 +93,13 @@ pub fn default_on_create(state: &SimState, object: &mut Object) {
 /// for 300s before the taint manager evicts them.
 fn add_default_tolerations(spec: &mut k8s_openapi::api::core::v1::PodSpec) {
     let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
-    for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+    for key in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
         let covered = tolerations.iter().any(|t| {
-            (t.key.as_deref() == Some(key) || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
+            (t.key.as_deref() == Some(key)
+                || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
                 && t.effect.as_deref().is_none_or(|e| e == "NoExecute")
         });
         if !covered {

@@ -341,8 +341,16 @@ async fn dispatch(
             )?;
             let state = shared.lock();
             match stats::summary(&state, &node) {
-                Some(v) => Ok(json_response(200, &v)),
-                None => Err(ApiError::not_found(Kind::Node, &node)),
+                Ok(v) => Ok(json_response(200, &v)),
+                Err(stats::SummaryError::NodeNotFound) => {
+                    Err(ApiError::not_found(Kind::Node, &node))
+                }
+                // What the API server's proxy answers when the kubelet is gone.
+                Err(stats::SummaryError::KubeletDown) => {
+                    Err(ApiError::service_unavailable(format!(
+                        "error trying to reach service: dial tcp {node}:10250: connect: no route to host"
+                    )))
+                }
             }
         }
         Route::Object(target) => {
