@@ -23,12 +23,12 @@ use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet, StatefulSetSta
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+pub use self::pods::{POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL};
 use self::pods::{
     Retention, claim_name, desired_claim_refs, has_finished, has_stale_pod_ref, is_created,
     is_running_and_available, is_running_and_ready, is_terminating, is_unavailable, new_claim,
     new_pod, parent_and_ordinal, phase, pod_name, revision_of, set_ref,
 };
-pub use self::pods::{POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL};
 pub use self::revision::HASH_LABEL;
 use self::revision::Revisions;
 use crate::sim::objects::{Entry, Object, Typed};
@@ -48,13 +48,10 @@ type ClaimIndex<'a> = HashMap<(&'a str, &'a str), &'a PersistentVolumeClaim>;
 /// One pass of the controller over every StatefulSet, then garbage
 /// collection.
 pub fn reconcile(state: &mut SimState) {
-    let sets: Vec<Arc<Entry>> = state
-        .store
-        .iter(Kind::StatefulSet, None)
-        .cloned()
-        .collect();
+    let sets: Vec<Arc<Entry>> = state.store.iter(Kind::StatefulSet, None).cloned().collect();
     if !sets.is_empty() {
-        let snapshot = |kind| -> Vec<Arc<Entry>> { state.store.iter(kind, None).cloned().collect() };
+        let snapshot =
+            |kind| -> Vec<Arc<Entry>> { state.store.iter(kind, None).cloned().collect() };
         let pods = snapshot(Kind::Pod);
         let revisions = snapshot(Kind::ControllerRevision);
         let claims = snapshot(Kind::PersistentVolumeClaim);
@@ -193,7 +190,8 @@ fn sync(
     let mut live: BTreeMap<i32, &Pod> = BTreeMap::new();
     let mut condemned: Vec<(i32, &Pod)> = Vec::new();
     for pod in owned_pods {
-        let Some((parent, ordinal)) = parent_and_ordinal(pod.metadata.name.as_deref().unwrap_or_default())
+        let Some((parent, ordinal)) =
+            parent_and_ordinal(pod.metadata.name.as_deref().unwrap_or_default())
         else {
             continue;
         };
@@ -206,7 +204,7 @@ fn sync(
             condemned.push((ordinal, pod));
         }
     }
-    condemned.sort_by(|a, b| b.0.cmp(&a.0));
+    condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
 
     let mut status = sync.status(&live, &condemned);
     let deleted_for_update = sync.run(state, &live, &condemned);
@@ -220,7 +218,8 @@ fn sync(
 
 impl SetSync<'_> {
     fn in_range(&self, ordinal: i32) -> bool {
-        ordinal >= self.start && i64::from(ordinal) < i64::from(self.start) + i64::from(self.replicas)
+        ordinal >= self.start
+            && i64::from(ordinal) < i64::from(self.start) + i64::from(self.replicas)
     }
 
     fn event(&self, state: &mut SimState, event_type: &str, reason: &str, message: &str) {
@@ -233,7 +232,11 @@ impl SetSync<'_> {
         );
     }
 
-    fn claim(&self, template: &PersistentVolumeClaim, ordinal: i32) -> (String, Option<&PersistentVolumeClaim>) {
+    fn claim(
+        &self,
+        template: &PersistentVolumeClaim,
+        ordinal: i32,
+    ) -> (String, Option<&PersistentVolumeClaim>) {
         let tname = template.metadata.name.as_deref().unwrap_or_default();
         let name = claim_name(tname, self.name, ordinal);
         let found = self.claims.get(&(self.namespace, name.as_str())).copied();
@@ -315,7 +318,11 @@ impl SetSync<'_> {
                 Err(()) => Flow::Fail,
                 Ok(()) => {
                     *created += 1;
-                    if self.monotonic { Flow::Block } else { Flow::Next }
+                    if self.monotonic {
+                        Flow::Block
+                    } else {
+                        Flow::Next
+                    }
                 }
             };
         };
@@ -356,7 +363,11 @@ impl SetSync<'_> {
         first_unavailable: Option<i32>,
     ) -> Flow {
         if is_terminating(pod) {
-            return if self.monotonic { Flow::Block } else { Flow::Next };
+            return if self.monotonic {
+                Flow::Block
+            } else {
+                Flow::Next
+            };
         }
         if self.monotonic
             && first_unavailable != Some(ordinal)
@@ -390,7 +401,7 @@ impl SetSync<'_> {
         }
     }
 
-    fn needs_replacing(&self, pod: Option<&Pod>) -> Option<&Pod> {
+    fn needs_replacing<'p>(&self, pod: Option<&'p Pod>) -> Option<&'p Pod> {
         pod.filter(|p| revision_of(p) != self.revisions.update_name() && !is_terminating(p))
     }
 
@@ -456,7 +467,9 @@ impl SetSync<'_> {
         let spec = self.set.spec.as_ref();
         let strategy = spec.and_then(|s| s.update_strategy.as_ref());
         let rolling = strategy.and_then(|s| s.rolling_update.as_ref());
-        let is_rolling = strategy.and_then(|s| s.type_.as_deref()).unwrap_or("RollingUpdate")
+        let is_rolling = strategy
+            .and_then(|s| s.type_.as_deref())
+            .unwrap_or("RollingUpdate")
             == "RollingUpdate";
         let below = |n: i32| i64::from(ordinal) < i64::from(self.start) + i64::from(n);
         let use_current = match rolling {
@@ -554,7 +567,10 @@ impl SetSync<'_> {
                 state,
                 "Warning",
                 "FailedCreate",
-                &format!("create Pod {name} in StatefulSet {} failed error: {why}", self.name),
+                &format!(
+                    "create Pod {name} in StatefulSet {} failed error: {why}",
+                    self.name
+                ),
             );
         };
         if let Err(why) = self.create_claims(state, ordinal, &name) {
@@ -615,7 +631,12 @@ impl SetSync<'_> {
 
     /// Puts the owner references the retention policy asks for on the
     /// claims of `pod`; returns whether any claim changed.
-    fn fix_claim_owners(&self, state: &mut SimState, pod: &Pod, condemned: bool) -> Result<bool, String> {
+    fn fix_claim_owners(
+        &self,
+        state: &mut SimState,
+        pod: &Pod,
+        condemned: bool,
+    ) -> Result<bool, String> {
         let ordinal = pod
             .metadata
             .name
@@ -633,10 +654,17 @@ impl SetSync<'_> {
             if claim.metadata.deletion_timestamp.is_some() {
                 continue;
             }
-            let Some(refs) = desired_claim_refs(claim, self.set, pod, condemned, self.retention) else {
+            let Some(refs) = desired_claim_refs(claim, self.set, pod, condemned, self.retention)
+            else {
                 continue;
             };
-            if refs.as_slice() == claim.metadata.owner_references.as_deref().unwrap_or_default() {
+            if refs.as_slice()
+                == claim
+                    .metadata
+                    .owner_references
+                    .as_deref()
+                    .unwrap_or_default()
+            {
                 continue;
             }
             let mut updated = claim.clone();
@@ -654,7 +682,10 @@ impl SetSync<'_> {
         let report = |state: &mut SimState, result: Result<(), String>| {
             let message = match &result {
                 Ok(()) => format!("update Pod {name} in StatefulSet {} successful", self.name),
-                Err(why) => format!("update Pod {name} in StatefulSet {} failed error: {why}", self.name),
+                Err(why) => format!(
+                    "update Pod {name} in StatefulSet {} failed error: {why}",
+                    self.name
+                ),
             };
             let (event_type, reason) = match result {
                 Ok(()) => ("Normal", "SuccessfulUpdate"),
@@ -669,7 +700,13 @@ impl SetSync<'_> {
                 return Err(());
             }
         };
-        let label = |k: &str| pod.metadata.labels.as_ref().and_then(|l| l.get(k)).map(String::as_str);
+        let label = |k: &str| {
+            pod.metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(k))
+                .map(String::as_str)
+        };
         if label(POD_NAME_LABEL) != Some(name) {
             let mut fixed = pod.clone();
             let labels = fixed.metadata.labels.get_or_insert_with(Default::default);
@@ -691,7 +728,11 @@ impl SetSync<'_> {
 
     fn status(&self, live: &BTreeMap<i32, &Pod>, condemned: &[(i32, &Pod)]) -> StatefulSetStatus {
         let (mut replicas, mut ready, mut available, mut current, mut updated) = (0, 0, 0, 0, 0);
-        for pod in live.values().copied().chain(condemned.iter().map(|(_, p)| *p)) {
+        for pod in live
+            .values()
+            .copied()
+            .chain(condemned.iter().map(|(_, p)| *p))
+        {
             if !is_created(pod) {
                 continue;
             }
@@ -805,7 +846,11 @@ pub fn collect_garbage(state: &mut SimState) {
         let mut owners: HashMap<Kind, HashSet<(&str, &str)>> = HashMap::new();
         let mut kinds: HashMap<(&str, &str), Option<Kind>> = HashMap::new();
         let mut doomed = Vec::new();
-        for kind in [Kind::Pod, Kind::PersistentVolumeClaim, Kind::ControllerRevision] {
+        for kind in [
+            Kind::Pod,
+            Kind::PersistentVolumeClaim,
+            Kind::ControllerRevision,
+        ] {
             for entry in store.iter(kind, None) {
                 let meta = entry.object.meta();
                 if meta.deletion_timestamp.is_some() {
@@ -825,10 +870,19 @@ pub fn collect_garbage(state: &mut SimState) {
                     let present = owners.entry(owner_kind).or_insert_with(|| {
                         store
                             .iter(owner_kind, None)
-                            .map(|e| (e.object.namespace(), e.object.meta().uid.as_deref().unwrap_or_default()))
+                            .map(|e| {
+                                (
+                                    e.object.namespace(),
+                                    e.object.meta().uid.as_deref().unwrap_or_default(),
+                                )
+                            })
                             .collect()
                     });
-                    let owner_namespace = if owner_kind.info().namespaced { namespace } else { "" };
+                    let owner_namespace = if owner_kind.info().namespaced {
+                        namespace
+                    } else {
+                        ""
+                    };
                     !present.contains(&(owner_namespace, r.uid.as_str()))
                 });
                 if dangling {

@@ -130,12 +130,7 @@ pub fn set_ref(set: &StatefulSet) -> OwnerReference {
 
 /// The Pod for `ordinal` built from `template` (the template of the
 /// revision it runs), as upstream `newStatefulSetPod` + `setPodRevision`.
-pub fn new_pod(
-    set: &StatefulSet,
-    template: &PodTemplateSpec,
-    revision: &str,
-    ordinal: i32,
-) -> Pod {
+pub fn new_pod(set: &StatefulSet, template: &PodTemplateSpec, revision: &str, ordinal: i32) -> Pod {
     let set_name = set.metadata.name.as_deref().unwrap_or_default();
     let name = pod_name(set_name, ordinal);
     let spec_of_set = set.spec.as_ref();
@@ -198,8 +193,7 @@ pub fn new_claim(
 ) -> PersistentVolumeClaim {
     let set_name = set.metadata.name.as_deref().unwrap_or_default();
     let tname = template.metadata.name.as_deref().unwrap_or_default();
-    let mut labels: BTreeMap<String, String> =
-        template.metadata.labels.clone().unwrap_or_default();
+    let mut labels: BTreeMap<String, String> = template.metadata.labels.clone().unwrap_or_default();
     if let Some(selector) = set
         .spec
         .as_ref()
@@ -273,7 +267,11 @@ pub fn desired_claim_refs(
     let set_uid = set.metadata.uid.as_deref().unwrap_or_default();
     let pod_name = pod.metadata.name.as_deref().unwrap_or_default();
     let pod_uid = pod.metadata.uid.as_deref().unwrap_or_default();
-    let refs = claim.metadata.owner_references.as_deref().unwrap_or_default();
+    let refs = claim
+        .metadata
+        .owner_references
+        .as_deref()
+        .unwrap_or_default();
     let is_set = |r: &OwnerReference| matches_ref(r, "apps/v1", "StatefulSet", set_name);
     let is_pod = |r: &OwnerReference| matches_ref(r, "v1", "Pod", pod_name);
     if refs

@@ -59,7 +59,8 @@ pub fn sort(revisions: &mut [&ControllerRevision]) {
 /// (`{"spec":{"template":{"$patch":"replace",…}}}`, keys sorted as Go's
 /// `json.Marshal` of a map sorts them) and as the JSON value stored.
 pub fn revision_data(template: &PodTemplateSpec) -> (String, Value) {
-    let mut t = serde_json::to_value(template).unwrap_or_else(|_| Value::Object(Default::default()));
+    let mut t =
+        serde_json::to_value(template).unwrap_or_else(|_| Value::Object(Default::default()));
     if let Value::Object(m) = &mut t {
         m.insert("$patch".into(), Value::String("replace".into()));
     }
@@ -173,7 +174,13 @@ pub fn revision_name(prefix: &str, hash: &str) -> String {
 
 /// The Pod template a revision restores, read back from its `data` patch.
 pub fn template_of(revision: &ControllerRevision) -> Option<PodTemplateSpec> {
-    let mut t = revision.data.as_ref()?.0.get("spec")?.get("template")?.clone();
+    let mut t = revision
+        .data
+        .as_ref()?
+        .0
+        .get("spec")?
+        .get("template")?
+        .clone();
     if let Value::Object(m) = &mut t {
         m.remove("$patch");
     }
@@ -204,7 +211,11 @@ pub fn resolve(
     {
         latest.clone()
     } else {
-        let template = &set.spec.as_ref().map(|s| s.template.clone()).unwrap_or_default();
+        let template = &set
+            .spec
+            .as_ref()
+            .map(|s| s.template.clone())
+            .unwrap_or_default();
         let (bytes, value) = revision_data(template);
         let next = latest.map_or(1, |r| r.revision + 1);
         let equal = revisions
@@ -307,11 +318,14 @@ mod tests {
 
     #[test]
     fn safe_encoding_maps_digits_into_the_alphabet() {
-        // '0' is 48: 48 % 27 = 21 → '5'; '9' is 57 → 3 → 'g'.
-        assert_eq!(safe_encode("09"), "5g");
+        // '0' is 48: 48 % 27 = 21 → '4'; '9' is 57: 57 % 27 = 3 → 'f'.
+        assert_eq!(safe_encode("09"), "4f");
         let h = hash("{}", 0);
         assert!(h.len() <= 10 && !h.is_empty());
-        assert!(h.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+        assert!(
+            h.bytes()
+                .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b))
+        );
     }
 
     #[test]

@@ -89,13 +89,22 @@ fn edit(state: &mut SimState, f: impl FnOnce(&mut StatefulSet)) {
 }
 
 fn scale(state: &mut SimState, replicas: i32) {
-    edit(state, |s| s.spec.as_mut().unwrap().replicas = Some(replicas));
+    edit(state, |s| {
+        s.spec.as_mut().unwrap().replicas = Some(replicas)
+    });
 }
 
 fn set_image(state: &mut SimState, image: &str) {
     edit(state, |s| {
-        s.spec.as_mut().unwrap().template.spec.as_mut().unwrap().containers[0].image =
-            Some(image.into());
+        s.spec
+            .as_mut()
+            .unwrap()
+            .template
+            .spec
+            .as_mut()
+            .unwrap()
+            .containers[0]
+            .image = Some(image.into());
     });
 }
 
@@ -108,7 +117,9 @@ fn claim(state: &SimState, name: &str) -> Option<PersistentVolumeClaim> {
 }
 
 fn ordinal_of(p: &Pod) -> i32 {
-    parent_and_ordinal(p.metadata.name.as_deref().unwrap()).unwrap().1
+    parent_and_ordinal(p.metadata.name.as_deref().unwrap())
+        .unwrap()
+        .1
 }
 
 /// Ordinals of the Pods that exist, ascending.
@@ -260,15 +271,16 @@ fn log(names: &[&str]) -> Vec<String> {
 /// Messages of the set's Events, oldest first.
 fn events(state: &SimState) -> Vec<(String, String, String)> {
     let mut evs = state.list::<k8s_openapi::api::core::v1::Event>(Some(NS));
-    evs.sort_by_key(|e| e.metadata.resource_version.clone().unwrap().parse::<u64>().unwrap());
+    evs.sort_by_key(|e| {
+        e.metadata
+            .resource_version
+            .clone()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    });
     evs.into_iter()
-        .map(|e| {
-            (
-                e.type_.unwrap(),
-                e.reason.unwrap(),
-                e.message.unwrap(),
-            )
-        })
+        .map(|e| (e.type_.unwrap(), e.reason.unwrap(), e.message.unwrap()))
         .collect()
 }
 
@@ -295,7 +307,11 @@ fn ordered_ready_creates_one_pod_at_a_time_after_the_previous_is_ready() {
     reconcile(&mut state);
     schedule_all(&mut state);
     reconcile(&mut state);
-    assert_eq!(ordinals(&state), [0], "mysql-1 waits for mysql-0 to be ready");
+    assert_eq!(
+        ordinals(&state),
+        [0],
+        "mysql-1 waits for mysql-0 to be ready"
+    );
     mark_ready(&mut state, "mysql-0");
     reconcile(&mut state);
     assert_eq!(ordinals(&state), [0, 1]);
@@ -375,7 +391,10 @@ fn ordered_ready_creates_one_pod_at_a_time_after_the_previous_is_ready() {
             "create Pod mysql-0 in StatefulSet mysql successful",
         ]
     );
-    assert!(evs.iter().all(|(t, r, _)| t == "Normal" && r == "SuccessfulCreate"));
+    assert!(
+        evs.iter()
+            .all(|(t, r, _)| t == "Normal" && r == "SuccessfulCreate")
+    );
 }
 
 #[test]
@@ -396,13 +415,15 @@ fn parallel_creates_and_deletes_all_at_once() {
 fn ordinals_start_shifts_names_and_claims() {
     let mut state = cluster();
     let mut s = mysql(2);
-    s.spec.as_mut().unwrap().ordinals = Some(k8s_openapi::api::apps::v1::StatefulSetOrdinals {
-        start: Some(5),
-    });
+    s.spec.as_mut().unwrap().ordinals =
+        Some(k8s_openapi::api::apps::v1::StatefulSetOrdinals { start: Some(5) });
     create(&mut state, s);
     settle(&mut state);
     assert_eq!(ordinals(&state), [5, 6]);
-    assert_eq!(pod(&state, "mysql-5").metadata.labels.unwrap()[POD_INDEX_LABEL], "5");
+    assert_eq!(
+        pod(&state, "mysql-5").metadata.labels.unwrap()[POD_INDEX_LABEL],
+        "5"
+    );
     assert!(claim(&state, "data-mysql-6").is_some());
     assert!(claim(&state, "data-mysql-0").is_none());
     scale(&mut state, 1);
@@ -435,14 +456,23 @@ fn scaling_goes_in_ordinal_order_and_keeps_claims() {
     reconcile(&mut state);
     assert_eq!(terminating(&state), [4]);
     reconcile(&mut state);
-    assert_eq!(terminating(&state), [4], "mysql-3 waits until mysql-4 is gone");
+    assert_eq!(
+        terminating(&state),
+        [4],
+        "mysql-3 waits until mysql-4 is gone"
+    );
     finish_deletions(&mut state);
     reconcile(&mut state);
     assert_eq!(terminating(&state), [3]);
     settle(&mut state);
     assert_eq!(pod_log(&state, rv), log(&["-mysql-4", "-mysql-3"]));
     assert_eq!(ordinals(&state), [0, 1, 2]);
-    for name in ["data-mysql-3", "logs-mysql-3", "data-mysql-4", "logs-mysql-4"] {
+    for name in [
+        "data-mysql-3",
+        "logs-mysql-3",
+        "data-mysql-4",
+        "logs-mysql-4",
+    ] {
         let c = claim(&state, name).expect("retained");
         assert!(c.metadata.deletion_timestamp.is_none());
         assert!(c.metadata.owner_references.is_none());
@@ -457,7 +487,10 @@ fn scaling_goes_in_ordinal_order_and_keeps_claims() {
     scale(&mut state, 5);
     settle(&mut state);
     assert_eq!(ordinals(&state), [0, 1, 2, 3, 4]);
-    assert_eq!(claim(&state, "data-mysql-4").unwrap().metadata.uid, claim_uid);
+    assert_eq!(
+        claim(&state, "data-mysql-4").unwrap().metadata.uid,
+        claim_uid
+    );
 }
 
 #[test]
@@ -493,18 +526,36 @@ fn when_scaled_delete_removes_the_claims_of_removed_pods() {
     );
     create(&mut state, s);
     settle(&mut state);
-    assert!(claim(&state, "data-mysql-0").unwrap().metadata.owner_references.is_none());
+    assert!(
+        claim(&state, "data-mysql-0")
+            .unwrap()
+            .metadata
+            .owner_references
+            .is_none()
+    );
 
     scale(&mut state, 3);
     reconcile(&mut state);
     // The condemned Pods' claims now belong to their Pods.
     let uid4 = pod(&state, "mysql-4").metadata.uid.unwrap();
-    let refs = claim(&state, "data-mysql-4").unwrap().metadata.owner_references.unwrap();
+    let refs = claim(&state, "data-mysql-4")
+        .unwrap()
+        .metadata
+        .owner_references
+        .unwrap();
     assert_eq!(refs.len(), 1);
-    assert_eq!((refs[0].kind.as_str(), refs[0].uid.as_str()), ("Pod", uid4.as_str()));
+    assert_eq!(
+        (refs[0].kind.as_str(), refs[0].uid.as_str()),
+        ("Pod", uid4.as_str())
+    );
     settle(&mut state);
     assert_eq!(ordinals(&state), [0, 1, 2]);
-    for name in ["data-mysql-3", "logs-mysql-3", "data-mysql-4", "logs-mysql-4"] {
+    for name in [
+        "data-mysql-3",
+        "logs-mysql-3",
+        "data-mysql-4",
+        "logs-mysql-4",
+    ] {
         assert!(claim(&state, name).is_none(), "{name} deleted");
     }
     for name in ["data-mysql-0", "data-mysql-2", "logs-mysql-2"] {
@@ -514,7 +565,13 @@ fn when_scaled_delete_removes_the_claims_of_removed_pods() {
     // Scaling up again makes fresh claims.
     scale(&mut state, 4);
     settle(&mut state);
-    assert!(claim(&state, "data-mysql-3").unwrap().metadata.owner_references.is_none());
+    assert!(
+        claim(&state, "data-mysql-3")
+            .unwrap()
+            .metadata
+            .owner_references
+            .is_none()
+    );
 }
 
 #[test]
@@ -537,11 +594,22 @@ fn a_claim_being_deleted_holds_its_pod_back() {
     }
     assert!(ordinals(&state).is_empty());
     state
-        .remove_finalizer(Kind::PersistentVolumeClaim, NS, "data-mysql-0", "example.com/hold")
+        .remove_finalizer(
+            Kind::PersistentVolumeClaim,
+            NS,
+            "data-mysql-0",
+            "example.com/hold",
+        )
         .unwrap();
     settle(&mut state);
     assert_eq!(ordinals(&state), [0]);
-    assert!(claim(&state, "data-mysql-0").unwrap().metadata.deletion_timestamp.is_none());
+    assert!(
+        claim(&state, "data-mysql-0")
+            .unwrap()
+            .metadata
+            .deletion_timestamp
+            .is_none()
+    );
 }
 
 #[test]
@@ -561,7 +629,10 @@ fn set_deletion_deletes_claims_only_when_deleted_is_delete() {
         create(&mut state, s);
         settle(&mut state);
         let set_uid = set(&state).metadata.uid.unwrap();
-        let refs = claim(&state, "data-mysql-1").unwrap().metadata.owner_references;
+        let refs = claim(&state, "data-mysql-1")
+            .unwrap()
+            .metadata
+            .owner_references;
         if when_deleted == "Delete" {
             let refs = refs.unwrap();
             assert_eq!(refs.len(), 1);
@@ -574,7 +645,11 @@ fn set_deletion_deletes_claims_only_when_deleted_is_delete() {
 
         state.delete(Kind::StatefulSet, NS, "mysql", None).unwrap();
         reconcile(&mut state);
-        assert_eq!(terminating(&state), [0, 1], "{when_deleted}: Pods go with the set");
+        assert_eq!(
+            terminating(&state),
+            [0, 1],
+            "{when_deleted}: Pods go with the set"
+        );
         assert!(revisions(&state).is_empty());
         settle(&mut state);
         assert!(ordinals(&state).is_empty());
@@ -604,7 +679,11 @@ fn changing_the_retention_policy_updates_existing_claims() {
     settle(&mut state);
     let uid = set(&state).metadata.uid.unwrap();
     for name in ["data-mysql-0", "logs-mysql-1"] {
-        let refs = claim(&state, name).unwrap().metadata.owner_references.unwrap();
+        let refs = claim(&state, name)
+            .unwrap()
+            .metadata
+            .owner_references
+            .unwrap();
         assert_eq!(refs[0].uid, uid);
     }
     edit(&mut state, |s| {
@@ -617,7 +696,13 @@ fn changing_the_retention_policy_updates_existing_claims() {
             .when_deleted = Some("Retain".into());
     });
     settle(&mut state);
-    assert!(claim(&state, "data-mysql-0").unwrap().metadata.owner_references.is_none());
+    assert!(
+        claim(&state, "data-mysql-0")
+            .unwrap()
+            .metadata
+            .owner_references
+            .is_none()
+    );
 }
 
 // ---- failures --------------------------------------------------------------------
@@ -666,10 +751,17 @@ fn a_pod_stuck_terminating_is_not_replaced_until_force_deleted() {
     assert_ne!(p.metadata.uid, old_uid);
     let volumes = p.spec.unwrap().volumes.unwrap();
     assert_eq!(
-        volumes[0].persistent_volume_claim.as_ref().unwrap().claim_name,
+        volumes[0]
+            .persistent_volume_claim
+            .as_ref()
+            .unwrap()
+            .claim_name,
         "data-mysql-1"
     );
-    assert_eq!(claim(&state, "data-mysql-1").unwrap().metadata.uid, claim_uid);
+    assert_eq!(
+        claim(&state, "data-mysql-1").unwrap().metadata.uid,
+        claim_uid
+    );
     settle(&mut state);
     assert_eq!(ordinals(&state), [0, 1, 2, 3]);
 }
@@ -679,7 +771,12 @@ fn pod_creation_failures_are_reported_on_the_set() {
     let mut state = cluster();
     let mut s = mysql(1);
     // A template the API server refuses: an invalid claim name.
-    s.spec.as_mut().unwrap().volume_claim_templates.as_mut().unwrap()[0]
+    s.spec
+        .as_mut()
+        .unwrap()
+        .volume_claim_templates
+        .as_mut()
+        .unwrap()[0]
         .metadata
         .name = Some("Data".into());
     create(&mut state, s);
@@ -689,7 +786,9 @@ fn pod_creation_failures_are_reported_on_the_set() {
     assert!(
         evs.iter().any(|(t, r, m)| t == "Warning"
             && r == "FailedCreate"
-            && m.starts_with("create Claim Data-mysql-0 for Pod mysql-0 in StatefulSet mysql failed error: ")),
+            && m.starts_with(
+                "create Claim Data-mysql-0 for Pod mysql-0 in StatefulSet mysql failed error: "
+            )),
         "{evs:?}"
     );
     assert!(evs.iter().any(|(t, r, m)| t == "Warning"
@@ -701,13 +800,16 @@ fn pod_creation_failures_are_reported_on_the_set() {
 
 fn with_partition(replicas: i32, partition: i32) -> StatefulSet {
     let mut s = mysql(replicas);
-    s.spec.as_mut().unwrap().update_strategy = Some(k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy {
-        type_: Some("RollingUpdate".into()),
-        rolling_update: Some(k8s_openapi::api::apps::v1::RollingUpdateStatefulSetStrategy {
-            partition: Some(partition),
-            max_unavailable: None,
-        }),
-    });
+    s.spec.as_mut().unwrap().update_strategy =
+        Some(k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy {
+            type_: Some("RollingUpdate".into()),
+            rolling_update: Some(
+                k8s_openapi::api::apps::v1::RollingUpdateStatefulSetStrategy {
+                    partition: Some(partition),
+                    max_unavailable: None,
+                },
+            ),
+        });
     s
 }
 
@@ -731,7 +833,10 @@ fn rolling_update_with_partition_replaces_only_upper_ordinals_one_at_a_time() {
     assert_eq!(revision_label(&state, "mysql-2"), new);
     schedule_all(&mut state);
     reconcile(&mut state);
-    assert!(terminating(&state).is_empty(), "waits for mysql-2 to be ready");
+    assert!(
+        terminating(&state).is_empty(),
+        "waits for mysql-2 to be ready"
+    );
     mark_ready(&mut state, "mysql-2");
     reconcile(&mut state);
     assert_eq!(terminating(&state), [1]);
@@ -763,7 +868,16 @@ fn rolling_update_with_partition_replaces_only_upper_ordinals_one_at_a_time() {
 
     // Lowering the partition finishes the update.
     edit(&mut state, |s| {
-        s.spec.as_mut().unwrap().update_strategy.as_mut().unwrap().rolling_update.as_mut().unwrap().partition = Some(0);
+        s.spec
+            .as_mut()
+            .unwrap()
+            .update_strategy
+            .as_mut()
+            .unwrap()
+            .rolling_update
+            .as_mut()
+            .unwrap()
+            .partition = Some(0);
     });
     settle(&mut state);
     let st = status(&state);
@@ -781,7 +895,9 @@ fn rolling_update_without_partition_completes() {
     settle(&mut state);
     assert_eq!(
         pod_log(&state, rv),
-        log(&["-mysql-2", "+mysql-2", "-mysql-1", "+mysql-1", "-mysql-0", "+mysql-0"])
+        log(&[
+            "-mysql-2", "+mysql-2", "-mysql-1", "+mysql-1", "-mysql-0", "+mysql-0"
+        ])
     );
     let st = status(&state);
     assert_eq!(st.current_revision, st.update_revision);
@@ -792,7 +908,9 @@ fn rolling_update_without_partition_completes() {
     for name in ["mysql-0", "mysql-1", "mysql-2"] {
         assert_eq!(revision_label(&state, name), update);
         assert_eq!(
-            pod(&state, name).spec.unwrap().containers[0].image.as_deref(),
+            pod(&state, name).spec.unwrap().containers[0]
+                .image
+                .as_deref(),
             Some("mysql:8.4")
         );
     }
@@ -855,18 +973,25 @@ fn max_unavailable_percent_with_ordered_ready() {
     settle(&mut state);
     let st = status(&state);
     assert_eq!(st.current_revision, st.update_revision);
-    assert_eq!(scaled_max_unavailable(&IntOrString::String("10%".into()), 4), 1);
-    assert_eq!(scaled_max_unavailable(&IntOrString::String("75%".into()), 10), 7);
+    assert_eq!(
+        scaled_max_unavailable(&IntOrString::String("10%".into()), 4),
+        1
+    );
+    assert_eq!(
+        scaled_max_unavailable(&IntOrString::String("75%".into()), 10),
+        7
+    );
 }
 
 #[test]
 fn on_delete_updates_only_deleted_pods() {
     let mut state = cluster();
     let mut s = mysql(3);
-    s.spec.as_mut().unwrap().update_strategy = Some(k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy {
-        type_: Some("OnDelete".into()),
-        rolling_update: None,
-    });
+    s.spec.as_mut().unwrap().update_strategy =
+        Some(k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy {
+            type_: Some("OnDelete".into()),
+            rolling_update: None,
+        });
     create(&mut state, s);
     settle(&mut state);
     let old = status(&state).current_revision.unwrap();
@@ -903,8 +1028,14 @@ fn revisions_are_named_by_hash_labelled_and_owned() {
     let labels = r.metadata.labels.clone().unwrap();
     let hash = labels[HASH_LABEL].clone();
     assert_eq!(name, format!("mysql-{hash}"));
-    assert!(hash.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
-    assert_eq!(labels["app"], "mysql", "selector labels, so kubectl finds it");
+    assert!(
+        hash.bytes()
+            .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b))
+    );
+    assert_eq!(
+        labels["app"], "mysql",
+        "selector labels, so kubectl finds it"
+    );
     assert_eq!(r.revision, 1);
     assert_eq!(
         r.metadata.owner_references.clone().unwrap()[0].uid,
@@ -960,13 +1091,18 @@ fn rollback_reuses_the_old_revision_and_its_data_restores_the_template() {
     assert_eq!(revs.len(), 2, "no new revision for a known template");
     assert_eq!(revs[1].metadata.name.as_deref(), Some(first_name.as_str()));
     assert_eq!(revs[1].revision, 3, "bumped to max + 1");
-    assert_eq!(status(&state).update_revision.as_deref(), Some(first_name.as_str()));
+    assert_eq!(
+        status(&state).update_revision.as_deref(),
+        Some(first_name.as_str())
+    );
     settle(&mut state);
     let st = status(&state);
     assert_eq!(st.current_revision.as_deref(), Some(first_name.as_str()));
     assert_eq!(revision_label(&state, "mysql-0"), first_name);
     assert_eq!(
-        pod(&state, "mysql-1").spec.unwrap().containers[0].image.as_deref(),
+        pod(&state, "mysql-1").spec.unwrap().containers[0]
+            .image
+            .as_deref(),
         Some("mysql:8.0")
     );
 }
@@ -1071,11 +1207,15 @@ fn garbage_collection_needs_every_owner_gone() {
     let live = set(&state).metadata.uid.unwrap();
     let gone = |uid: &str| pods::controller_ref("apps/v1", "StatefulSet", "old", uid);
     let foreign = pods::controller_ref("apps/v1", "ReplicaSet", "rs", "rs-uid");
-    state.create_typed(with_refs("orphan", vec![gone("u1")])).unwrap();
+    state
+        .create_typed(with_refs("orphan", vec![gone("u1")]))
+        .unwrap();
     state
         .create_typed(with_refs("half", vec![gone("u2"), gone(&live)]))
         .unwrap();
-    state.create_typed(with_refs("foreign", vec![foreign])).unwrap();
+    state
+        .create_typed(with_refs("foreign", vec![foreign]))
+        .unwrap();
     collect_garbage(&mut state);
     let names: Vec<String> = state
         .list::<Pod>(Some(NS))
