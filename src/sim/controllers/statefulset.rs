@@ -6,26 +6,29 @@
 //! the garbage collector that deletes Pods, claims and revisions whose
 //! owners are gone.
 //!
-//! Every tick indexes Pods, claims and revisions once, then visits each set
+//! Every tick indexes Pods and revisions by set once, then visits each set
 //! in store order. A set whose spec is unchanged and whose Pods are all in
 //! place costs a few comparisons: nothing is hashed and nothing is written.
 
+mod fxhash;
 mod pods;
 mod revision;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet, StatefulSetStatus};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use self::fxhash::FxMap;
 pub use self::pods::{POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL};
 use self::pods::{
-    Retention, claim_name, desired_claim_refs, has_finished, has_stale_pod_ref, is_created,
+    Retention, claim_name, claim_refs_update, has_finished, has_stale_pod_ref, is_created,
     is_running_and_available, is_running_and_ready, is_terminating, is_unavailable, new_claim,
     new_pod, parent_and_ordinal, phase, pod_name, revision_of, set_ref,
 };
@@ -42,9 +45,6 @@ pub const COMPONENT: &str = "statefulset-controller";
 /// the rest follow on the next ticks.
 const MAX_BURST: usize = 500;
 
-/// Claims by namespace and name, as they were when the tick started.
-type ClaimIndex<'a> = HashMap<(&'a str, &'a str), &'a PersistentVolumeClaim>;
-
 /// One pass of the controller over every StatefulSet, then garbage
 /// collection.
 pub fn reconcile(state: &mut SimState) {
@@ -54,21 +54,8 @@ pub fn reconcile(state: &mut SimState) {
             |kind| -> Vec<Arc<Entry>> { state.store.iter(kind, None).cloned().collect() };
         let pods = snapshot(Kind::Pod);
         let revisions = snapshot(Kind::ControllerRevision);
-        let claims = snapshot(Kind::PersistentVolumeClaim);
         let pods_by_set = by_controlling_set::<Pod>(&pods);
         let revisions_by_set = by_controlling_set::<ControllerRevision>(&revisions);
-        let claims_by_name: ClaimIndex = claims
-            .iter()
-            .filter_map(|e| PersistentVolumeClaim::peek(&e.object))
-            .map(|c| {
-                let m = &c.metadata;
-                let key = (
-                    m.namespace.as_deref().unwrap_or_default(),
-                    m.name.as_deref().unwrap_or_default(),
-                );
-                (key, c)
-            })
-            .collect();
         for entry in &sets {
             let Some(set) = StatefulSet::peek(&entry.object) else {
                 continue;
@@ -76,7 +63,7 @@ pub fn reconcile(state: &mut SimState) {
             let uid = set.metadata.uid.as_deref().unwrap_or_default();
             let owned_pods = pods_by_set.get(uid).map_or(&[][..], Vec::as_slice);
             let owned_revisions = revisions_by_set.get(uid).map_or(&[][..], Vec::as_slice);
-            sync(state, set, owned_pods, owned_revisions, &claims_by_name);
+            sync(state, set, owned_pods, owned_revisions);
         }
     }
     collect_garbage(state);
@@ -85,8 +72,8 @@ pub fn reconcile(state: &mut SimState) {
 /// Objects of one kind grouped by the uid of the StatefulSet that controls
 /// them (store order within each group). Nothing is adopted: only a
 /// controller ownerReference counts.
-fn by_controlling_set<T: Typed>(entries: &[Arc<Entry>]) -> HashMap<&str, Vec<&T>> {
-    let mut map: HashMap<&str, Vec<&T>> = HashMap::new();
+fn by_controlling_set<T: Typed>(entries: &[Arc<Entry>]) -> FxMap<&str, Vec<&T>> {
+    let mut map: FxMap<&str, Vec<&T>> = FxMap::default();
     for e in entries {
         let Some(object) = T::peek(&e.object) else {
             continue;
@@ -130,17 +117,17 @@ struct SetSync<'a> {
     min_ready_seconds: i32,
     retention: Retention,
     claim_templates: &'a [PersistentVolumeClaim],
-    claims: &'a ClaimIndex<'a>,
-    revisions: Revisions,
+    revisions: Revisions<'a>,
+    /// The controller reference to the set, for claims.
+    owner: OwnerReference,
     now: Timestamp,
 }
 
-fn sync(
+fn sync<'a>(
     state: &mut SimState,
-    set: &StatefulSet,
-    owned_pods: &[&Pod],
-    owned_revisions: &[&ControllerRevision],
-    claims: &ClaimIndex,
+    set: &'a StatefulSet,
+    owned_pods: &[&'a Pod],
+    owned_revisions: &[&'a ControllerRevision],
 ) {
     if set.metadata.deletion_timestamp.is_some() {
         return;
@@ -180,8 +167,8 @@ fn sync(
         min_ready_seconds: spec.min_ready_seconds.unwrap_or(0),
         retention: Retention::of(set),
         claim_templates: spec.volume_claim_templates.as_deref().unwrap_or_default(),
-        claims,
         revisions,
+        owner: set_ref(set),
         now: state.now(),
     };
 
@@ -206,13 +193,21 @@ fn sync(
     }
     condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
 
+    // A rolling update completes on what the Pods were when the tick
+    // started (a Pod deleted for the update was not at the update revision,
+    // so completion and this tick's deletions never meet).
     let mut status = sync.status(&live, &condemned);
-    let deleted_for_update = sync.run(state, &live, &condemned);
-    if let Some(c) = status.current_replicas.as_mut() {
-        *c -= deleted_for_update;
-    }
     sync.complete_rolling_update(&mut status);
-    sync.write_status(state, status);
+    if !sync.is_settled(&status, &live, &condemned) {
+        let deleted_for_update = sync.run(state, &live, &condemned);
+        if let Some(c) = status.current_replicas.as_mut() {
+            *c -= deleted_for_update;
+        }
+        if status.current_replicas == Some(0) {
+            status.current_replicas = None;
+        }
+        sync.write_status(state, status);
+    }
     sync.truncate_history(state, &sorted_revisions, &live, &condemned);
 }
 
@@ -234,13 +229,59 @@ impl SetSync<'_> {
 
     fn claim(
         &self,
+        state: &SimState,
         template: &PersistentVolumeClaim,
         ordinal: i32,
-    ) -> (String, Option<&PersistentVolumeClaim>) {
+    ) -> (String, Option<PersistentVolumeClaim>) {
         let tname = template.metadata.name.as_deref().unwrap_or_default();
         let name = claim_name(tname, self.name, ordinal);
-        let found = self.claims.get(&(self.namespace, name.as_str())).copied();
+        let found = state.get::<PersistentVolumeClaim>(self.namespace, &name);
         (name, found)
+    }
+
+    /// The partition as an index into the replicas (upstream compares it
+    /// with `ordinal - start`); 0 without rolling-update parameters.
+    fn partition(&self) -> i32 {
+        self.set
+            .spec
+            .as_ref()
+            .and_then(|s| s.update_strategy.as_ref())
+            .and_then(|s| s.rolling_update.as_ref())
+            .and_then(|r| r.partition)
+            .unwrap_or(0)
+            .clamp(0, self.replicas)
+    }
+
+    /// Whether a pass would find nothing to do: the status is as computed,
+    /// and every replica is there, available, not terminating, with its
+    /// identity label and at the revision its ordinal should run. Claims
+    /// are not looked at here (as upstream, which does not watch them);
+    /// they are put right on the next pass that has something to do.
+    fn is_settled(
+        &self,
+        status: &StatefulSetStatus,
+        live: &BTreeMap<i32, &Pod>,
+        condemned: &[(i32, &Pod)],
+    ) -> bool {
+        if !condemned.is_empty()
+            || live.len() as i64 != i64::from(self.replicas)
+            || self.set.status.as_ref() != Some(status)
+        {
+            return false;
+        }
+        let partition = i64::from(self.start) + i64::from(self.partition());
+        let update = self.revisions.update_name();
+        live.iter().all(|(ordinal, pod)| {
+            let name_label = pod
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(POD_NAME_LABEL));
+            !is_terminating(pod)
+                && is_running_and_available(pod, self.min_ready_seconds, self.now)
+                && name_label.map(String::as_str) == pod.metadata.name.as_deref()
+                && (self.on_delete || i64::from(*ordinal) < partition || revision_of(pod) == update)
+        })
     }
 
     // ---- the sync proper -----------------------------------------------------
@@ -311,7 +352,7 @@ impl SetSync<'_> {
         created: &mut usize,
     ) -> Flow {
         let Some(pod) = pod else {
-            if self.claims_blocked(ordinal) {
+            if self.claims_blocked(state, ordinal) {
                 return Flow::Block;
             }
             return match self.create_pod(state, ordinal) {
@@ -394,7 +435,7 @@ impl SetSync<'_> {
             // RollingUpdate without parameters: partition 0, one at a time.
             return self.replace_one_at_a_time(state, live, 0);
         };
-        let partition = rolling.partition.unwrap_or(0).clamp(0, self.replicas);
+        let partition = self.partition();
         match &rolling.max_unavailable {
             None => self.replace_one_at_a_time(state, live, partition),
             Some(max) => self.replace_up_to(state, live, partition, max),
@@ -499,12 +540,12 @@ impl SetSync<'_> {
 
     /// A claim of `ordinal` is on its way out (being deleted, or owned by
     /// a Pod of that name that is gone): wait until it is gone.
-    fn claims_blocked(&self, ordinal: i32) -> bool {
+    fn claims_blocked(&self, state: &SimState, ordinal: i32) -> bool {
         let pod = pod_name(self.name, ordinal);
         self.claim_templates.iter().any(|t| {
-            let (_, claim) = self.claim(t, ordinal);
+            let (_, claim) = self.claim(state, t, ordinal);
             claim.is_some_and(|c| {
-                c.metadata.deletion_timestamp.is_some() || has_stale_pod_ref(c, &pod, "")
+                c.metadata.deletion_timestamp.is_some() || has_stale_pod_ref(&c, &pod, "")
             })
         })
     }
@@ -514,7 +555,7 @@ impl SetSync<'_> {
     fn create_claims(&self, state: &mut SimState, ordinal: i32, pod: &str) -> Result<(), String> {
         let mut errors = Vec::new();
         for template in self.claim_templates {
-            let (name, existing) = self.claim(template, ordinal);
+            let (name, existing) = self.claim(state, template, ordinal);
             match existing {
                 Some(c) if c.metadata.deletion_timestamp.is_some() => {
                     errors.push(format!("pvc {name} is being deleted"));
@@ -523,7 +564,7 @@ impl SetSync<'_> {
                 None => {
                     let mut claim = new_claim(self.set, template, ordinal);
                     if self.retention.delete_when_deleted {
-                        claim.metadata.owner_references = Some(vec![set_ref(self.set)]);
+                        claim.metadata.owner_references = Some(vec![self.owner.clone()]);
                     }
                     match state.create_typed(claim) {
                         Ok(_) => self.event(
@@ -648,28 +689,18 @@ impl SetSync<'_> {
         };
         let mut changed = false;
         for template in self.claim_templates {
-            let (_, Some(claim)) = self.claim(template, ordinal) else {
+            let (_, Some(mut claim)) = self.claim(state, template, ordinal) else {
                 continue;
             };
             if claim.metadata.deletion_timestamp.is_some() {
                 continue;
             }
-            let Some(refs) = desired_claim_refs(claim, self.set, pod, condemned, self.retention)
+            let Some(refs) = claim_refs_update(&claim, &self.owner, pod, condemned, self.retention)
             else {
                 continue;
             };
-            if refs.as_slice()
-                == claim
-                    .metadata
-                    .owner_references
-                    .as_deref()
-                    .unwrap_or_default()
-            {
-                continue;
-            }
-            let mut updated = claim.clone();
-            updated.metadata.owner_references = (!refs.is_empty()).then_some(refs);
-            state.put(updated).map_err(|e| e.message)?;
+            claim.metadata.owner_references = (!refs.is_empty()).then_some(refs);
+            state.put(claim).map_err(|e| e.message)?;
             changed = true;
         }
         Ok(changed)
@@ -843,8 +874,9 @@ fn scaled_max_unavailable(max: &IntOrString, replicas: i32) -> i32 {
 pub fn collect_garbage(state: &mut SimState) {
     let doomed: Vec<(Kind, String, String)> = {
         let store = &state.store;
-        let mut owners: HashMap<Kind, HashSet<(&str, &str)>> = HashMap::new();
-        let mut kinds: HashMap<(&str, &str), Option<Kind>> = HashMap::new();
+        // Owners present, by kind: uid → namespace ("" when cluster-scoped).
+        let mut owners: FxMap<Kind, FxMap<&str, &str>> = FxMap::default();
+        let mut kinds: FxMap<(&str, &str), Option<Kind>> = FxMap::default();
         let mut doomed = Vec::new();
         for kind in [
             Kind::Pod,
@@ -853,37 +885,44 @@ pub fn collect_garbage(state: &mut SimState) {
         ] {
             for entry in store.iter(kind, None) {
                 let meta = entry.object.meta();
-                if meta.deletion_timestamp.is_some() {
-                    continue;
-                }
                 let Some(refs) = meta.owner_references.as_ref().filter(|r| !r.is_empty()) else {
                     continue;
                 };
+                if meta.deletion_timestamp.is_some() {
+                    continue;
+                }
                 let namespace = entry.object.namespace();
                 let dangling = refs.iter().all(|r| {
-                    let owner_kind = *kinds
-                        .entry((r.api_version.as_str(), r.kind.as_str()))
-                        .or_insert_with(|| Kind::from_kind_name(&r.api_version, &r.kind));
-                    let Some(owner_kind) = owner_kind else {
-                        return false;
+                    let owner_kind = match (r.api_version.as_str(), r.kind.as_str()) {
+                        ("apps/v1", "StatefulSet") => Kind::StatefulSet,
+                        ("v1", "Pod") => Kind::Pod,
+                        key => match *kinds
+                            .entry(key)
+                            .or_insert_with(|| Kind::from_kind_name(key.0, key.1))
+                        {
+                            Some(k) => k,
+                            // A kind the sim does not serve: keep it.
+                            None => return false,
+                        },
                     };
                     let present = owners.entry(owner_kind).or_insert_with(|| {
-                        store
-                            .iter(owner_kind, None)
-                            .map(|e| {
-                                (
-                                    e.object.namespace(),
-                                    e.object.meta().uid.as_deref().unwrap_or_default(),
-                                )
-                            })
-                            .collect()
+                        let mut m = FxMap::with_capacity_and_hasher(
+                            store.count(owner_kind),
+                            Default::default(),
+                        );
+                        for e in store.iter(owner_kind, None) {
+                            if let Some(uid) = e.object.meta().uid.as_deref() {
+                                m.insert(uid, e.object.namespace());
+                            }
+                        }
+                        m
                     });
                     let owner_namespace = if owner_kind.info().namespaced {
                         namespace
                     } else {
                         ""
                     };
-                    !present.contains(&(owner_namespace, r.uid.as_str()))
+                    present.get(r.uid.as_str()) != Some(&owner_namespace)
                 });
                 if dangling {
                     doomed.push((kind, namespace.to_string(), entry.object.name().to_string()));

@@ -253,18 +253,18 @@ pub fn has_stale_pod_ref(claim: &PersistentVolumeClaim, pod_name: &str, pod_uid:
 }
 
 /// The owner references the retention policy wants on a claim of `pod`
-/// (upstream `updateClaimOwnerRefForSetAndPod`), or `None` when the claim is
-/// to be left alone (stale references to an earlier set or Pod with the same
-/// name: the garbage collector decides those).
-pub fn desired_claim_refs(
+/// (upstream `updateClaimOwnerRefForSetAndPod`), when they differ from the
+/// claim's: the set's own, unrelated owners first, then the set (`owner`)
+/// and/or the Pod as controller. `None` when the claim is right as it is,
+/// or is to be left alone (references to an earlier set or Pod of the same
+/// name: the garbage collector decides those). Allocates only to change.
+pub fn claim_refs_update(
     claim: &PersistentVolumeClaim,
-    set: &StatefulSet,
+    owner: &OwnerReference,
     pod: &Pod,
     condemned: bool,
     policy: Retention,
 ) -> Option<Vec<OwnerReference>> {
-    let set_name = set.metadata.name.as_deref().unwrap_or_default();
-    let set_uid = set.metadata.uid.as_deref().unwrap_or_default();
     let pod_name = pod.metadata.name.as_deref().unwrap_or_default();
     let pod_uid = pod.metadata.uid.as_deref().unwrap_or_default();
     let refs = claim
@@ -272,37 +272,49 @@ pub fn desired_claim_refs(
         .owner_references
         .as_deref()
         .unwrap_or_default();
-    let is_set = |r: &OwnerReference| matches_ref(r, "apps/v1", "StatefulSet", set_name);
+    let is_set = |r: &OwnerReference| matches_ref(r, "apps/v1", "StatefulSet", &owner.name);
     let is_pod = |r: &OwnerReference| matches_ref(r, "v1", "Pod", pod_name);
+    let ours = |r: &OwnerReference| is_set(r) || is_pod(r);
     if refs
         .iter()
-        .any(|r| (is_set(r) && r.uid != set_uid) || (is_pod(r) && r.uid != pod_uid))
+        .any(|r| (is_set(r) && r.uid != owner.uid) || (is_pod(r) && r.uid != pod_uid))
     {
         return None;
     }
     let retain_all = !policy.delete_when_deleted && !policy.delete_when_scaled;
-    let unexpected_controller = !retain_all
-        && refs
-            .iter()
-            .any(|r| !is_set(r) && !is_pod(r) && r.controller == Some(true));
-    let mut out: Vec<OwnerReference> = refs
-        .iter()
-        .filter(|r| !is_set(r) && !is_pod(r))
-        .cloned()
-        .collect();
-    if unexpected_controller {
-        return Some(out);
-    }
-    let (want_set, want_pod) = match (policy.delete_when_scaled, policy.delete_when_deleted) {
-        (false, false) => (false, false),
-        (false, true) => (true, false),
-        (true, false) => (false, condemned),
-        (true, true) => (!condemned, condemned),
+    let unexpected_controller =
+        !retain_all && refs.iter().any(|r| !ours(r) && r.controller == Some(true));
+    let (want_set, want_pod) = match (
+        unexpected_controller,
+        policy.delete_when_scaled,
+        policy.delete_when_deleted,
+    ) {
+        (true, _, _) | (false, false, false) => (false, false),
+        (false, false, true) => (true, false),
+        (false, true, false) => (false, condemned),
+        (false, true, true) => (!condemned, condemned),
     };
-    if want_set {
-        out.push(set_ref(set));
+    let want_pod = want_pod && !pod_uid.is_empty();
+    let pod_ref_ok = |r: &OwnerReference| {
+        is_pod(r)
+            && r.uid == pod_uid
+            && r.controller == Some(true)
+            && r.block_owner_deletion == Some(true)
+    };
+    let others = refs.iter().filter(|r| !ours(r));
+    let kept = others.clone().count();
+    let up_to_date = refs.len() == kept + usize::from(want_set) + usize::from(want_pod)
+        && refs.iter().take(kept).eq(others.clone())
+        && (!want_set || &refs[kept] == owner)
+        && (!want_pod || pod_ref_ok(&refs[kept + usize::from(want_set)]));
+    if up_to_date {
+        return None;
     }
-    if want_pod && !pod_uid.is_empty() {
+    let mut out: Vec<OwnerReference> = others.cloned().collect();
+    if want_set {
+        out.push(owner.clone());
+    }
+    if want_pod {
         out.push(controller_ref("v1", "Pod", pod_name, pod_uid));
     }
     Some(out)

@@ -3,6 +3,7 @@
 //! template back (what `kubectl rollout undo` applies). Mirrors upstream
 //! `pkg/controller/history` and `getStatefulSetRevisions`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
@@ -21,15 +22,16 @@ pub const HASH_LABEL: &str = "controller.kubernetes.io/hash";
 /// How many name collisions are tried before giving up for this tick.
 const MAX_COLLISIONS: i32 = 64;
 
-/// The revisions a sync works with.
+/// The revisions a sync works with (borrowed from the tick's snapshot
+/// unless this sync wrote them).
 #[derive(Debug, Clone)]
-pub struct Revisions {
-    pub current: ControllerRevision,
-    pub update: ControllerRevision,
+pub struct Revisions<'a> {
+    pub current: Cow<'a, ControllerRevision>,
+    pub update: Cow<'a, ControllerRevision>,
     pub collision_count: i32,
 }
 
-impl Revisions {
+impl Revisions<'_> {
     pub fn current_name(&self) -> &str {
         self.current.metadata.name.as_deref().unwrap_or_default()
     }
@@ -189,11 +191,11 @@ pub fn template_of(revision: &ControllerRevision) -> Option<PodTemplateSpec> {
 
 /// Finds or makes the current and update revisions of `set`, given its
 /// revisions sorted by [`sort`] (upstream `getStatefulSetRevisions`).
-pub fn resolve(
+pub fn resolve<'a>(
     state: &mut SimState,
     set: &StatefulSet,
-    revisions: &[&ControllerRevision],
-) -> Result<Revisions, ApiError> {
+    revisions: &[&'a ControllerRevision],
+) -> Result<Revisions<'a>, ApiError> {
     let status = set.status.as_ref();
     let mut collision_count = status.and_then(|s| s.collision_count).unwrap_or(0);
     let status_update = status.and_then(|s| s.update_revision.as_deref());
@@ -203,13 +205,13 @@ pub fn resolve(
 
     // Fast path: the spec has not changed since the update revision was
     // worked out, and it is still the newest one: nothing to hash.
-    let update = if observed.is_some()
+    let update: Cow<'a, ControllerRevision> = if observed.is_some()
         && observed == set.metadata.generation
         && status_update.is_some()
         && status_update == latest_name
         && let Some(latest) = latest
     {
-        latest.clone()
+        Cow::Borrowed(latest)
     } else {
         let template = &set
             .spec
@@ -223,15 +225,22 @@ pub fn resolve(
             .rev()
             .find(|r| r.data.as_ref().is_some_and(|d| d.0 == value));
         match equal {
-            Some(eq) if eq.metadata.name.as_deref() == latest_name => (*eq).clone(),
+            Some(eq) if eq.metadata.name.as_deref() == latest_name => Cow::Borrowed(*eq),
             Some(eq) => {
                 // Back to an earlier template: that revision becomes the
                 // newest again.
                 let mut bumped = (*eq).clone();
                 bumped.revision = next;
-                state.put(bumped)?
+                Cow::Owned(state.put(bumped)?)
             }
-            None => create(state, set, &bytes, value, next, &mut collision_count)?,
+            None => Cow::Owned(create(
+                state,
+                set,
+                &bytes,
+                value,
+                next,
+                &mut collision_count,
+            )?),
         }
     };
     let current = status
@@ -241,7 +250,7 @@ pub fn resolve(
                 .iter()
                 .find(|r| r.metadata.name.as_deref() == Some(name))
         })
-        .map_or_else(|| update.clone(), |r| (*r).clone());
+        .map_or_else(|| update.clone(), |r| Cow::Borrowed(*r));
     Ok(Revisions {
         current,
         update,

@@ -1224,3 +1224,48 @@ fn garbage_collection_needs_every_owner_gone() {
         .collect();
     assert_eq!(names, ["foreign", "half"]);
 }
+
+#[test]
+#[ignore]
+fn bench_thousand_sets_of_ten() {
+    let mut state = cluster();
+    for i in 0..1000 {
+        let mut s = mysql(10);
+        s.metadata.name = Some(format!("s{i}"));
+        s.spec.as_mut().unwrap().pod_management_policy = Some("Parallel".into());
+        if i % 2 == 0 {
+            s.spec
+                .as_mut()
+                .unwrap()
+                .persistent_volume_claim_retention_policy = Some(
+                k8s_openapi::api::apps::v1::StatefulSetPersistentVolumeClaimRetentionPolicy {
+                    when_deleted: Some("Delete".into()),
+                    when_scaled: Some("Delete".into()),
+                },
+            );
+        }
+        create(&mut state, s);
+    }
+    let t = std::time::Instant::now();
+    reconcile(&mut state);
+    eprintln!("first reconcile {:?}", t.elapsed());
+    kubelet(&mut state);
+    reconcile(&mut state);
+    kubelet(&mut state);
+    reconcile(&mut state);
+    let rv = state.store.resource_version();
+    let t = std::time::Instant::now();
+    for _ in 0..60 {
+        reconcile(&mut state);
+    }
+    eprintln!(
+        "steady reconcile {:?} per tick; writes {}",
+        t.elapsed() / 60,
+        state.store.resource_version() - rv
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..10 {
+        collect_garbage(&mut state);
+    }
+    eprintln!("gc alone {:?} per tick", t.elapsed() / 10);
+}
