@@ -329,16 +329,15 @@ impl SetSync<'_> {
             .rev()
             .find(|(_, p)| is_unavailable(Some(p), self.min_ready_seconds, self.now))
             .map(|(o, _)| *o);
-        let mut scaled_down = false;
         for (ordinal, pod) in condemned {
             match self.process_condemned(state, *ordinal, pod, first_unavailable) {
                 Flow::Next => {}
-                Flow::Block if self.monotonic => return 0,
+                Flow::Block | Flow::Fail if self.monotonic => return 0,
                 Flow::Block => {}
-                Flow::Fail => scaled_down = true,
+                Flow::Fail => failed = true,
             }
         }
-        if scaled_down || self.on_delete {
+        if failed || self.on_delete {
             return 0;
         }
         self.rolling_update(state, live)
