@@ -4,4 +4,5 @@
 //! things together, so integration tests can drive the same code.
 
 pub mod cli;
+pub mod format;
 pub mod sim;

@@ -63,6 +63,13 @@ async fn kubectl_get_scale_patch_restart_and_delete() {
     assert!(out.contains("web"), "{out}");
     let (ok, out) = tokio::task::block_in_place(|| kubectl(&sim, &["get", "nodes"]));
     assert!(ok && out.contains("worker-1"), "{out}");
+    // Server-side printing gives kubectl its usual columns.
+    let (ok, out) = tokio::task::block_in_place(|| kubectl(&sim, &["get", "storageclasses"]));
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("VOLUMEBINDINGMODE") && out.contains("standard (default)"),
+        "{out}"
+    );
 
     let (ok, out) = tokio::task::block_in_place(|| {
         kubectl(

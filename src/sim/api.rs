@@ -25,6 +25,7 @@ use super::resources::{self, Kind};
 use super::select::{FieldSelector, LabelSelector};
 use super::server::Shared;
 use super::stats;
+use super::table;
 
 pub type Body = BoxBody<Bytes, Infallible>;
 
@@ -293,6 +294,11 @@ async fn dispatch(
     let user = shared.users.authenticate(auth_header.as_deref())?;
     let method = req.method().clone();
     let q = parse_query(req.uri().query());
+    let table = table::wants_table(
+        req.headers()
+            .get(header::ACCEPT)
+            .and_then(|h| h.to_str().ok()),
+    );
     let route = route(req.uri().path())?;
     let get_only = |value: Value| {
         if method == Method::GET {
@@ -377,8 +383,8 @@ async fn dispatch(
             }
             match verb {
                 "watch" => watch(shared, &target, &q),
-                "list" => list(shared, &target, &q),
-                "get" => get(shared, &target),
+                "list" => list(shared, &target, &q, table),
+                "get" => get(shared, &target, &q, table),
                 "create" => {
                     let body = read_body(req).await?;
                     create(shared, &target, &body)
@@ -411,7 +417,11 @@ fn object_response(status: u16, entry: &Entry) -> Response<Body> {
     respond(status, entry.json.clone())
 }
 
-fn get(shared: &Shared, t: &Target) -> Result<Response<Body>, ApiError> {
+fn include_object(q: &Query) -> &str {
+    q.get("includeObject").map_or("Metadata", String::as_str)
+}
+
+fn get(shared: &Shared, t: &Target, q: &Query, as_table: bool) -> Result<Response<Body>, ApiError> {
     let state = shared.lock();
     let name = t.name.as_deref().unwrap_or_default();
     let ns = t.namespace.as_deref().unwrap_or_default();
@@ -421,6 +431,23 @@ fn get(shared: &Shared, t: &Target) -> Result<Response<Body>, ApiError> {
         .ok_or_else(|| ApiError::not_found(t.kind, name))?;
     match t.subresource.as_deref() {
         Some("scale") => Ok(json_response(200, &scale_of(&entry.object)?)),
+        None if as_table => {
+            let rv = entry
+                .object
+                .meta()
+                .resource_version
+                .clone()
+                .unwrap_or_default();
+            let tbl = table::table(
+                t.kind,
+                std::slice::from_ref(entry),
+                &rv,
+                None,
+                include_object(q),
+                state.now(),
+            );
+            Ok(json_response(200, &tbl))
+        }
         _ => Ok(object_response(200, entry)),
     }
 }
@@ -438,7 +465,12 @@ fn parse_continue(token: &str) -> Result<(u64, String, String), ApiError> {
     Ok((rv, ns, name))
 }
 
-fn list(shared: &Shared, t: &Target, q: &Query) -> Result<Response<Body>, ApiError> {
+fn list(
+    shared: &Shared,
+    t: &Target,
+    q: &Query,
+    as_table: bool,
+) -> Result<Response<Body>, ApiError> {
     let filter = Filter::from_query(t.namespace.clone(), q)?;
     let limit = match q.get("limit") {
         Some(l) => l
@@ -478,7 +510,19 @@ fn list(shared: &Shared, t: &Target, q: &Query) -> Result<Response<Body>, ApiErr
         }
         items.push(entry.clone());
     }
+    let now = state.now();
     drop(state);
+    if as_table {
+        let tbl = table::table(
+            t.kind,
+            &items,
+            &list_rv.to_string(),
+            next.as_deref(),
+            include_object(q),
+            now,
+        );
+        return Ok(json_response(200, &tbl));
+    }
     let info = t.kind.info();
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
     if let Some(c) = next {

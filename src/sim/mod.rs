@@ -17,3 +17,4 @@ pub mod select;
 pub mod server;
 pub mod state;
 pub mod stats;
+pub mod table;

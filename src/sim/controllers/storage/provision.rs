@@ -254,15 +254,24 @@ fn topology(
     node: Option<&str>,
 ) -> Option<VolumeNodeAffinity> {
     if driver == HOSTPATH_CSI {
-        // With Immediate binding the driver picks its own node: the first.
+        // With Immediate binding the driver picks a node it runs on: its
+        // DaemonSet has no tolerations, so the first untainted node.
         let node = node.map(str::to_string).or_else(|| {
             state
                 .store
                 .list_typed::<Node>(None)
-                .next()
+                .find(|n| {
+                    n.spec.as_ref().is_none_or(|s| {
+                        s.unschedulable != Some(true)
+                            && s.taints
+                                .iter()
+                                .flatten()
+                                .all(|t| t.effect == "PreferNoSchedule")
+                    })
+                })
                 .and_then(|n| n.metadata.name.clone())
         })?;
-        return Some(affinity("topology.hostpath.csi/node", &node));
+        return Some(affinity("kubernetes.io/hostname", &node));
     }
     if !wffc {
         return None;

@@ -259,7 +259,7 @@ fn immediate_provisioning_creates_and_binds_a_csi_volume() {
     );
     assert_eq!(
         v["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]["matchExpressions"][0],
-        json!({"key": "topology.hostpath.csi/node", "operator": "In", "values": ["n1"]})
+        json!({"key": "kubernetes.io/hostname", "operator": "In", "values": ["n1"]})
     );
     assert_eq!(
         v["metadata"]["annotations"][ANN_PROVISIONED_BY],

@@ -1,0 +1,453 @@
+//! Server-side printing: `meta.k8s.io/v1` Tables with the columns the real
+//! API server gives `kubectl get`, so kubectl output against the sim reads
+//! like against a cluster.
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use super::objects::{Entry, Object};
+use crate::format::{duration, pod as podfmt};
+
+/// Whether the client asked for a Table (kubectl's Accept header does).
+pub fn wants_table(accept: Option<&str>) -> bool {
+    accept.is_some_and(|a| {
+        a.split(',')
+            .next()
+            .is_some_and(|first| first.contains("as=Table"))
+    })
+}
+
+fn col(name: &str, kind: &str, priority: u8) -> Value {
+    let format = if name == "Name" { "name" } else { "" };
+    json!({"name": name, "type": kind, "format": format, "description": "", "priority": priority})
+}
+
+fn age(
+    created: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>,
+    now: Timestamp,
+) -> String {
+    created.map_or_else(|| "<unknown>".into(), |t| duration::age(t.0, now))
+}
+
+fn or_none(s: Option<String>) -> String {
+    s.filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "<none>".into())
+}
+
+fn columns(kind: super::resources::Kind) -> Vec<Value> {
+    use super::resources::Kind as K;
+    let s = |n: &str| col(n, "string", 0);
+    let wide = |n: &str| col(n, "string", 1);
+    match kind {
+        K::Pod => vec![
+            s("Name"),
+            s("Ready"),
+            s("Status"),
+            col("Restarts", "string", 0),
+            s("Age"),
+            wide("IP"),
+            wide("Node"),
+        ],
+        K::StatefulSet => vec![
+            s("Name"),
+            s("Ready"),
+            s("Age"),
+            wide("Containers"),
+            wide("Images"),
+        ],
+        K::PersistentVolumeClaim => vec![
+            s("Name"),
+            s("Status"),
+            s("Volume"),
+            s("Capacity"),
+            s("Access Modes"),
+            s("StorageClass"),
+            s("VolumeAttributesClass"),
+            s("Age"),
+            wide("VolumeMode"),
+        ],
+        K::PersistentVolume => vec![
+            s("Name"),
+            s("Capacity"),
+            s("Access Modes"),
+            s("Reclaim Policy"),
+            s("Status"),
+            s("Claim"),
+            s("StorageClass"),
+            s("VolumeAttributesClass"),
+            s("Reason"),
+            s("Age"),
+            wide("VolumeMode"),
+        ],
+        K::StorageClass => vec![
+            s("Name"),
+            s("Provisioner"),
+            s("ReclaimPolicy"),
+            s("VolumeBindingMode"),
+            s("AllowVolumeExpansion"),
+            s("Age"),
+        ],
+        K::Node => vec![
+            s("Name"),
+            s("Status"),
+            s("Roles"),
+            s("Age"),
+            s("Version"),
+            wide("Internal-IP"),
+        ],
+        K::Event => vec![
+            s("Last Seen"),
+            s("Type"),
+            s("Reason"),
+            s("Object"),
+            s("Message"),
+        ],
+        K::ControllerRevision => vec![
+            s("Name"),
+            s("Controller"),
+            col("Revision", "integer", 0),
+            s("Age"),
+        ],
+        K::Service => vec![
+            s("Name"),
+            s("Type"),
+            s("Cluster-IP"),
+            s("External-IP"),
+            s("Port(s)"),
+            s("Age"),
+        ],
+        K::Namespace => vec![s("Name"), s("Status"), s("Age")],
+        K::ConfigMap => vec![s("Name"), col("Data", "integer", 0), s("Age")],
+    }
+}
+
+fn modes(m: Option<&Vec<String>>) -> String {
+    m.into_iter()
+        .flatten()
+        .map(|m| match m.as_str() {
+            "ReadWriteOnce" => "RWO",
+            "ReadOnlyMany" => "ROX",
+            "ReadWriteMany" => "RWX",
+            "ReadWriteOncePod" => "RWOP",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn cells(object: &Object, now: Timestamp) -> Vec<Value> {
+    let meta = object.meta();
+    let name = json!(meta.name);
+    let created = meta.creation_timestamp.as_ref();
+    match object {
+        Object::Pod(p) => {
+            let (ready, total) = podfmt::ready(p);
+            let st = p.status.as_ref();
+            vec![
+                name,
+                json!(format!("{ready}/{total}")),
+                json!(podfmt::status(p)),
+                json!(podfmt::restarts_text(p, now)),
+                json!(age(created, now)),
+                json!(or_none(st.and_then(|s| s.pod_ip.clone()))),
+                json!(or_none(p.spec.as_ref().and_then(|s| s.node_name.clone()))),
+            ]
+        }
+        Object::StatefulSet(s) => {
+            let spec = s.spec.as_ref();
+            let containers = spec
+                .and_then(|s| s.template.spec.as_ref())
+                .map(|p| &p.containers);
+            let names: Vec<&str> = containers
+                .into_iter()
+                .flatten()
+                .map(|c| c.name.as_str())
+                .collect();
+            let images: Vec<&str> = containers
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c.image.as_deref())
+                .collect();
+            vec![
+                name,
+                json!(format!(
+                    "{}/{}",
+                    s.status
+                        .as_ref()
+                        .and_then(|s| s.ready_replicas)
+                        .unwrap_or(0),
+                    spec.and_then(|s| s.replicas).unwrap_or(1)
+                )),
+                json!(age(created, now)),
+                json!(names.join(",")),
+                json!(images.join(",")),
+            ]
+        }
+        Object::PersistentVolumeClaim(c) => {
+            let spec = c.spec.as_ref();
+            let st = c.status.as_ref();
+            let cap = st
+                .and_then(|s| s.capacity.as_ref())
+                .and_then(|c| c.get("storage"))
+                .map(|q| q.0.clone())
+                .unwrap_or_default();
+            vec![
+                name,
+                json!(st.and_then(|s| s.phase.clone()).unwrap_or_default()),
+                json!(spec.and_then(|s| s.volume_name.clone()).unwrap_or_default()),
+                json!(cap),
+                json!(modes(st.and_then(|s| s.access_modes.as_ref()))),
+                json!(or_none(spec.and_then(|s| s.storage_class_name.clone()))),
+                json!("<unset>"),
+                json!(age(created, now)),
+                json!(spec.and_then(|s| s.volume_mode.clone()).unwrap_or_default()),
+            ]
+        }
+        Object::PersistentVolume(v) => {
+            let spec = v.spec.as_ref();
+            let st = v.status.as_ref();
+            let claim = spec
+                .and_then(|s| s.claim_ref.as_ref())
+                .map(|r| {
+                    format!(
+                        "{}/{}",
+                        r.namespace.clone().unwrap_or_default(),
+                        r.name.clone().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            vec![
+                name,
+                json!(
+                    spec.and_then(|s| s.capacity.as_ref())
+                        .and_then(|c| c.get("storage"))
+                        .map(|q| q.0.clone())
+                        .unwrap_or_default()
+                ),
+                json!(modes(spec.and_then(|s| s.access_modes.as_ref()))),
+                json!(
+                    spec.and_then(|s| s.persistent_volume_reclaim_policy.clone())
+                        .unwrap_or_default()
+                ),
+                json!(st.and_then(|s| s.phase.clone()).unwrap_or_default()),
+                json!(claim),
+                json!(
+                    spec.and_then(|s| s.storage_class_name.clone())
+                        .unwrap_or_default()
+                ),
+                json!("<unset>"),
+                json!(st.and_then(|s| s.reason.clone()).unwrap_or_default()),
+                json!(age(created, now)),
+                json!(spec.and_then(|s| s.volume_mode.clone()).unwrap_or_default()),
+            ]
+        }
+        Object::StorageClass(sc) => {
+            let default = meta
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(super::admission::DEFAULT_CLASS_ANNOTATION))
+                .is_some_and(|v| v == "true");
+            let shown = format!(
+                "{}{}",
+                meta.name.clone().unwrap_or_default(),
+                if default { " (default)" } else { "" }
+            );
+            vec![
+                json!(shown),
+                json!(sc.provisioner),
+                json!(sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into())),
+                json!(
+                    sc.volume_binding_mode
+                        .clone()
+                        .unwrap_or_else(|| "Immediate".into())
+                ),
+                json!(sc.allow_volume_expansion.unwrap_or(false)),
+                json!(age(created, now)),
+            ]
+        }
+        Object::Node(n) => {
+            let st = n.status.as_ref();
+            let ready = st
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+                .map(|c| {
+                    if c.status == "True" {
+                        "Ready"
+                    } else {
+                        "NotReady"
+                    }
+                })
+                .unwrap_or("Unknown");
+            let mut status = ready.to_string();
+            if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
+                status.push_str(",SchedulingDisabled");
+            }
+            let ip = st
+                .and_then(|s| s.addresses.as_ref())
+                .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
+                .map(|a| a.address.clone());
+            vec![
+                name,
+                json!(status),
+                json!("<none>"),
+                json!(age(created, now)),
+                json!(
+                    st.and_then(|s| s.node_info.as_ref())
+                        .map(|i| i.kubelet_version.clone())
+                        .unwrap_or_default()
+                ),
+                json!(or_none(ip)),
+            ]
+        }
+        Object::Event(e) => {
+            let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
+            let involved = &e.involved_object;
+            vec![
+                json!(age(last, now)),
+                json!(e.type_.clone().unwrap_or_default()),
+                json!(e.reason.clone().unwrap_or_default()),
+                json!(format!(
+                    "{}/{}",
+                    involved.kind.clone().unwrap_or_default().to_lowercase(),
+                    involved.name.clone().unwrap_or_default()
+                )),
+                json!(e.message.clone().unwrap_or_default()),
+            ]
+        }
+        Object::ControllerRevision(r) => {
+            let owner = meta
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|o| o.controller == Some(true))
+                .map(|o| {
+                    format!(
+                        "{}.{}/{}",
+                        o.kind.to_lowercase(),
+                        o.api_version.split('/').next().unwrap_or(""),
+                        o.name
+                    )
+                })
+                .unwrap_or_else(|| "<none>".into());
+            vec![
+                name,
+                json!(owner),
+                json!(r.revision),
+                json!(age(created, now)),
+            ]
+        }
+        Object::Service(s) => {
+            let spec = s.spec.as_ref();
+            let ports: Vec<String> = spec
+                .and_then(|s| s.ports.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    format!(
+                        "{}/{}",
+                        p.port,
+                        p.protocol.clone().unwrap_or_else(|| "TCP".into())
+                    )
+                })
+                .collect();
+            vec![
+                name,
+                json!(
+                    spec.and_then(|s| s.type_.clone())
+                        .unwrap_or_else(|| "ClusterIP".into())
+                ),
+                json!(or_none(spec.and_then(|s| s.cluster_ip.clone()))),
+                json!("<none>"),
+                json!(if ports.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    ports.join(",")
+                }),
+                json!(age(created, now)),
+            ]
+        }
+        Object::Namespace(n) => vec![
+            name,
+            json!(
+                n.status
+                    .as_ref()
+                    .and_then(|s| s.phase.clone())
+                    .unwrap_or_else(|| "Active".into())
+            ),
+            json!(age(created, now)),
+        ],
+        Object::ConfigMap(c) => vec![
+            name,
+            json!(
+                c.data.as_ref().map_or(0, |d| d.len())
+                    + c.binary_data.as_ref().map_or(0, |d| d.len())
+            ),
+            json!(age(created, now)),
+        ],
+    }
+}
+
+fn row_object(entry: &Entry, include: &str) -> Value {
+    match include {
+        "None" => Value::Null,
+        "Object" => serde_json::from_slice(&entry.json).unwrap_or(Value::Null),
+        _ => {
+            let mut meta = serde_json::to_value(entry.object.meta()).unwrap_or(Value::Null);
+            if let Some(m) = meta.as_object_mut() {
+                m.remove("managedFields");
+            }
+            json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta})
+        }
+    }
+}
+
+/// A Table of `entries` (all of `kind`).
+pub fn table(
+    kind: super::resources::Kind,
+    entries: &[std::sync::Arc<Entry>],
+    resource_version: &str,
+    continue_token: Option<&str>,
+    include: &str,
+    now: Timestamp,
+) -> Value {
+    let rows: Vec<Value> = entries
+        .iter()
+        .map(|e| json!({"cells": cells(&e.object, now), "object": row_object(e, include)}))
+        .collect();
+    let mut meta = json!({"resourceVersion": resource_version});
+    if let Some(c) = continue_token {
+        meta["continue"] = json!(c);
+    }
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
+        "columnDefinitions": columns(kind), "rows": rows})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_headers_choose_tables_only_when_first_choice() {
+        assert!(wants_table(Some(
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+        )));
+        assert!(!wants_table(Some("application/json")));
+        assert!(!wants_table(None));
+    }
+
+    #[test]
+    fn every_kind_has_as_many_cells_as_columns() {
+        use super::super::resources::ALL;
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        for info in ALL {
+            let value = json!({"metadata": {"name": "x"}});
+            let object = Object::from_json(info.kind, value).unwrap();
+            assert_eq!(
+                cells(&object, now).len(),
+                columns(info.kind).len(),
+                "{:?}",
+                info.kind
+            );
+        }
+    }
+}
