@@ -6,3 +6,6 @@
 pub mod cli;
 pub mod format;
 pub mod sim;
+pub mod store;
+pub mod ui;
+pub mod view;
