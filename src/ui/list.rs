@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::model::FrameView;
 use super::theme::Theme;
 use super::widgets::{
-    Col, Grid, GridLine, MARK, fit_columns, health, not_ready, pane, scroll_mark, viewport,
+    Col, Grid, GridLine, MARK, fit_columns, health, not_ready, pane, scroll_mark, text, viewport,
 };
 use crate::view::model::SetRow;
 
@@ -129,7 +129,7 @@ pub fn draw(
         cols[STRATEGY].fit(r.strategy.len());
         short_strategy_want = short_strategy_want.max(strategy_text(&r.strategy, true).len());
         cols[POLICY].fit(r.policy.len());
-        cols[ROLLOUT].fit(Line::from(r.rollout.as_str()).width());
+        cols[ROLLOUT].fit(Line::from(r.rollout.as_str()).width() + 1);
         cols[HEALTH].fit(6);
         cols[FINDINGS].fit(r.findings.to_string().len());
         cols[TEMPLATES].fit(r.templates.len());
@@ -163,7 +163,7 @@ pub fn draw(
                 ),
                 Line::raw(strategy_text(&r.strategy, short)),
                 Line::raw(r.policy.as_str()),
-                Line::styled(r.rollout.as_str(), rollout_style(&r.rollout, theme)),
+                Line::styled(text(&r.rollout, theme), rollout_style(&r.rollout, theme)),
                 Line::from(health(r.health, theme)),
                 Line::raw(if r.findings == 0 {
                     "-".to_string()

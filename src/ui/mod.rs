@@ -44,10 +44,11 @@ pub fn draw(frame: &mut Frame, view: &FrameView, theme: &Theme) {
         too_small(frame, area, theme);
         return;
     }
+    let message = message_lines(&view.status, area.width, theme);
     let [title, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(2),
+        Constraint::Length(2 + message.len() as u16),
     ])
     .areas(area);
     title_bar(frame, title, &view.title, &view.screen, theme);
@@ -68,7 +69,7 @@ pub fn draw(frame: &mut Frame, view: &FrameView, theme: &Theme) {
         } => storage::draw(frame, body, storage, *tab, *selected, theme),
         ScreenView::Message { title, lines } => message::draw(frame, body, title, lines, theme),
     }
-    status_line(frame, status, &view.status, theme);
+    status_line(frame, status, &view.status, message, theme);
     if let Some(overlay) = &view.overlay {
         overlay::draw(frame, body, overlay, theme);
     }
@@ -191,15 +192,53 @@ fn sync_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
     spans
 }
 
-fn status_line(frame: &mut Frame, area: Rect, s: &StatusLine, theme: &Theme) {
-    let [top, bottom] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+/// The transient message on lines of its own when it does not fit next to
+/// the sync state (API errors are long and must stay readable): at most two
+/// wrapped lines, the rest ellipsized.
+fn message_lines<'a>(s: &'a StatusLine, width: u16, theme: &Theme) -> Vec<Line<'a>> {
+    let Some((sev, msg)) = &s.message else {
+        return Vec::new();
+    };
+    let sync_w = Line::from(sync_spans(&s.sync, theme)).width();
+    let msg_w = Line::from(msg.as_str()).width();
+    if sync_w + msg_w + 8 <= width as usize {
+        return Vec::new(); // fits inline
+    }
+    let style = theme.severity(*sev);
+    let mut parts = widgets::wrap(msg, (width as usize).saturating_sub(4));
+    if parts.len() > 2 {
+        let rest = parts.split_off(1).join(" ");
+        parts.push(rest);
+    }
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mark = if i == 0 {
+                format!(" {} ", theme.symbols.severity(*sev))
+            } else {
+                "   ".to_string()
+            };
+            Line::from(vec![Span::styled(mark, style), Span::styled(p, style)])
+        })
+        .collect()
+}
+
+fn status_line(
+    frame: &mut Frame,
+    area: Rect,
+    s: &StatusLine,
+    message: Vec<Line<'_>>,
+    theme: &Theme,
+) {
+    let top = Rect::new(area.x, area.y, area.width, 1);
+    let bottom = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     let buf = frame.buffer_mut();
 
-    // line 1: sync state, then the transient message
+    // line 1: sync state, then the transient message when it fits
     let mut spans = vec![Span::raw(" ")];
     spans.extend(sync_spans(&s.sync, theme));
-    if let Some((sev, text)) = &s.message {
+    if let (Some((sev, text)), true) = (&s.message, message.is_empty()) {
         spans.push(Span::styled(
             format!("  {} ", theme.symbols.sep),
             theme.muted,
@@ -220,6 +259,18 @@ fn status_line(frame: &mut Frame, area: Rect, s: &StatusLine, theme: &Theme) {
         theme,
         Style::new(),
     );
+    for (i, line) in message.iter().enumerate() {
+        put_line(
+            buf,
+            area.x,
+            area.y + 1 + i as u16,
+            line,
+            area.width,
+            false,
+            theme,
+            Style::new(),
+        );
+    }
 
     // line 2: filter, then key hints
     let mut x = bottom.x + 1;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::model::Overlay;
 use super::theme::Theme;
-use super::widgets::{Col, Grid, GridLine, MARK, centered, fit_columns, put_line, viewport};
+use super::widgets::{Col, Grid, GridLine, MARK, centered, fit_columns, put_line, text, viewport};
 
 pub fn draw(frame: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
     match overlay {
@@ -66,16 +66,19 @@ fn help(
             if *ok {
                 GridLine::Row {
                     cells: vec![
-                        Line::styled(k.as_str(), theme.key),
-                        Line::raw(what.as_str()),
+                        Line::styled(text(k, theme), theme.key),
+                        Line::raw(text(what, theme)),
                     ],
                     style: Style::new(),
                 }
             } else {
                 GridLine::Row {
                     cells: vec![
-                        Line::raw(k.as_str()),
-                        Line::from(vec![Span::raw(what.as_str()), Span::raw(" (unavailable)")]),
+                        Line::raw(text(k, theme)),
+                        Line::from(vec![
+                            Span::raw(text(what, theme)),
+                            Span::raw(" (unavailable)"),
+                        ]),
                     ],
                     style: theme.unavailable,
                 }
@@ -149,7 +152,7 @@ fn namespaces(
     // filter line
     let mut fl = vec![Span::styled("/", theme.key)];
     if filter.is_empty() {
-        fl.push(Span::styled("type to filter", theme.muted));
+        fl.push(Span::styled(" type to filter", theme.muted));
     } else {
         fl.push(Span::styled(filter, theme.filter));
     }

@@ -113,3 +113,197 @@ snap!(
 snap!(message_no_cluster, samples::message_frame());
 snap!(overlay_help, samples::help_frame());
 snap!(overlay_namespaces, samples::namespaces_frame());
+
+snap!(set_big_1000_ordinals, samples::big_frame(1000));
+
+/// The smallest supported window still lays out every screen.
+#[test]
+fn minimum_window_60x15() {
+    insta::assert_snapshot!("min_list_60x15", screen(&samples::list_frame(), 60, 15));
+    insta::assert_snapshot!(
+        "min_set_60x15",
+        screen(&samples::partition_frame(SetPane::Ordinals), 60, 15)
+    );
+    insta::assert_snapshot!(
+        "min_storage_60x15",
+        screen(&samples::storage_frame(StorageTab::Claims, 5), 60, 15)
+    );
+}
+
+#[test]
+fn too_small_window_says_so() {
+    for (w, h) in [(59, 15), (60, 14), (40, 10), (20, 5)] {
+        let out = screen(&samples::mysql_frame(SetPane::Ordinals, 0), w, h);
+        assert!(out.contains("too small"), "{w}x{h}:\n{out}");
+    }
+    insta::assert_snapshot!(
+        "too_small_50x12",
+        screen(&samples::mysql_frame(SetPane::Ordinals, 0), 50, 12)
+    );
+    // degenerate sizes must not panic
+    for (w, h) in [(0, 0), (1, 1), (3, 2)] {
+        render(&samples::list_frame(), &Theme::colour(), w, h);
+    }
+}
+
+/// ASCII symbols: no non-ASCII character anywhere on any screen.
+#[test]
+fn ascii_theme_draws_only_ascii() {
+    let views = [
+        samples::list_frame(),
+        samples::list_frame_namespace(),
+        samples::filter_frame(),
+        samples::mysql_frame(SetPane::Findings, 2),
+        samples::partition_frame(SetPane::Ordinals),
+        samples::postgres_frame(SetPane::Chain),
+        samples::storage_frame(StorageTab::Claims, 5),
+        samples::storage_frame(StorageTab::Volumes, 0),
+        samples::message_frame(),
+        samples::help_frame(),
+        samples::namespaces_frame(),
+    ];
+    for view in &views {
+        for (w, h) in [(80, 24), (160, 48)] {
+            for theme in [Theme::colour().ascii(), Theme::mono().ascii()] {
+                let out = text(render(view, &theme, w, h).backend().buffer());
+                let bad: String = out.chars().filter(|c| !c.is_ascii()).collect();
+                assert!(bad.is_empty(), "non-ASCII {bad:?} in\n{out}");
+            }
+        }
+    }
+    let t = Theme::mono().ascii();
+    insta::assert_snapshot!(
+        "ascii_set_partition_80x24",
+        text(
+            render(&samples::partition_frame(SetPane::Ordinals), &t, 80, 24)
+                .backend()
+                .buffer()
+        )
+    );
+    insta::assert_snapshot!(
+        "ascii_set_postgres_80x24",
+        text(
+            render(&samples::postgres_frame(SetPane::Chain), &t, 80, 24)
+                .backend()
+                .buffer()
+        )
+    );
+}
+
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let lines = text(buf);
+    for (y, line) in lines.lines().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+/// Colour where it helps, and the same information as symbols and words.
+#[test]
+fn severity_has_colour_and_symbol() {
+    let t = render(&samples::list_frame(), &Theme::colour(), 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "✖ crit").expect("a critical health cell");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+    let (x, y) = find(buf, "! warn").expect("a warning health cell");
+    assert_eq!(buf[(x, y)].fg, Color::Yellow);
+
+    // mono: no colour, but critical still stands out by modifier
+    let t = render(&samples::list_frame(), &Theme::mono(), 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "✖ crit").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Reset);
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+}
+
+#[test]
+fn selection_and_focus_readable_without_colour() {
+    let t = render(
+        &samples::mysql_frame(SetPane::Ordinals, 2),
+        &Theme::mono(),
+        80,
+        24,
+    );
+    let buf = t.backend().buffer();
+    // the selected ordinal row is reversed and marked
+    let (x, y) = find(buf, "mysql-2  Running").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(buf[(1, y)].symbol(), "▶");
+    // the focused pane has a heavy, bold border and a mark in its title
+    let (_, oy) = find(buf, "● Ordinals").unwrap();
+    assert_eq!(buf[(0, oy)].symbol(), "┏");
+    assert!(buf[(0, oy)].modifier.contains(Modifier::BOLD));
+    // an unfocused pane does not
+    let (_, vy) = find(buf, "[Volumes]").unwrap();
+    assert_eq!(buf[(0, vy)].symbol(), "┌");
+    // update-revision Pods are marked in text
+    let t = render(
+        &samples::partition_frame(SetPane::Ordinals),
+        &Theme::mono(),
+        80,
+        24,
+    );
+    let out = text(t.backend().buffer());
+    assert!(out.contains("↑ 7b6f8d9c2"));
+    assert!(out.contains("partition 1: ordinals ≥ 1 update"));
+}
+
+#[test]
+fn usage_thresholds_have_marks() {
+    let out = screen(&samples::postgres_frame(SetPane::Chain), 80, 24);
+    assert!(out.contains("96% !!"), "{out}");
+    let out = screen(&samples::mysql_frame(SetPane::Ordinals, 2), 80, 24);
+    assert!(out.contains("86% !"), "{out}");
+}
+
+#[test]
+fn help_marks_unavailable_keys() {
+    let t = render(&samples::help_frame(), &Theme::mono(), 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "rolling restart (unavailable)").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::DIM));
+    let (x, y) = find(buf, "this help").unwrap();
+    assert!(!buf[(x, y)].modifier.contains(Modifier::DIM));
+}
+
+#[test]
+fn filter_cursor_is_placed() {
+    let mut t = render(&samples::filter_frame(), &Theme::colour(), 80, 24);
+    // `/` at x=1, text from x=2, cursor after "kaf"
+    t.backend_mut().assert_cursor_position((5, 23));
+}
+
+#[test]
+fn long_messages_wrap_above_the_hints() {
+    let out = screen(&samples::list_frame_namespace(), 80, 24);
+    assert!(out.contains("is forbidden: User"), "{out}");
+    assert!(out.contains("\"statefulsets/scale\""), "{out}");
+}
+
+#[test]
+fn no_color_env_gives_mono() {
+    let t = Theme::from_vars(|v| (v == "NO_COLOR").then(|| "1".into()));
+    assert!(t.is_mono());
+}
+
+/// Rendering cost must not grow with the number of ordinals: only the
+/// viewport is built. Not a benchmark; prints the time.
+#[test]
+fn thousand_ordinals_render_quickly() {
+    let view = samples::big_frame(1000);
+    let theme = Theme::colour();
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let start = std::time::Instant::now();
+    for _ in 0..20 {
+        term.draw(|f| draw(f, &view, &theme)).unwrap();
+    }
+    let per = start.elapsed() / 20;
+    eprintln!("1000 ordinals, 160x48: {per:?} per frame (debug build)");
+    let out = text(term.backend().buffer());
+    assert!(out.contains("sample-statefulset-500"));
+    assert!(out.contains("partition 500"));
+}

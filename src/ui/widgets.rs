@@ -416,6 +416,8 @@ pub fn text<'a>(s: &'a str, theme: &Theme) -> Cow<'a, str> {
         match c {
             '→' => out.push_str("->"),
             '←' => out.push_str("<-"),
+            '↑' => out.push('^'),
+            '↓' => out.push('v'),
             '≥' => out.push_str(">="),
             '≤' => out.push_str("<="),
             '…' => out.push_str("..."),
