@@ -1252,9 +1252,7 @@ pub fn storage_view() -> StorageView {
             },
             &format!("mysql/{i}"),
             unused,
-            if unused {
-                Some(Warning)
-            } else if i == 2 {
+            if unused || i == 2 {
                 Some(Warning)
             } else {
                 None

@@ -36,7 +36,11 @@ pub fn draw(
     theme: &Theme,
 ) {
     let wide = area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT;
-    let header = header_lines(&d.header, wide, area.width, theme);
+    let header = if area.height < 18 {
+        compact_header(&d.header, theme)
+    } else {
+        header_lines(&d.header, wide, area.width, theme)
+    };
     let header_h = header.len() as u16;
     let [head, rest] =
         Layout::vertical([Constraint::Length(header_h), Constraint::Fill(1)]).areas(area);
@@ -165,6 +169,31 @@ fn short_revision<'a>(rev: &'a str, set: &str) -> &'a str {
     rev.strip_prefix(set)
         .and_then(|r| r.strip_prefix('-'))
         .unwrap_or(rev)
+}
+
+/// Two lines for short windows: identity and strategy, then the rollout.
+fn compact_header<'a>(h: &'a SetHeader, theme: &Theme) -> Vec<Line<'a>> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut l1 = vec![
+        Span::raw(" "),
+        Span::styled(h.name.as_str(), bold),
+        Span::raw("  "),
+        Span::raw(h.strategy.as_str()),
+    ];
+    if let Some(p) = h.partition {
+        l1.push(Span::raw("  "));
+        l1.push(Span::styled(format!("partition {p}"), theme.partition));
+    }
+    l1.push(Span::raw("  "));
+    l1.push(Span::raw(h.policy.as_str()));
+    vec![
+        Line::from(l1),
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled("rollout ", theme.label),
+            Span::styled(text(&h.rollout, theme), rollout_style(&h.rollout, theme)),
+        ]),
+    ]
 }
 
 fn header_lines<'a>(h: &'a SetHeader, wide: bool, width: u16, theme: &Theme) -> Vec<Line<'a>> {
@@ -301,14 +330,18 @@ fn rules(d: &SetDetail) -> Vec<Rule> {
     out
 }
 
-fn rule_line<'a>(r: &Rule, theme: &Theme) -> Line<'a> {
+fn rule_line<'a>(r: &Rule, width: u16, theme: &Theme) -> Line<'a> {
     let ge = theme.symbols.at_least;
     if r.partition {
         let p = r.label.trim_start_matches("partition ");
         Line::from(vec![
             Span::styled(r.label.clone(), theme.partition),
             Span::styled(
-                format!(": ordinals {ge} {p} update, those above are held back"),
+                if width >= 70 {
+                    format!(": ordinals {ge} {p} update, those above are held back")
+                } else {
+                    format!(": ordinals {ge} {p} update")
+                },
                 theme.partition,
             ),
         ])
@@ -462,7 +495,7 @@ fn ordinals(
             }
         }
         if let Some(r) = rule {
-            lines.push(GridLine::Rule(rule_line(r, theme)));
+            lines.push(GridLine::Rule(rule_line(r, inner.width, theme)));
             continue;
         }
         let i = v - before;
@@ -696,7 +729,7 @@ fn findings_pane(
     let h = inner.height as usize;
     // every finding's detail when it all fits (wide windows), else only the
     // selected one's
-    let details: Vec<Vec<Line>> = d.findings.iter().map(|f| detail(f)).collect();
+    let details: Vec<Vec<Line>> = d.findings.iter().map(detail).collect();
     let all = d.findings.len() + details.iter().map(Vec::len).sum::<usize>() <= h;
     let block_len = 1 + details[sel].len();
     let first = if all {

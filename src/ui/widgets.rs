@@ -371,40 +371,6 @@ pub fn not_ready(ready: &str) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn columns_drop_by_priority() {
-        let cols = [
-            Col {
-                want: 10,
-                ..Col::new("A", 5, 0)
-            },
-            Col {
-                want: 10,
-                ..Col::new("B", 5, 2)
-            },
-            Col {
-                want: 10,
-                ..Col::new("C", 5, 1)
-            },
-        ];
-        assert_eq!(fit_columns(&cols, 40), vec![Some(10), Some(10), Some(10)]);
-        assert_eq!(fit_columns(&cols, 12), vec![Some(5), None, Some(5)]);
-        assert_eq!(fit_columns(&cols, 14), vec![Some(7), None, Some(5)]);
-    }
-
-    #[test]
-    fn viewport_keeps_selection_visible() {
-        assert_eq!(viewport(5, 4, 10), (0, 5));
-        assert_eq!(viewport(1000, 0, 10), (0, 10));
-        assert_eq!(viewport(1000, 500, 10), (495, 505));
-        assert_eq!(viewport(1000, 999, 10), (990, 1000));
-    }
-}
-
 /// View text as the symbol set allows: ASCII themes fold the few non-ASCII
 /// glyphs views use (`→`, `≥`, `…`, `×`) so `LANG=C` terminals show no junk.
 pub fn text<'a>(s: &'a str, theme: &Theme) -> Cow<'a, str> {
@@ -475,4 +441,38 @@ pub fn scroll_mark(
         return;
     }
     buf.set_string(inner.right() - w - 1, inner.bottom(), label, theme.muted);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_drop_by_priority() {
+        let cols = [
+            Col {
+                want: 10,
+                ..Col::new("A", 5, 0)
+            },
+            Col {
+                want: 10,
+                ..Col::new("B", 5, 2)
+            },
+            Col {
+                want: 10,
+                ..Col::new("C", 5, 1)
+            },
+        ];
+        assert_eq!(fit_columns(&cols, 40), vec![Some(10), Some(10), Some(10)]);
+        assert_eq!(fit_columns(&cols, 12), vec![Some(5), None, Some(5)]);
+        assert_eq!(fit_columns(&cols, 14), vec![Some(7), None, Some(5)]);
+    }
+
+    #[test]
+    fn viewport_keeps_selection_visible() {
+        assert_eq!(viewport(5, 4, 10), (0, 5));
+        assert_eq!(viewport(1000, 0, 10), (0, 10));
+        assert_eq!(viewport(1000, 500, 10), (495, 505));
+        assert_eq!(viewport(1000, 999, 10), (990, 1000));
+    }
 }
