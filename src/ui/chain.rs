@@ -47,6 +47,15 @@ fn absent<'a>(kind: &'a str, missing: bool, why: &'a str, theme: &Theme) -> Vec<
     } else {
         ("hidden", theme.muted)
     };
+    // views may already say `PV hidden: forbidden`; don't say it twice
+    if why.starts_with(&format!("{kind} {word}")) {
+        let (head, tail) = why.split_at(kind.len() + 1 + word.len());
+        return vec![
+            Span::styled(kind, theme.label),
+            Span::styled(&head[kind.len()..], style.add_modifier(Modifier::BOLD)),
+            Span::styled(text(tail, theme), style),
+        ];
+    }
     vec![
         Span::styled(kind, theme.label),
         Span::raw(" "),

@@ -28,6 +28,12 @@ pub enum ScreenView {
     /// The StatefulSets list.
     List { rows: Vec<SetRow>, selected: usize },
     /// One StatefulSet; `selected` indexes `detail.ordinals`.
+    ///
+    /// `scroll` applies to the focused pane only: in Findings it is the
+    /// selected finding (its detail is shown wrapped under it; unfocused, the
+    /// worst finding is expanded); in Volumes and Events it is the first
+    /// line/event shown; in Live (oldest first, following the tail) it is how
+    /// many entries back from the newest. Out-of-range values are clamped.
     Set {
         detail: Box<SetDetail>,
         selected: usize,
@@ -106,6 +112,8 @@ pub enum Overlay {
         keys: Vec<(String, String, bool)>,
     },
     /// The namespace switcher: `all namespaces` first, then each namespace.
+    /// `items` are already filtered by the app (`filter` is only shown);
+    /// `selected` indexes `items`.
     Namespaces {
         items: Vec<String>,
         selected: usize,

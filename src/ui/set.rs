@@ -68,7 +68,7 @@ pub fn draw(
         let [top, bottom] =
             Layout::vertical([Constraint::Length(top_h), Constraint::Fill(1)]).areas(rest);
         let [ords, chains] =
-            Layout::horizontal([Constraint::Percentage(56), Constraint::Fill(1)]).areas(top);
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(top);
         let [finds, right] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Fill(1)]).areas(bottom);
         let [events, log] =
