@@ -1076,11 +1076,14 @@ impl Store {
     }
 
     /// Claims in `namespace` whose name starts with `prefix` (a range scan).
-    pub fn claims_with_prefix<'a>(
-        &'a self,
-        namespace: &'a str,
-        prefix: &'a str,
-    ) -> impl Iterator<Item = &'a Claim> + 'a {
+    pub fn claims_with_prefix<'s, 'p>(
+        &'s self,
+        namespace: &'p str,
+        prefix: &'p str,
+    ) -> impl Iterator<Item = &'s Claim> + 'p
+    where
+        's: 'p,
+    {
         self.maps
             .claims
             .range::<Key, _>((
