@@ -358,7 +358,12 @@ impl From<&apps::StatefulSet> for StatefulSet {
                     .flatten()
                     .chain(p.containers.iter())
                     .filter_map(|c| c.image.clone())
-                    .collect()
+                    .fold(Vec::new(), |mut v: Vec<String>, i| {
+                        if !v.contains(&i) {
+                            v.push(i);
+                        }
+                        v
+                    })
             })
             .unwrap_or_default();
         let templates = spec

@@ -271,20 +271,22 @@ fn set_findings(store: &Store, s: &StatefulSet, now: Timestamp, out: &mut Out) {
     }
 }
 
-fn node_down(store: &Store, node: &str) -> Option<String> {
+/// `("unreachable", "Ready=Unknown: NodeStatusUnknown")` when the node is not Ready.
+fn node_down(store: &Store, node: &str) -> Option<(&'static str, String)> {
     let n = store.node(node)?;
     if n.is_ready() {
         return None;
     }
-    let word = if n.ready == "False" { "NotReady" } else { "unreachable (Ready=Unknown)" };
-    Some(format!("{word}{}", {
-        let r = if n.ready_reason.is_empty() {
-            String::new()
+    let word = if n.ready == "False" { "NotReady" } else { "unreachable" };
+    let status = if n.ready.is_empty() { "Unknown" } else { n.ready.as_str() };
+    Some((
+        word,
+        if n.ready_reason.is_empty() {
+            format!("Ready={status}")
         } else {
-            format!(", {}", n.ready_reason)
-        };
-        r
-    }))
+            format!("Ready={status}: {}", n.ready_reason)
+        },
+    ))
 }
 
 fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp, out: &mut Out) {
@@ -299,8 +301,8 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
             p.status_text.as_str()
         };
         let node_text = match &lost {
-            Some(why) => format!(
-                "Node {} is {why}{}.",
+            Some((word, cond)) => format!(
+                "Node {} has been {word}{} ({cond}).",
                 p.node,
                 for_how_long(node_since, now)
             ),
@@ -539,6 +541,7 @@ fn claim_findings(store: &Store, c: &Claim, now: Timestamp, out: &mut Out) {
 
     if c.phase == "Bound" {
         resize_findings(store, c, now, key.clone(), ordinal, out);
+        usage_findings(store, c, key.clone(), ordinal, out);
     }
 
     // Volume pinned to an unavailable node.
@@ -903,8 +906,13 @@ fn event_findings(store: &Store, scope: &Scope, now: Timestamp, out: &mut Out) {
         let (kind, ns, name) = &e.involved;
         let relevant = match kind.as_str() {
             "StatefulSet" => store.set(ns, name).is_some(),
-            "Pod" => crate::store::split_ordinal(name).is_some_and(|(set, _)| store.set(ns, set).is_some()),
-            "PersistentVolumeClaim" => true,
+            "Pod" => {
+                crate::store::split_ordinal(name).is_some_and(|(set, _)| store.set(ns, set).is_some())
+                    && store.pod(ns, name).is_some_and(|p| !event_resolved_for_pod(p, &e.reason, last))
+            }
+            "PersistentVolumeClaim" => store
+                .claim(ns, name)
+                .is_some_and(|c| !event_resolved_for_claim(c, &e.reason)),
             _ => false,
         };
         if !relevant {
@@ -962,6 +970,88 @@ fn event_findings(store: &Store, scope: &Scope, now: Timestamp, out: &mut Out) {
             ordinal,
         );
     }
+}
+
+/// A Pod event whose problem is visibly over: the Pod was scheduled after a
+/// FailedScheduling, or became Ready after the event.
+fn event_resolved_for_pod(p: &Pod, reason: &str, last: Option<Timestamp>) -> bool {
+    (reason == "FailedScheduling" && !p.node.is_empty())
+        || (p.is_healthy() && p.ready_since.is_some_and(|r| last.is_some_and(|l| l <= r)))
+}
+
+/// A claim event whose problem is visibly over: provisioning failed but the
+/// claim is Bound, or a resize failed but the capacity now covers the request.
+fn event_resolved_for_claim(c: &Claim, reason: &str) -> bool {
+    match reason {
+        "ProvisioningFailed" | "FailedBinding" => c.phase == "Bound",
+        "VolumeResizeFailed" | "FileSystemResizeFailed" => c
+            .request_bytes
+            .zip(c.capacity_bytes)
+            .is_some_and(|(r, cap)| cap >= r),
+        _ => false,
+    }
+}
+
+/// Volume usage at or above these fractions is reported.
+const USAGE_WARNING: f64 = 0.90;
+const USAGE_CRITICAL: f64 = 0.97;
+
+fn usage_findings(
+    store: &Store,
+    c: &Claim,
+    key: Option<(String, String)>,
+    ordinal: Option<i32>,
+    out: &mut Out,
+) {
+    let Some(u) = store.usage(&c.namespace, &c.name) else {
+        return;
+    };
+    let u = u.usage;
+    let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let bytes_frac = frac(u.used_bytes, u.capacity_bytes);
+    let inode_frac = frac(u.inodes_used, u.inodes);
+    let (what, f) = if bytes_frac >= inode_frac {
+        (
+            format!(
+                "{} of {} used",
+                bytes(Some(u.used_bytes)),
+                bytes(Some(u.capacity_bytes))
+            ),
+            bytes_frac,
+        )
+    } else {
+        (
+            format!(
+                "{} of {} inodes used",
+                crate::store::quantity::format_count(u.inodes_used),
+                crate::store::quantity::format_count(u.inodes)
+            ),
+            inode_frac,
+        )
+    };
+    if f < USAGE_WARNING {
+        return;
+    }
+    // Volume almost full: Critical from 97%, Warning from 90%.
+    let severity = if f >= USAGE_CRITICAL {
+        Severity::Critical
+    } else {
+        Severity::Warning
+    };
+    let resizing = c.request_bytes.zip(c.capacity_bytes).is_some_and(|(r, cap)| r > cap);
+    out.push(
+        severity,
+        "volume-almost-full",
+        format!("{}: volume {:.0}% full ({what})", c.name, f * 100.0),
+        if resizing {
+            "An expansion is already requested; writes fail once it is full, so watch it until the new capacity shows.".into()
+        } else {
+            "Writes fail once it is full: free space or expand the claim (raise its storage request, if the class allows expansion).".into()
+        },
+        vec![claim_ref(c)],
+        key,
+        ordinal,
+    );
 }
 
 fn class_findings(store: &Store, out: &mut Out) {

@@ -49,6 +49,8 @@ pub(crate) struct Rollout {
     pub waiting: Option<Wait>,
     /// Ordinals held back by the partition (on the old revision).
     pub held_back: Vec<i32>,
+    /// Pods in range that are not Running and Ready.
+    pub not_ready: usize,
 }
 
 fn unhealthy_since(p: &Pod) -> Option<Timestamp> {
@@ -168,10 +170,15 @@ pub(crate) fn analyse(store: &Store, s: &StatefulSet) -> Rollout {
     } else {
         Phase::Stable
     };
+    let not_ready = pods
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| !p.is_healthy()))
+        .count();
     Rollout {
         phase,
         waiting,
         held_back,
+        not_ready,
     }
 }
 
@@ -185,6 +192,7 @@ impl Rollout {
             return format!("waiting for {}", w.pod);
         }
         match &self.phase {
+            Phase::Stable if self.not_ready > 0 => format!("stable, {} not ready", self.not_ready),
             Phase::Stable => "stable".into(),
             Phase::Scaling { from, to } => format!("scaling {from}→{to}"),
             Phase::Creating => match &self.waiting {
@@ -202,7 +210,7 @@ impl Rollout {
         let head = match &self.phase {
             Phase::Stable => format!(
                 "stable: {} of {} ready on revision {}",
-                s.status.ready,
+                s.replicas as usize - self.not_ready.min(s.replicas.max(0) as usize),
                 s.replicas,
                 s.revision_hash(&s.status.current_revision)
             ),

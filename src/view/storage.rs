@@ -24,6 +24,7 @@ const STORAGE_CODES: &[&str] = &[
     "volume-released",
     "volume-failed",
     "volume-node-unavailable",
+    "volume-almost-full",
     "default-classes",
 ];
 
