@@ -108,7 +108,7 @@ pub fn format_count(n: u64) -> String {
     for (scale, unit) in UNITS {
         if n >= scale {
             let tenths = n as u128 * 10 / scale as u128;
-            return if tenths % 10 == 0 || tenths >= 1000 {
+            return if tenths.is_multiple_of(10) || tenths >= 1000 {
                 format!("{}{unit}", tenths / 10)
             } else {
                 format!("{}.{}{unit}", tenths / 10, tenths % 10)

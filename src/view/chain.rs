@@ -116,7 +116,10 @@ pub(crate) fn pending_reason(store: &Store, c: &Claim) -> String {
         Some(k) if k.provisioner == "kubernetes.io/no-provisioner" => format!(
             "class `{class}` has no provisioner: waiting for a matching PV (size, access modes) to become Available"
         ),
-        Some(k) => format!("waiting for provisioner {} (class `{class}`)", k.provisioner),
+        Some(k) => format!(
+            "waiting for provisioner {} (class `{class}`)",
+            k.provisioner
+        ),
     }
 }
 
@@ -217,17 +220,21 @@ pub(crate) fn chain(store: &Store, s: &StatefulSet, template: &str, ordinal: i32
     let claim = store.claim(&s.namespace, &name);
     let missing_claim = |what: &str| -> String {
         match (pod, in_range) {
-            (Some(_), _) => format!(
-                "{what} {name} does not exist, but its Pod does (deleted while in use?)"
-            ),
-            (None, true) => format!(
-                "no claim yet: {name} is created with the Pod of ordinal {ordinal}"
-            ),
+            (Some(_), _) => {
+                format!("{what} {name} does not exist, but its Pod does (deleted while in use?)")
+            }
+            (None, true) => {
+                format!("no claim yet: {name} is created with the Pod of ordinal {ordinal}")
+            }
             (None, false) => format!("no claim: ordinal {ordinal} is beyond replicas"),
         }
     };
     let (claim_link, volume, class) = match (hidden(store, Kind::Claim, "PVC"), claim) {
-        (Some(h), _) => (Link::Hidden(h.clone()), Link::Hidden(h.clone()), Link::Hidden(h)),
+        (Some(h), _) => (
+            Link::Hidden(h.clone()),
+            Link::Hidden(h.clone()),
+            Link::Hidden(h),
+        ),
         (None, None) => {
             let why = missing_claim("claim");
             (

@@ -277,8 +277,16 @@ fn node_down(store: &Store, node: &str) -> Option<(&'static str, String)> {
     if n.is_ready() {
         return None;
     }
-    let word = if n.ready == "False" { "NotReady" } else { "unreachable" };
-    let status = if n.ready.is_empty() { "Unknown" } else { n.ready.as_str() };
+    let word = if n.ready == "False" {
+        "NotReady"
+    } else {
+        "unreachable"
+    };
+    let status = if n.ready.is_empty() {
+        "Unknown"
+    } else {
+        n.ready.as_str()
+    };
     Some((
         word,
         if n.ready_reason.is_empty() {
@@ -293,7 +301,10 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
     let key = set_key(s);
     let lost = node_down(store, &p.node);
     // Pod on a lost node (Critical): the controller will not replace it.
-    if p.status_text == "Unknown" || p.reason == "NodeLost" || (lost.is_some() && p.phase != "Succeeded" && p.phase != "Failed") {
+    if p.status_text == "Unknown"
+        || p.reason == "NodeLost"
+        || (lost.is_some() && p.phase != "Succeeded" && p.phase != "Failed")
+    {
         let node_since = store.node(&p.node).and_then(|n| n.ready_since);
         let state = if p.deleting.is_some() && p.status_text != "Unknown" {
             "stuck Terminating"
@@ -373,7 +384,11 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
         out.push(
             Severity::Warning,
             "pod-unschedulable",
-            format!("{}: Pending, not scheduled{}", p.name, for_how_long(p.created, now)),
+            format!(
+                "{}: Pending, not scheduled{}",
+                p.name,
+                for_how_long(p.created, now)
+            ),
             format!("{reason}: {message}"),
             vec![pod_ref(p)],
             key,
@@ -390,9 +405,8 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
         "PodInitializing",
         "NotReady",
     ];
-    if !BENIGN.contains(&p.status_text.as_str())
-        && !(p.status_text.starts_with("Init:") && p.status_text[5..].contains('/'))
-    {
+    let initializing = p.status_text.starts_with("Init:") && p.status_text[5..].contains('/');
+    if !(BENIGN.contains(&p.status_text.as_str()) || initializing) {
         out.push(
             Severity::Warning,
             "pod-failing",
@@ -408,7 +422,9 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
         return;
     }
     // Running but not Ready (Warning).
-    if p.phase == "Running" && !p.ready && secs_since(p.ready_since.or(p.created), now) >= GRACE_SECS
+    if p.phase == "Running"
+        && !p.ready
+        && secs_since(p.ready_since.or(p.created), now) >= GRACE_SECS
     {
         out.push(
             Severity::Warning,
@@ -441,16 +457,14 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
 fn pods_using<'a>(store: &'a Store, c: &Claim) -> Vec<&'a Pod> {
     store
         .pods(Some(&c.namespace))
-        .filter(|p| p.claims.iter().any(|n| *n == c.name))
+        .filter(|p| p.claims.contains(&c.name))
         .collect()
 }
 
 fn claim_findings(store: &Store, c: &Claim, now: Timestamp, out: &mut Out) {
     let owner = claim_owner(store, &c.namespace, &c.name);
     let set = store.set(&c.namespace, owner.as_ref().map_or("", |o| o.set.as_str()));
-    let key = owner
-        .as_ref()
-        .map(|o| (c.namespace.clone(), o.set.clone()));
+    let key = owner.as_ref().map(|o| (c.namespace.clone(), o.set.clone()));
     let ordinal = owner.as_ref().map(|o| o.ordinal);
     let volume = store.volume_of_claim(c);
     let volumes_visible = !matches!(store.sync(Kind::Volume), SyncState::Forbidden { .. });
@@ -461,11 +475,7 @@ fn claim_findings(store: &Store, c: &Claim, now: Timestamp, out: &mut Out) {
         && store.pod_of(&s.namespace, &s.name, o.ordinal).is_none()
     {
         let range = if s.replicas > 0 {
-            format!(
-                "ordinals {}–{}",
-                s.ordinals_start,
-                s.ordinals_end() - 1
-            )
+            format!("ordinals {}–{}", s.ordinals_start, s.ordinals_end() - 1)
         } else {
             "no ordinals".into()
         };
@@ -580,10 +590,7 @@ fn claim_findings(store: &Store, c: &Claim, now: Timestamp, out: &mut Out) {
                         ),
                     )
                 };
-                let mut objects = vec![
-                    claim_ref(c),
-                    obj("PersistentVolume", "", &v.name),
-                ];
+                let mut objects = vec![claim_ref(c), obj("PersistentVolume", "", &v.name)];
                 objects.extend(names.iter().map(|n| node_ref(n)));
                 objects.extend(users.iter().map(|p| pod_ref(p)));
                 out.push(
@@ -619,9 +626,8 @@ fn pending_finding(
     let class = class_name.as_deref().and_then(|n| store.class(n));
     let classes_known = store.is_synced(Kind::StorageClass)
         && !matches!(store.sync(Kind::StorageClass), SyncState::Forbidden { .. });
-    let missing_class = classes_known
-        && class.is_none()
-        && class_name.as_deref().is_some_and(|n| !n.is_empty());
+    let missing_class =
+        classes_known && class.is_none() && class_name.as_deref().is_some_and(|n| !n.is_empty());
     let pending_for = secs_since(c.created, now);
     if !missing_class && pending_for < GRACE_SECS {
         return;
@@ -638,7 +644,11 @@ fn pending_finding(
         let n = class_name.unwrap_or_default();
         // Critical when a Pod waits for it, else Warning.
         (
-            if waiting_pod.is_some() { Severity::Critical } else { Severity::Warning },
+            if waiting_pod.is_some() {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            },
             format!(
                 "StorageClass `{n}` does not exist, so nothing will provision a volume.{blocked} Create the class (a claim's class cannot be changed; otherwise delete and recreate the claim)."
             ),
@@ -669,7 +679,11 @@ fn pending_finding(
         }
     } else if let Some(k) = class.filter(|k| k.provisioner == "kubernetes.io/no-provisioner") {
         (
-            if waiting_pod.is_some() { Severity::Critical } else { Severity::Warning },
+            if waiting_pod.is_some() {
+                Severity::Critical
+            } else {
+                Severity::Warning
+            },
             format!(
                 "Class `{}` has no dynamic provisioner and no Available PV matches the claim ({} {}).{blocked} An admin must create a matching PV.",
                 k.name,
@@ -697,7 +711,15 @@ fn pending_finding(
             ),
         )
     };
-    out.push(severity, "claim-pending", title, detail, objects, key, ordinal);
+    out.push(
+        severity,
+        "claim-pending",
+        title,
+        detail,
+        objects,
+        key,
+        ordinal,
+    );
 }
 
 fn resize_findings(
@@ -760,7 +782,10 @@ fn resize_findings(
         );
         return;
     }
-    if resizing.is_some() || status == "ControllerResizeInProgress" || status == "NodeResizeInProgress" {
+    if resizing.is_some()
+        || status == "ControllerResizeInProgress"
+        || status == "NodeResizeInProgress"
+    {
         // Resize in progress (Info).
         out.push(
             Severity::Info,
@@ -907,8 +932,11 @@ fn event_findings(store: &Store, scope: &Scope, now: Timestamp, out: &mut Out) {
         let relevant = match kind.as_str() {
             "StatefulSet" => store.set(ns, name).is_some(),
             "Pod" => {
-                crate::store::split_ordinal(name).is_some_and(|(set, _)| store.set(ns, set).is_some())
-                    && store.pod(ns, name).is_some_and(|p| !event_resolved_for_pod(p, &e.reason, last))
+                crate::store::split_ordinal(name)
+                    .is_some_and(|(set, _)| store.set(ns, set).is_some())
+                    && store
+                        .pod(ns, name)
+                        .is_some_and(|p| !event_resolved_for_pod(p, &e.reason, last))
             }
             "PersistentVolumeClaim" => store
                 .claim(ns, name)
@@ -950,7 +978,11 @@ fn event_findings(store: &Store, scope: &Scope, now: Timestamp, out: &mut Out) {
             "Pod" => "pod",
             _ => "pvc",
         };
-        let times = if count > 1 { format!(" ×{count}") } else { String::new() };
+        let times = if count > 1 {
+            format!(" ×{count}")
+        } else {
+            String::new()
+        };
         let message = if message.chars().count() > 300 {
             format!("{}…", message.chars().take(300).collect::<String>())
         } else {
@@ -1038,7 +1070,10 @@ fn usage_findings(
     } else {
         Severity::Warning
     };
-    let resizing = c.request_bytes.zip(c.capacity_bytes).is_some_and(|(r, cap)| r > cap);
+    let resizing = c
+        .request_bytes
+        .zip(c.capacity_bytes)
+        .is_some_and(|(r, cap)| r > cap);
     out.push(
         severity,
         "volume-almost-full",

@@ -150,7 +150,11 @@ fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
 }
 
 /// Existing claims of one template of a set: `(ordinal, claim)`, by ordinal.
-fn template_claims<'a>(store: &'a Store, set: &StatefulSet, template: &str) -> Vec<(i32, &'a Claim)> {
+fn template_claims<'a>(
+    store: &'a Store,
+    set: &StatefulSet,
+    template: &str,
+) -> Vec<(i32, &'a Claim)> {
     let prefix = format!("{template}-{}-", set.name);
     let mut v: Vec<(i32, &Claim)> = store
         .claims_with_prefix(&set.namespace, &prefix)

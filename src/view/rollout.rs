@@ -32,15 +32,29 @@ pub(crate) struct Wait {
 pub(crate) enum Phase {
     Stable,
     /// `status.replicas` → `spec.replicas`, or Pods outside the range remain.
-    Scaling { from: i32, to: i32 },
+    Scaling {
+        from: i32,
+        to: i32,
+    },
     /// Ordinals in range without a Pod while the replica count is steady.
     Creating,
     /// Rolling update in progress: `updated` of `total` target ordinals.
-    Rolling { updated: i32, total: i32 },
+    Rolling {
+        updated: i32,
+        total: i32,
+    },
     /// Everything the partition allows is updated; lower ordinals wait.
-    Paused { partition: i32, updated: i32, total: i32 },
+    Paused {
+        partition: i32,
+        updated: i32,
+        total: i32,
+    },
     /// OnDelete with Pods still on the old revision.
-    OnDelete { updated: i32, total: i32, old: Vec<String> },
+    OnDelete {
+        updated: i32,
+        total: i32,
+        old: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,10 +136,7 @@ pub(crate) fn analyse(store: &Store, s: &StatefulSet) -> Rollout {
     if work && s.is_ordered_ready() {
         // The controller walks ordinals upwards and stops at the first Pod
         // that is not Running and Ready (creating it when it is missing).
-        if let Some((n, p)) = pods
-            .iter()
-            .find(|(_, p)| p.is_none_or(|p| !p.is_healthy()))
-        {
+        if let Some((n, p)) = pods.iter().find(|(_, p)| p.is_none_or(|p| !p.is_healthy())) {
             waiting = Some(wait(*n, *p, Reason::OrderedReady));
         }
     } else if rolling_work {
@@ -250,7 +261,11 @@ impl Rollout {
 
 /// `web-0, web-1` (at most four, then `…`).
 pub(crate) fn ordinal_list(set: &str, ordinals: &[i32]) -> String {
-    let mut parts: Vec<String> = ordinals.iter().take(4).map(|n| format!("{set}-{n}")).collect();
+    let mut parts: Vec<String> = ordinals
+        .iter()
+        .take(4)
+        .map(|n| format!("{set}-{n}"))
+        .collect();
     if ordinals.len() > 4 {
         parts.push(format!("… ({} in all)", ordinals.len()));
     }

@@ -96,7 +96,11 @@ fn ordinals(store: &Store, s: &StatefulSet) -> Vec<i32> {
     let mut set: BTreeSet<i32> = (s.ordinals_start..s.ordinals_end()).collect();
     set.extend(store.pods_of_set(&s.namespace, &s.name).map(|(n, _)| n));
     for t in &s.templates {
-        set.extend(template_claims(store, s, &t.name).into_iter().map(|(n, _)| n));
+        set.extend(
+            template_claims(store, s, &t.name)
+                .into_iter()
+                .map(|(n, _)| n),
+        );
     }
     set.into_iter().collect()
 }
@@ -114,7 +118,13 @@ fn partition_side(s: &StatefulSet, ordinal: i32) -> PartitionSide {
     }
 }
 
-fn ordinal_row(store: &Store, s: &StatefulSet, n: i32, tagged: &[&Tagged], now: Timestamp) -> OrdinalRow {
+fn ordinal_row(
+    store: &Store,
+    s: &StatefulSet,
+    n: i32,
+    tagged: &[&Tagged],
+    now: Timestamp,
+) -> OrdinalRow {
     let pod = store.pod_of(&s.namespace, &s.name, n);
     let claims = s
         .templates
@@ -223,7 +233,10 @@ pub fn set_detail(
         ],
         current_revision: revision_text(store, s, &s.status.current_revision),
         update_revision: revision_text(store, s, &s.status.update_revision),
-        retention: format!("whenDeleted={} whenScaled={}", s.when_deleted, s.when_scaled),
+        retention: format!(
+            "whenDeleted={} whenScaled={}",
+            s.when_deleted, s.when_scaled
+        ),
         conditions: s
             .status
             .conditions
@@ -266,7 +279,9 @@ pub fn set_detail(
                 && match kind.as_str() {
                     "StatefulSet" => n == name,
                     "Pod" => log_matches(s, Kind::Pod, &(ns.clone(), n.clone())),
-                    "PersistentVolumeClaim" => log_matches(s, Kind::Claim, &(ns.clone(), n.clone())),
+                    "PersistentVolumeClaim" => {
+                        log_matches(s, Kind::Claim, &(ns.clone(), n.clone()))
+                    }
                     _ => false,
                 }
         })

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use crate::store::{Kind, Pod, Store, SyncState};
 
-use super::chain::{class_info, class_link, claim_info, usage_view, volume_info, volume_link};
+use super::chain::{claim_info, class_info, class_link, usage_view, volume_info, volume_link};
 use super::health::{self, worst};
 use super::model::{ClaimRow, Severity, StorageView, VolumeRow};
 use super::{Scope, age, claim_owner};
