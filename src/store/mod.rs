@@ -1,2 +1,1237 @@
 //! The state store: slim copies of watched objects, applied from watch
 //! events, with indexes. Plain data: no IO, no async, no terminal.
+//!
+//! `apply` is cheap: one map insert or removal plus index updates, all
+//! logarithmic; only `Restarted` (a re-list) touches every object of its kind.
+//! Unchanged objects (equal slim values) change nothing and do not bump the
+//! generation.
+
+pub mod objects;
+pub mod quantity;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::ops::Bound;
+
+use jiff::Timestamp;
+
+/// A PersistentVolumeClaim, slimmed.
+pub use objects::Claim;
+pub use objects::{
+    ClaimTemplate, Condition, Event, Node, Pod, Revision, SetStatus, StatefulSet, StorageClass,
+    UpdateStrategy, Volume,
+};
+
+/// `(namespace, name)`; `("", name)` for cluster-scoped objects.
+pub type Key = (String, String);
+
+/// How many change-log entries are kept.
+pub const LOG_CAPACITY: usize = 500;
+
+/// The kinds the explorer watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    StatefulSet,
+    Pod,
+    Claim,
+    Volume,
+    StorageClass,
+    Node,
+    Event,
+    Revision,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::StatefulSet,
+        Kind::Pod,
+        Kind::Claim,
+        Kind::Volume,
+        Kind::StorageClass,
+        Kind::Node,
+        Kind::Event,
+        Kind::Revision,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::StatefulSet => "StatefulSets",
+            Kind::Pod => "Pods",
+            Kind::Claim => "PVCs",
+            Kind::Volume => "PVs",
+            Kind::StorageClass => "StorageClasses",
+            Kind::Node => "Nodes",
+            Kind::Event => "Events",
+            Kind::Revision => "Revisions",
+        }
+    }
+
+    /// The prefix of `kind/name` references (`pod/mysql-2`).
+    pub fn short(self) -> &'static str {
+        match self {
+            Kind::StatefulSet => "statefulset",
+            Kind::Pod => "pod",
+            Kind::Claim => "pvc",
+            Kind::Volume => "pv",
+            Kind::StorageClass => "storageclass",
+            Kind::Node => "node",
+            Kind::Event => "event",
+            Kind::Revision => "controllerrevision",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One slim object of any watched kind.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Object {
+    StatefulSet(StatefulSet),
+    Pod(Pod),
+    Claim(Claim),
+    Volume(Volume),
+    StorageClass(StorageClass),
+    Node(Node),
+    Event(Event),
+    Revision(Revision),
+}
+
+impl Object {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Object::StatefulSet(_) => Kind::StatefulSet,
+            Object::Pod(_) => Kind::Pod,
+            Object::Claim(_) => Kind::Claim,
+            Object::Volume(_) => Kind::Volume,
+            Object::StorageClass(_) => Kind::StorageClass,
+            Object::Node(_) => Kind::Node,
+            Object::Event(_) => Kind::Event,
+            Object::Revision(_) => Kind::Revision,
+        }
+    }
+
+    pub fn key(&self) -> Key {
+        match self {
+            Object::StatefulSet(o) => o.key(),
+            Object::Pod(o) => o.key(),
+            Object::Claim(o) => o.key(),
+            Object::Volume(o) => o.key(),
+            Object::StorageClass(o) => o.key(),
+            Object::Node(o) => o.key(),
+            Object::Event(o) => o.key(),
+            Object::Revision(o) => o.key(),
+        }
+    }
+}
+
+macro_rules! from_k8s {
+    ($($k8s:ty => $variant:ident),* $(,)?) => {$(
+        impl From<&$k8s> for Object {
+            fn from(o: &$k8s) -> Object {
+                Object::$variant(o.into())
+            }
+        }
+    )*};
+}
+
+from_k8s! {
+    k8s_openapi::api::apps::v1::StatefulSet => StatefulSet,
+    k8s_openapi::api::core::v1::Pod => Pod,
+    k8s_openapi::api::core::v1::PersistentVolumeClaim => Claim,
+    k8s_openapi::api::core::v1::PersistentVolume => Volume,
+    k8s_openapi::api::storage::v1::StorageClass => StorageClass,
+    k8s_openapi::api::core::v1::Node => Node,
+    k8s_openapi::api::core::v1::Event => Event,
+    k8s_openapi::api::apps::v1::ControllerRevision => Revision,
+}
+
+/// Usage of one volume from the kubelet's stats summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VolumeUsage {
+    pub used_bytes: u64,
+    pub capacity_bytes: u64,
+    pub available_bytes: u64,
+    pub inodes_used: u64,
+    pub inodes: u64,
+}
+
+/// The latest usage of one claim, and where and when it was reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimUsage {
+    pub usage: VolumeUsage,
+    pub node: String,
+    pub at: Timestamp,
+}
+
+/// What the watch side tells the store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreEvent {
+    Applied(Object),
+    Deleted(Object),
+    /// A (re)list finished: atomically replaces every object of that kind
+    /// (objects deleted while disconnected disappear).
+    Restarted(Kind, Vec<Object>),
+    /// The watch failed; data of that kind may be stale until the next Restarted.
+    WatchError {
+        kind: Kind,
+        message: String,
+        forbidden: bool,
+    },
+    /// Usage of claims on one node, from its kubelet stats summary:
+    /// ((claim namespace, claim name), usage).
+    Usage {
+        node: String,
+        volumes: Vec<(Key, VolumeUsage)>,
+    },
+    UsageError {
+        node: String,
+        message: String,
+        forbidden: bool,
+    },
+}
+
+/// Freshness of one watched kind.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SyncState {
+    #[default]
+    Syncing,
+    Live {
+        since: Timestamp,
+    },
+    Reconnecting {
+        since: Timestamp,
+        error: String,
+    },
+    Forbidden {
+        message: String,
+    },
+}
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub time: Timestamp,
+    pub kind: Kind,
+    pub key: Key,
+    pub change: String,
+}
+
+/// A failed stats poll of one node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    pub message: String,
+    pub forbidden: bool,
+}
+
+#[derive(Debug, Default)]
+struct Maps {
+    sets: BTreeMap<Key, StatefulSet>,
+    pods: BTreeMap<Key, Pod>,
+    claims: BTreeMap<Key, Claim>,
+    volumes: BTreeMap<Key, Volume>,
+    classes: BTreeMap<Key, StorageClass>,
+    nodes: BTreeMap<Key, Node>,
+    events: BTreeMap<Key, Event>,
+    revisions: BTreeMap<Key, Revision>,
+}
+
+#[derive(Debug, Default)]
+struct Indexes {
+    /// (namespace, set) → ordinal → pod name.
+    pods_by_set: HashMap<Key, BTreeMap<i32, String>>,
+    /// (claim namespace, claim name) → PV names whose claimRef points there.
+    volumes_by_claim: HashMap<Key, BTreeSet<String>>,
+    /// (kind, namespace, name) of the involved object → event keys.
+    events_by_object: HashMap<(String, String, String), BTreeSet<Key>>,
+    /// (namespace, set) → revision names.
+    revisions_by_set: HashMap<Key, BTreeSet<String>>,
+}
+
+/// A slim type the store holds.
+trait Slim: Clone + PartialEq + Sized {
+    const KIND: Kind;
+    fn key(&self) -> Key;
+    fn map_mut(maps: &mut Maps) -> &mut BTreeMap<Key, Self>;
+    fn unwrap(object: Object) -> Option<Self>;
+    fn reindex(_idx: &mut Indexes, _old: Option<&Self>, _new: Option<&Self>) {}
+    fn clear_index(_idx: &mut Indexes) {}
+    /// What changed, for the log; empty when nothing worth logging did.
+    fn diff(_old: &Self, _new: &Self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Whether changes of this kind go to the change log.
+    const LOGGED: bool = true;
+}
+
+/// `set-3` → `("set", 3)`: the StatefulSet pod name pattern (no sign, no
+/// leading zeros).
+pub fn split_ordinal(name: &str) -> Option<(&str, i32)> {
+    let (prefix, ord) = name.rsplit_once('-')?;
+    if prefix.is_empty()
+        || ord.is_empty()
+        || !ord.bytes().all(|b| b.is_ascii_digit())
+        || (ord.len() > 1 && ord.starts_with('0'))
+    {
+        return None;
+    }
+    Some((prefix, ord.parse().ok()?))
+}
+
+/// The StatefulSet and ordinal a Pod belongs to: via its controller
+/// ownerReference, failing that via the `<set>-<ordinal>` name pattern.
+pub fn pod_slot(pod: &Pod) -> Option<(String, i32)> {
+    if let Some(set) = &pod.owner_set
+        && let Some(rest) = pod.name.strip_prefix(set.as_str())
+        && let Some(ord) = rest.strip_prefix('-')
+        && let Some((_, n)) = split_ordinal(&format!("x-{ord}"))
+    {
+        return Some((set.clone(), n));
+    }
+    split_ordinal(&pod.name).map(|(s, n)| (s.to_string(), n))
+}
+
+fn ns_range<'a, T>(
+    map: &'a BTreeMap<Key, T>,
+    namespace: Option<&str>,
+) -> std::collections::btree_map::Range<'a, Key, T> {
+    match namespace {
+        None => map.range::<Key, (Bound<Key>, Bound<Key>)>((Bound::Unbounded, Bound::Unbounded)),
+        Some(ns) => map.range::<Key, _>((
+            Bound::Included((ns.to_string(), String::new())),
+            Bound::Excluded((format!("{ns}\0"), String::new())),
+        )),
+    }
+}
+
+fn phase_word(ready: &str) -> &'static str {
+    match ready {
+        "True" => "Ready",
+        "False" => "NotReady",
+        _ => "Unknown",
+    }
+}
+
+fn bytes_opt(b: Option<u64>) -> String {
+    b.map(quantity::format_bytes).unwrap_or_else(|| "-".into())
+}
+
+impl Slim for StatefulSet {
+    const KIND: Kind = Kind::StatefulSet;
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.sets
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::StatefulSet(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn diff(a: &Self, b: &Self) -> Vec<String> {
+        let mut out = Vec::new();
+        if a.replicas != b.replicas {
+            out.push(format!("replicas {} → {}", a.replicas, b.replicas));
+        }
+        match (&a.strategy, &b.strategy) {
+            (
+                UpdateStrategy::RollingUpdate { partition: p, .. },
+                UpdateStrategy::RollingUpdate { partition: q, .. },
+            ) if p != q => out.push(format!("partition {p} → {q}")),
+            (UpdateStrategy::OnDelete, UpdateStrategy::RollingUpdate { .. }) => {
+                out.push("strategy OnDelete → RollingUpdate".into())
+            }
+            (UpdateStrategy::RollingUpdate { .. }, UpdateStrategy::OnDelete) => {
+                out.push("strategy RollingUpdate → OnDelete".into())
+            }
+            _ => {}
+        }
+        if a.images != b.images {
+            out.push(format!(
+                "image {} → {}",
+                a.images.join(","),
+                b.images.join(",")
+            ));
+        }
+        if a.status.update_revision != b.status.update_revision
+            && !b.status.update_revision.is_empty()
+        {
+            out.push(format!(
+                "revision {} → {}",
+                a.revision_hash(&a.status.update_revision),
+                b.revision_hash(&b.status.update_revision)
+            ));
+        }
+        if a.status.ready != b.status.ready {
+            out.push(format!(
+                "ready {}/{} → {}/{}",
+                a.status.ready, a.replicas, b.status.ready, b.replicas
+            ));
+        }
+        if a.status.updated != b.status.updated
+            && a.status.update_revision == b.status.update_revision
+        {
+            out.push(format!(
+                "updated {}/{} → {}/{}",
+                a.status.updated, a.replicas, b.status.updated, b.replicas
+            ));
+        }
+        if a.status.current_revision != b.status.current_revision
+            && b.status.current_revision == b.status.update_revision
+            && !b.status.current_revision.is_empty()
+        {
+            out.push("rollout complete".into());
+        }
+        if a.deleting.is_none() && b.deleting.is_some() {
+            out.push("deleting".into());
+        }
+        out
+    }
+}
+
+impl Slim for Pod {
+    const KIND: Kind = Kind::Pod;
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.pods
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::Pod(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn reindex(idx: &mut Indexes, old: Option<&Self>, new: Option<&Self>) {
+        if let Some(old) = old
+            && let Some((set, n)) = pod_slot(old)
+        {
+            let k = (old.namespace.clone(), set);
+            if let Some(m) = idx.pods_by_set.get_mut(&k) {
+                if m.get(&n) == Some(&old.name) {
+                    m.remove(&n);
+                }
+                if m.is_empty() {
+                    idx.pods_by_set.remove(&k);
+                }
+            }
+        }
+        if let Some(new) = new
+            && let Some((set, n)) = pod_slot(new)
+        {
+            idx.pods_by_set
+                .entry((new.namespace.clone(), set))
+                .or_default()
+                .insert(n, new.name.clone());
+        }
+    }
+    fn clear_index(idx: &mut Indexes) {
+        idx.pods_by_set.clear();
+    }
+    fn diff(a: &Self, b: &Self) -> Vec<String> {
+        let mut out = Vec::new();
+        if a.node != b.node {
+            if a.node.is_empty() {
+                out.push(format!("scheduled to {}", b.node));
+            } else {
+                out.push(format!("node {} → {}", a.node, b.node));
+            }
+        }
+        if a.status_text != b.status_text {
+            out.push(format!("{} → {}", a.status_text, b.status_text));
+        }
+        if (a.ready_containers, a.total_containers) != (b.ready_containers, b.total_containers) {
+            out.push(format!(
+                "ready {}/{} → {}/{}",
+                a.ready_containers, a.total_containers, b.ready_containers, b.total_containers
+            ));
+        }
+        if a.restarts != b.restarts {
+            out.push(format!("restarts {} → {}", a.restarts, b.restarts));
+        }
+        if a.revision != b.revision && !a.revision.is_empty() {
+            out.push(format!(
+                "revision {} → {}",
+                revision_suffix(&a.revision, a.owner_set.as_deref()),
+                revision_suffix(&b.revision, b.owner_set.as_deref())
+            ));
+        }
+        out
+    }
+}
+
+fn revision_suffix<'a>(revision: &'a str, set: Option<&str>) -> &'a str {
+    set.and_then(|s| revision.strip_prefix(s))
+        .and_then(|r| r.strip_prefix('-'))
+        .unwrap_or(revision)
+}
+
+impl Slim for Claim {
+    const KIND: Kind = Kind::Claim;
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.claims
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::Claim(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn diff(a: &Self, b: &Self) -> Vec<String> {
+        let mut out = Vec::new();
+        if a.phase != b.phase {
+            out.push(format!("{} → {}", a.phase, b.phase));
+        }
+        if a.volume_name != b.volume_name && !b.volume_name.is_empty() {
+            out.push(format!("volume {}", b.volume_name));
+        }
+        if a.request_bytes != b.request_bytes {
+            out.push(format!(
+                "request {} → {}",
+                bytes_opt(a.request_bytes),
+                bytes_opt(b.request_bytes)
+            ));
+        }
+        if a.capacity_bytes != b.capacity_bytes && b.capacity_bytes.is_some() {
+            out.push(format!(
+                "capacity {} → {}",
+                bytes_opt(a.capacity_bytes),
+                bytes_opt(b.capacity_bytes)
+            ));
+        }
+        for c in &b.conditions {
+            if c.is_true() && a.condition(&c.type_).is_none() {
+                out.push(c.type_.clone());
+            }
+        }
+        for c in &a.conditions {
+            if c.is_true() && b.condition(&c.type_).is_none() {
+                out.push(format!("{} cleared", c.type_));
+            }
+        }
+        if a.deleting.is_none() && b.deleting.is_some() {
+            out.push("deleting".into());
+        }
+        out
+    }
+}
+
+impl Slim for Volume {
+    const KIND: Kind = Kind::Volume;
+    fn key(&self) -> Key {
+        (String::new(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.volumes
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::Volume(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn reindex(idx: &mut Indexes, old: Option<&Self>, new: Option<&Self>) {
+        if let Some(old) = old
+            && let Some(c) = &old.claim_ref
+            && let Some(set) = idx.volumes_by_claim.get_mut(c)
+        {
+            set.remove(&old.name);
+            if set.is_empty() {
+                idx.volumes_by_claim.remove(c);
+            }
+        }
+        if let Some(new) = new
+            && let Some(c) = &new.claim_ref
+        {
+            idx.volumes_by_claim
+                .entry(c.clone())
+                .or_default()
+                .insert(new.name.clone());
+        }
+    }
+    fn clear_index(idx: &mut Indexes) {
+        idx.volumes_by_claim.clear();
+    }
+    fn diff(a: &Self, b: &Self) -> Vec<String> {
+        let mut out = Vec::new();
+        if a.phase != b.phase {
+            out.push(format!("{} → {}", a.phase, b.phase));
+        }
+        if a.claim_ref != b.claim_ref {
+            match &b.claim_ref {
+                Some((ns, n)) => out.push(format!("claimed by {ns}/{n}")),
+                None => out.push("claimRef removed".into()),
+            }
+        }
+        if a.capacity_bytes != b.capacity_bytes {
+            out.push(format!(
+                "capacity {} → {}",
+                bytes_opt(a.capacity_bytes),
+                bytes_opt(b.capacity_bytes)
+            ));
+        }
+        if a.deleting.is_none() && b.deleting.is_some() {
+            out.push("deleting".into());
+        }
+        out
+    }
+}
+
+impl Slim for StorageClass {
+    const KIND: Kind = Kind::StorageClass;
+    fn key(&self) -> Key {
+        (String::new(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.classes
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::StorageClass(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn diff(a: &Self, b: &Self) -> Vec<String> {
+        let mut out = Vec::new();
+        if a.is_default != b.is_default {
+            out.push(
+                if b.is_default {
+                    "now default"
+                } else {
+                    "no longer default"
+                }
+                .into(),
+            );
+        }
+        if a.allow_expansion != b.allow_expansion {
+            out.push(format!("allowVolumeExpansion {}", b.allow_expansion));
+        }
+        out
+    }
+}
+
+impl Slim for Node {
+    const KIND: Kind = Kind::Node;
+    fn key(&self) -> Key {
+        (String::new(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.nodes
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::Node(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn diff(a: &Self, b: &Self) -> Vec<String> {
+        let mut out = Vec::new();
+        if a.ready != b.ready {
+            out.push(format!(
+                "{} → {}",
+                phase_word(&a.ready),
+                phase_word(&b.ready)
+            ));
+        }
+        if a.unschedulable != b.unschedulable {
+            out.push(
+                if b.unschedulable {
+                    "cordoned"
+                } else {
+                    "uncordoned"
+                }
+                .into(),
+            );
+        }
+        out
+    }
+}
+
+impl Slim for Event {
+    const KIND: Kind = Kind::Event;
+    const LOGGED: bool = false;
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.events
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::Event(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn reindex(idx: &mut Indexes, old: Option<&Self>, new: Option<&Self>) {
+        if let Some(old) = old
+            && let Some(set) = idx.events_by_object.get_mut(&old.involved)
+        {
+            set.remove(&(old.namespace.clone(), old.name.clone()));
+            if set.is_empty() {
+                idx.events_by_object.remove(&old.involved);
+            }
+        }
+        if let Some(new) = new {
+            idx.events_by_object
+                .entry(new.involved.clone())
+                .or_default()
+                .insert((new.namespace.clone(), new.name.clone()));
+        }
+    }
+    fn clear_index(idx: &mut Indexes) {
+        idx.events_by_object.clear();
+    }
+}
+
+impl Slim for Revision {
+    const KIND: Kind = Kind::Revision;
+    fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+    fn map_mut(m: &mut Maps) -> &mut BTreeMap<Key, Self> {
+        &mut m.revisions
+    }
+    fn unwrap(o: Object) -> Option<Self> {
+        match o {
+            Object::Revision(x) => Some(x),
+            _ => None,
+        }
+    }
+    fn reindex(idx: &mut Indexes, old: Option<&Self>, new: Option<&Self>) {
+        if let Some(old) = old
+            && let Some(s) = &old.owner_set
+        {
+            let k = (old.namespace.clone(), s.clone());
+            if let Some(set) = idx.revisions_by_set.get_mut(&k) {
+                set.remove(&old.name);
+                if set.is_empty() {
+                    idx.revisions_by_set.remove(&k);
+                }
+            }
+        }
+        if let Some(new) = new
+            && let Some(s) = &new.owner_set
+        {
+            idx.revisions_by_set
+                .entry((new.namespace.clone(), s.clone()))
+                .or_default()
+                .insert(new.name.clone());
+        }
+    }
+    fn clear_index(idx: &mut Indexes) {
+        idx.revisions_by_set.clear();
+    }
+}
+
+/// The in-memory state of the cluster as the watches report it.
+#[derive(Debug)]
+pub struct Store {
+    maps: Maps,
+    idx: Indexes,
+    sync: [SyncState; 8],
+    /// Whether a kind was listed at least once (re-lists log their differences).
+    listed: [bool; 8],
+    usage: HashMap<Key, ClaimUsage>,
+    usage_by_node: HashMap<String, Vec<Key>>,
+    usage_errors: BTreeMap<String, UsageError>,
+    generation: u64,
+    log: VecDeque<LogEntry>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store {
+            maps: Maps::default(),
+            idx: Indexes::default(),
+            sync: Default::default(),
+            listed: [false; 8],
+            usage: HashMap::new(),
+            usage_by_node: HashMap::new(),
+            usage_errors: BTreeMap::new(),
+            generation: 0,
+            log: VecDeque::new(),
+        }
+    }
+
+    /// Applies one event; true (and the generation bumped) when anything changed.
+    pub fn apply(&mut self, event: StoreEvent, now: Timestamp) -> bool {
+        let changed = match event {
+            StoreEvent::Applied(o) => self.applied(o, now),
+            StoreEvent::Deleted(o) => self.deleted(o, now),
+            StoreEvent::Restarted(kind, objects) => self.restarted(kind, objects, now),
+            StoreEvent::WatchError {
+                kind,
+                message,
+                forbidden,
+            } => {
+                let slot = &mut self.sync[kind.index()];
+                let next = if forbidden {
+                    SyncState::Forbidden { message }
+                } else {
+                    let since = match slot {
+                        SyncState::Reconnecting { since, .. } => *since,
+                        _ => now,
+                    };
+                    SyncState::Reconnecting {
+                        since,
+                        error: message,
+                    }
+                };
+                if *slot == next {
+                    false
+                } else {
+                    *slot = next;
+                    true
+                }
+            }
+            StoreEvent::Usage { node, volumes } => self.usage_report(node, volumes, now),
+            StoreEvent::UsageError {
+                node,
+                message,
+                forbidden,
+            } => {
+                let mut changed = self.drop_usage_of(&node);
+                let err = UsageError { message, forbidden };
+                if self.usage_errors.get(&node) != Some(&err) {
+                    self.usage_errors.insert(node, err);
+                    changed = true;
+                }
+                changed
+            }
+        };
+        if changed {
+            self.generation += 1;
+        }
+        changed
+    }
+
+    fn applied(&mut self, o: Object, now: Timestamp) -> bool {
+        match o {
+            Object::StatefulSet(x) => self.upsert(x, now),
+            Object::Pod(x) => self.upsert(x, now),
+            Object::Claim(x) => self.upsert(x, now),
+            Object::Volume(x) => self.upsert(x, now),
+            Object::StorageClass(x) => self.upsert(x, now),
+            Object::Node(x) => self.upsert(x, now),
+            Object::Event(x) => self.upsert(x, now),
+            Object::Revision(x) => self.upsert(x, now),
+        }
+    }
+
+    fn deleted(&mut self, o: Object, now: Timestamp) -> bool {
+        let key = o.key();
+        match o.kind() {
+            Kind::StatefulSet => self.remove::<StatefulSet>(&key, now),
+            Kind::Pod => self.remove::<Pod>(&key, now),
+            Kind::Claim => self.remove::<Claim>(&key, now),
+            Kind::Volume => self.remove::<Volume>(&key, now),
+            Kind::StorageClass => self.remove::<StorageClass>(&key, now),
+            Kind::Node => self.remove::<Node>(&key, now),
+            Kind::Event => self.remove::<Event>(&key, now),
+            Kind::Revision => self.remove::<Revision>(&key, now),
+        }
+    }
+
+    fn restarted(&mut self, kind: Kind, objects: Vec<Object>, now: Timestamp) -> bool {
+        let mut changed = match kind {
+            Kind::StatefulSet => self.relist::<StatefulSet>(objects, now),
+            Kind::Pod => self.relist::<Pod>(objects, now),
+            Kind::Claim => self.relist::<Claim>(objects, now),
+            Kind::Volume => self.relist::<Volume>(objects, now),
+            Kind::StorageClass => self.relist::<StorageClass>(objects, now),
+            Kind::Node => self.relist::<Node>(objects, now),
+            Kind::Event => self.relist::<Event>(objects, now),
+            Kind::Revision => self.relist::<Revision>(objects, now),
+        };
+        let slot = &mut self.sync[kind.index()];
+        if !matches!(slot, SyncState::Live { .. }) {
+            *slot = SyncState::Live { since: now };
+            changed = true;
+        }
+        self.listed[kind.index()] = true;
+        changed
+    }
+
+    fn push_log(&mut self, time: Timestamp, kind: Kind, key: Key, change: String) {
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogEntry {
+            time,
+            kind,
+            key,
+            change,
+        });
+    }
+
+    fn upsert<T: Slim>(&mut self, obj: T, now: Timestamp) -> bool {
+        let key = obj.key();
+        let map = T::map_mut(&mut self.maps);
+        let change = match map.get(&key) {
+            Some(old) if *old == obj => return false,
+            Some(old) => T::diff(old, &obj).join(", "),
+            None => "created".to_string(),
+        };
+        let old = map.insert(key.clone(), obj);
+        let new = map.get(&key);
+        T::reindex(&mut self.idx, old.as_ref(), new);
+        if T::LOGGED && !change.is_empty() {
+            self.push_log(now, T::KIND, key, change);
+        }
+        true
+    }
+
+    fn remove<T: Slim>(&mut self, key: &Key, now: Timestamp) -> bool {
+        let Some(old) = T::map_mut(&mut self.maps).remove(key) else {
+            return false;
+        };
+        T::reindex(&mut self.idx, Some(&old), None);
+        if T::LOGGED {
+            self.push_log(now, T::KIND, key.clone(), "deleted".into());
+        }
+        true
+    }
+
+    fn relist<T: Slim>(&mut self, objects: Vec<Object>, now: Timestamp) -> bool {
+        let new: BTreeMap<Key, T> = objects
+            .into_iter()
+            .filter_map(T::unwrap)
+            .map(|o| (o.key(), o))
+            .collect();
+        let old = std::mem::take(T::map_mut(&mut self.maps));
+        let changed = old != new;
+        if changed && T::LOGGED && self.listed[T::KIND.index()] {
+            let mut entries = Vec::new();
+            for (k, o) in &old {
+                match new.get(k) {
+                    None => entries.push((k.clone(), "deleted".to_string())),
+                    Some(n) if n != o => {
+                        let d = T::diff(o, n);
+                        if !d.is_empty() {
+                            entries.push((k.clone(), d.join(", ")));
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            for k in new.keys() {
+                if !old.contains_key(k) {
+                    entries.push((k.clone(), "created".to_string()));
+                }
+            }
+            for (k, c) in entries {
+                self.push_log(now, T::KIND, k, c);
+            }
+        }
+        drop(old);
+        T::clear_index(&mut self.idx);
+        for v in new.values() {
+            T::reindex(&mut self.idx, None, Some(v));
+        }
+        *T::map_mut(&mut self.maps) = new;
+        changed
+    }
+
+    fn drop_usage_of(&mut self, node: &str) -> bool {
+        let Some(keys) = self.usage_by_node.remove(node) else {
+            return false;
+        };
+        let mut changed = false;
+        for k in keys {
+            if self.usage.get(&k).is_some_and(|u| u.node == node) {
+                self.usage.remove(&k);
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    fn usage_report(
+        &mut self,
+        node: String,
+        volumes: Vec<(Key, VolumeUsage)>,
+        now: Timestamp,
+    ) -> bool {
+        let mut changed = self.usage_errors.remove(&node).is_some();
+        let same = self.usage_by_node.get(&node).is_some_and(|keys| {
+            keys.len() == volumes.len()
+                && volumes.iter().all(|(k, u)| {
+                    self.usage
+                        .get(k)
+                        .is_some_and(|c| c.node == node && c.usage == *u)
+                })
+        });
+        if same {
+            return changed;
+        }
+        self.drop_usage_of(&node);
+        let mut keys = Vec::with_capacity(volumes.len());
+        for (k, usage) in volumes {
+            self.usage.insert(
+                k.clone(),
+                ClaimUsage {
+                    usage,
+                    node: node.clone(),
+                    at: now,
+                },
+            );
+            keys.push(k);
+        }
+        self.usage_by_node.insert(node, keys);
+        changed = true;
+        changed
+    }
+
+    // ---- queries ----
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn sync(&self, kind: Kind) -> &SyncState {
+        &self.sync[kind.index()]
+    }
+
+    /// True once the kind is Live (or was listed and is reconnecting).
+    pub fn is_synced(&self, kind: Kind) -> bool {
+        self.listed[kind.index()]
+    }
+
+    /// The change log, oldest first.
+    pub fn log(&self) -> impl Iterator<Item = &LogEntry> {
+        self.log.iter()
+    }
+
+    /// Nodes of Running Pods that mount claims (the nodes worth polling for
+    /// volume stats), in `namespace` or everywhere.
+    pub fn nodes_hosting_claims(&self, namespace: Option<&str>) -> BTreeSet<String> {
+        ns_range(&self.maps.pods, namespace)
+            .map(|(_, p)| p)
+            .filter(|p| p.phase == "Running" && !p.node.is_empty() && !p.claims.is_empty())
+            .map(|p| p.node.clone())
+            .collect()
+    }
+
+    pub fn sets(&self, namespace: Option<&str>) -> impl Iterator<Item = &StatefulSet> {
+        ns_range(&self.maps.sets, namespace).map(|(_, v)| v)
+    }
+
+    pub fn set(&self, namespace: &str, name: &str) -> Option<&StatefulSet> {
+        self.maps
+            .sets
+            .get(&(namespace.to_string(), name.to_string()))
+    }
+
+    pub fn pods(&self, namespace: Option<&str>) -> impl Iterator<Item = &Pod> {
+        ns_range(&self.maps.pods, namespace).map(|(_, v)| v)
+    }
+
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
+        self.maps
+            .pods
+            .get(&(namespace.to_string(), name.to_string()))
+    }
+
+    /// Pods of a StatefulSet by ordinal (owner reference or name pattern).
+    pub fn pods_of_set(&self, namespace: &str, set: &str) -> impl Iterator<Item = (i32, &Pod)> {
+        self.idx
+            .pods_by_set
+            .get(&(namespace.to_string(), set.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(move |(n, name)| self.pod(namespace, name).map(|p| (*n, p)))
+    }
+
+    /// The Pod of one ordinal of a StatefulSet.
+    pub fn pod_of(&self, namespace: &str, set: &str, ordinal: i32) -> Option<&Pod> {
+        let name = self
+            .idx
+            .pods_by_set
+            .get(&(namespace.to_string(), set.to_string()))?
+            .get(&ordinal)?;
+        self.pod(namespace, name)
+    }
+
+    pub fn claims(&self, namespace: Option<&str>) -> impl Iterator<Item = &Claim> {
+        ns_range(&self.maps.claims, namespace).map(|(_, v)| v)
+    }
+
+    pub fn claim(&self, namespace: &str, name: &str) -> Option<&Claim> {
+        self.maps
+            .claims
+            .get(&(namespace.to_string(), name.to_string()))
+    }
+
+    /// Claims in `namespace` whose name starts with `prefix` (a range scan).
+    pub fn claims_with_prefix<'s, 'p>(
+        &'s self,
+        namespace: &'p str,
+        prefix: &'p str,
+    ) -> impl Iterator<Item = &'s Claim> + 'p
+    where
+        's: 'p,
+    {
+        self.maps
+            .claims
+            .range::<Key, _>((
+                Bound::Included((namespace.to_string(), prefix.to_string())),
+                Bound::Unbounded,
+            ))
+            .take_while(move |((ns, name), _)| ns == namespace && name.starts_with(prefix))
+            .map(|(_, c)| c)
+    }
+
+    pub fn volumes(&self) -> impl Iterator<Item = &Volume> {
+        self.maps.volumes.values()
+    }
+
+    pub fn volume(&self, name: &str) -> Option<&Volume> {
+        self.maps.volumes.get(&(String::new(), name.to_string()))
+    }
+
+    /// PVs whose claimRef names this claim (a Released PV keeps pointing at a
+    /// deleted claim).
+    pub fn volumes_for_claim(&self, namespace: &str, claim: &str) -> impl Iterator<Item = &Volume> {
+        self.idx
+            .volumes_by_claim
+            .get(&(namespace.to_string(), claim.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|n| self.volume(n))
+    }
+
+    /// The PV bound to a claim: `spec.volumeName`, failing that a PV whose
+    /// claimRef carries the claim's uid.
+    pub fn volume_of_claim(&self, claim: &Claim) -> Option<&Volume> {
+        if !claim.volume_name.is_empty() {
+            return self.volume(&claim.volume_name);
+        }
+        self.volumes_for_claim(&claim.namespace, &claim.name)
+            .find(|v| !claim.uid.is_empty() && v.claim_uid == claim.uid)
+    }
+
+    pub fn classes(&self) -> impl Iterator<Item = &StorageClass> {
+        self.maps.classes.values()
+    }
+
+    pub fn class(&self, name: &str) -> Option<&StorageClass> {
+        self.maps.classes.get(&(String::new(), name.to_string()))
+    }
+
+    /// Classes marked default, oldest first.
+    pub fn default_classes(&self) -> Vec<&StorageClass> {
+        let mut v: Vec<&StorageClass> = self.classes().filter(|c| c.is_default).collect();
+        v.sort_by(|a, b| a.created.cmp(&b.created).then(a.name.cmp(&b.name)));
+        v
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.maps.nodes.values()
+    }
+
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.maps.nodes.get(&(String::new(), name.to_string()))
+    }
+
+    /// The node with this name or `kubernetes.io/hostname` label.
+    pub fn node_by_hostname(&self, hostname: &str) -> Option<&Node> {
+        self.node(hostname)
+            .or_else(|| self.nodes().find(|n| n.hostname == hostname))
+    }
+
+    pub fn events(&self, namespace: Option<&str>) -> impl Iterator<Item = &Event> {
+        ns_range(&self.maps.events, namespace).map(|(_, v)| v)
+    }
+
+    /// Events whose involved object is `(kind, namespace, name)`
+    /// (`kind` as Kubernetes spells it: `Pod`, `PersistentVolumeClaim`…).
+    pub fn events_for(
+        &self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &Event> {
+        self.idx
+            .events_by_object
+            .get(&(kind.to_string(), namespace.to_string(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.maps.events.get(k))
+    }
+
+    /// ControllerRevisions owned by a StatefulSet.
+    pub fn revisions_of_set(&self, namespace: &str, set: &str) -> impl Iterator<Item = &Revision> {
+        self.idx
+            .revisions_by_set
+            .get(&(namespace.to_string(), set.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(move |n| self.maps.revisions.get(&(namespace.to_string(), n.clone())))
+    }
+
+    pub fn revision(&self, namespace: &str, name: &str) -> Option<&Revision> {
+        self.maps
+            .revisions
+            .get(&(namespace.to_string(), name.to_string()))
+    }
+
+    pub fn usage(&self, namespace: &str, claim: &str) -> Option<&ClaimUsage> {
+        self.usage.get(&(namespace.to_string(), claim.to_string()))
+    }
+
+    pub fn usage_error(&self, node: &str) -> Option<&UsageError> {
+        self.usage_errors.get(node)
+    }
+
+    /// Namespaces that hold StatefulSets, Pods or claims, sorted.
+    pub fn namespaces(&self) -> Vec<String> {
+        let mut out = BTreeSet::new();
+        fn distinct<T>(map: &BTreeMap<Key, T>, out: &mut BTreeSet<String>) {
+            let mut next = map.keys().next().map(|(ns, _)| ns.clone());
+            while let Some(ns) = next {
+                let after = (format!("{ns}\0"), String::new());
+                next = map
+                    .range::<Key, _>((Bound::Included(after), Bound::Unbounded))
+                    .next()
+                    .map(|((n, _), _)| n.clone());
+                if !ns.is_empty() {
+                    out.insert(ns);
+                }
+            }
+        }
+        distinct(&self.maps.sets, &mut out);
+        distinct(&self.maps.pods, &mut out);
+        distinct(&self.maps.claims, &mut out);
+        out.into_iter().collect()
+    }
+
+    /// Number of objects of a kind (for status lines and benchmarks).
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::StatefulSet => self.maps.sets.len(),
+            Kind::Pod => self.maps.pods.len(),
+            Kind::Claim => self.maps.claims.len(),
+            Kind::Volume => self.maps.volumes.len(),
+            Kind::StorageClass => self.maps.classes.len(),
+            Kind::Node => self.maps.nodes.len(),
+            Kind::Event => self.maps.events.len(),
+            Kind::Revision => self.maps.revisions.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,4 +1,168 @@
 //! Derived views: pure functions of the store (and UI state such as filter
 //! and selection) returning the small structs in [`model`] that widgets draw.
+//!
+//! - [`set_rows`]: the StatefulSets list.
+//! - [`set_detail`]: one StatefulSet: header, ordinals, chains, findings, events, log.
+//! - [`storage_view`]: every claim, volume and class in scope.
+//! - [`findings`]: health findings, worst first.
+//! - [`sync_summary`], [`namespaces`]: the status line and namespace switcher.
 
+mod chain;
+mod health;
 pub mod model;
+mod rollout;
+mod sets;
+mod storage;
+
+use jiff::Timestamp;
+
+use crate::store::{self, Claim, Kind, StatefulSet, Store, SyncState};
+use model::{ObjectRef, SyncSummary, SyncView};
+
+pub use health::findings;
+pub use sets::{set_detail, set_rows};
+pub use storage::storage_view;
+
+/// Which namespaces a view covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// `None`: all namespaces.
+    pub namespace: Option<String>,
+}
+
+impl Scope {
+    pub fn all() -> Scope {
+        Scope { namespace: None }
+    }
+    pub fn namespace(ns: &str) -> Scope {
+        Scope {
+            namespace: Some(ns.to_string()),
+        }
+    }
+    fn ns(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+    fn contains(&self, namespace: &str) -> bool {
+        self.namespace.as_deref().is_none_or(|n| n == namespace)
+    }
+}
+
+/// The status line's freshness summary, kinds in [`Kind::ALL`] order.
+pub fn sync_summary(store: &Store, now: Timestamp) -> SyncSummary {
+    let kinds: Vec<(&'static str, SyncView)> = Kind::ALL
+        .iter()
+        .map(|k| {
+            let v = match store.sync(*k) {
+                SyncState::Syncing => SyncView::Syncing,
+                SyncState::Live { .. } => SyncView::Live,
+                SyncState::Reconnecting { since, error } => SyncView::Reconnecting {
+                    since: age(Some(*since), now),
+                    error: error.clone(),
+                },
+                SyncState::Forbidden { message } => SyncView::Forbidden {
+                    message: message.clone(),
+                },
+            };
+            (k.label(), v)
+        })
+        .collect();
+    let stale = kinds.iter().any(|(_, v)| *v != SyncView::Live);
+    SyncSummary { kinds, stale }
+}
+
+/// Namespaces holding StatefulSets, Pods or claims, sorted (for the switcher).
+pub fn namespaces(store: &Store) -> Vec<String> {
+    store.namespaces()
+}
+
+// ---- shared helpers ----
+
+fn age(t: Option<Timestamp>, now: Timestamp) -> String {
+    t.map(|t| crate::format::duration::age(t, now))
+        .unwrap_or_default()
+}
+
+/// Seconds from `t` to `now` (0 for the future or unknown).
+fn secs_since(t: Option<Timestamp>, now: Timestamp) -> i64 {
+    t.map(|t| now.duration_since(t).as_secs().max(0))
+        .unwrap_or(0)
+}
+
+fn bytes(b: Option<u64>) -> String {
+    b.map(store::quantity::format_bytes).unwrap_or_default()
+}
+
+fn obj(kind: &str, namespace: &str, name: &str) -> ObjectRef {
+    ObjectRef {
+        kind: kind.to_string(),
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+    }
+}
+
+fn set_ref(s: &StatefulSet) -> ObjectRef {
+    obj("StatefulSet", &s.namespace, &s.name)
+}
+
+fn claim_ref(c: &Claim) -> ObjectRef {
+    obj("PersistentVolumeClaim", &c.namespace, &c.name)
+}
+
+/// The StatefulSet ordinal a claim name belongs to: `<template>-<set>-<n>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ClaimOwner {
+    set: String,
+    template: String,
+    ordinal: i32,
+}
+
+fn claim_owner(store: &Store, namespace: &str, claim: &str) -> Option<ClaimOwner> {
+    for s in store.sets(Some(namespace)) {
+        for t in &s.templates {
+            if let Some(ord) = claim
+                .strip_prefix(t.name.as_str())
+                .and_then(|r| r.strip_prefix('-'))
+                .and_then(|r| r.strip_prefix(s.name.as_str()))
+                .and_then(|r| r.strip_prefix('-'))
+                .and_then(parse_ordinal)
+            {
+                return Some(ClaimOwner {
+                    set: s.name.clone(),
+                    template: t.name.clone(),
+                    ordinal: ord,
+                });
+            }
+        }
+    }
+    None
+}
+
+fn parse_ordinal(s: &str) -> Option<i32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
+    {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
+    format!("{template}-{set}-{ordinal}")
+}
+
+/// Existing claims of one template of a set: `(ordinal, claim)`, by ordinal.
+fn template_claims<'a>(
+    store: &'a Store,
+    set: &StatefulSet,
+    template: &str,
+) -> Vec<(i32, &'a Claim)> {
+    let prefix = format!("{template}-{}-", set.name);
+    let mut v: Vec<(i32, &Claim)> = store
+        .claims_with_prefix(&set.namespace, &prefix)
+        .filter_map(|c| parse_ordinal(&c.name[prefix.len()..]).map(|n| (n, c)))
+        .collect();
+    v.sort_by_key(|(n, _)| *n);
+    v
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,337 @@
+//! The StatefulSets list and one StatefulSet's screen.
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+
+use crate::store::{Kind, StatefulSet, Store, UpdateStrategy, split_ordinal};
+
+use super::chain;
+use super::health::{self, Tagged, worst};
+use super::model::{
+    EventRow, LogRow, OrdinalRow, PartitionSide, RevisionMark, SetDetail, SetHeader, SetRow,
+};
+use super::rollout;
+use super::{Scope, age, claim_name, template_claims};
+
+/// How many change-log rows the set screen gets.
+const LOG_ROWS: usize = 200;
+
+/// `RollingUpdate`, `RollingUpdate p=2`, `RollingUpdate p=1 mu=2`, `OnDelete`.
+fn strategy_text(s: &StatefulSet) -> String {
+    match &s.strategy {
+        UpdateStrategy::OnDelete => "OnDelete".into(),
+        UpdateStrategy::RollingUpdate {
+            partition,
+            max_unavailable,
+        } => {
+            let mut t = "RollingUpdate".to_string();
+            if *partition > 0 {
+                t.push_str(&format!(" p={partition}"));
+            }
+            if let Some(mu) = max_unavailable.as_ref().filter(|m| m.as_str() != "1") {
+                t.push_str(&format!(" mu={mu}"));
+            }
+            t
+        }
+    }
+}
+
+fn matches_filter(s: &StatefulSet, filter: &str) -> bool {
+    let f = filter.trim().to_lowercase();
+    f.is_empty() || s.name.to_lowercase().contains(&f) || s.namespace.to_lowercase().contains(&f)
+}
+
+fn of_set<'a>(tagged: &'a [Tagged], s: &'a StatefulSet) -> impl Iterator<Item = &'a Tagged> + 'a {
+    tagged.iter().filter(move |t| {
+        t.set
+            .as_ref()
+            .is_some_and(|(ns, n)| *ns == s.namespace && *n == s.name)
+    })
+}
+
+/// The StatefulSets list, sorted by namespace and name.
+pub fn set_rows(store: &Store, scope: &Scope, filter: &str, now: Timestamp) -> Vec<SetRow> {
+    let tagged = health::tagged(store, scope, now);
+    store
+        .sets(scope.ns())
+        .filter(|s| matches_filter(s, filter))
+        .map(|s| {
+            let mine: Vec<&Tagged> = of_set(&tagged, s).collect();
+            SetRow {
+                namespace: s.namespace.clone(),
+                name: s.name.clone(),
+                ready: format!("{}/{}", s.status.ready, s.replicas),
+                updated: format!("{}/{}", s.status.updated, s.replicas),
+                strategy: strategy_text(s),
+                policy: s.pod_management.clone(),
+                service: s.service.clone(),
+                templates: s
+                    .templates
+                    .iter()
+                    .map(|t| t.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                rollout: rollout::analyse(store, s).short(),
+                health: worst(mine.iter().copied()),
+                findings: mine.len(),
+                age: age(s.created, now),
+            }
+        })
+        .collect()
+}
+
+fn revision_text(store: &Store, s: &StatefulSet, name: &str) -> String {
+    if name.is_empty() {
+        return String::new();
+    }
+    match store.revision(&s.namespace, name) {
+        Some(r) => format!("{name} (rev {})", r.revision),
+        None => name.to_string(),
+    }
+}
+
+/// Every ordinal the screen shows: the range, plus Pods and claims outside it.
+fn ordinals(store: &Store, s: &StatefulSet) -> Vec<i32> {
+    let mut set: BTreeSet<i32> = (s.ordinals_start..s.ordinals_end()).collect();
+    set.extend(store.pods_of_set(&s.namespace, &s.name).map(|(n, _)| n));
+    for t in &s.templates {
+        set.extend(
+            template_claims(store, s, &t.name)
+                .into_iter()
+                .map(|(n, _)| n),
+        );
+    }
+    set.into_iter().collect()
+}
+
+fn partition_side(s: &StatefulSet, ordinal: i32) -> PartitionSide {
+    match &s.strategy {
+        UpdateStrategy::RollingUpdate { partition, .. } if *partition > 0 => {
+            if ordinal - s.ordinals_start >= *partition {
+                PartitionSide::Updates
+            } else {
+                PartitionSide::HeldBack
+            }
+        }
+        _ => PartitionSide::None,
+    }
+}
+
+fn ordinal_row(
+    store: &Store,
+    s: &StatefulSet,
+    n: i32,
+    tagged: &[&Tagged],
+    now: Timestamp,
+) -> OrdinalRow {
+    let pod = store.pod_of(&s.namespace, &s.name, n);
+    let claims = s
+        .templates
+        .iter()
+        .map(|t| {
+            let phase = match store.claim(&s.namespace, &claim_name(&t.name, &s.name, n)) {
+                Some(c) if c.deleting.is_some() => "Terminating".to_string(),
+                Some(c) => c.phase.clone(),
+                None => "missing".to_string(),
+            };
+            (t.name.clone(), phase)
+        })
+        .collect();
+    let revision = match pod {
+        Some(p) if !p.revision.is_empty() => RevisionMark {
+            hash: s.revision_hash(&p.revision).to_string(),
+            is_update: p.revision == s.status.update_revision,
+            is_current: p.revision == s.status.current_revision,
+        },
+        _ => RevisionMark {
+            hash: String::new(),
+            is_update: false,
+            is_current: false,
+        },
+    };
+    OrdinalRow {
+        ordinal: n,
+        pod: format!("{}-{n}", s.name),
+        exists: pod.is_some(),
+        status: pod.map_or("missing".into(), |p| p.status_text.clone()),
+        ready: pod.map_or("-".into(), |p| {
+            format!("{}/{}", p.ready_containers, p.total_containers)
+        }),
+        restarts: pod.map_or(String::new(), |p| match p.last_restart {
+            Some(t) if p.restarts > 0 => {
+                format!("{} ({} ago)", p.restarts, age(Some(t), now))
+            }
+            _ => p.restarts.to_string(),
+        }),
+        node: pod.map_or(String::new(), |p| p.node.clone()),
+        ip: pod.map_or(String::new(), |p| p.ip.clone()),
+        age: pod.map_or(String::new(), |p| age(p.created, now)),
+        revision,
+        partition: partition_side(s, n),
+        beyond_replicas: n < s.ordinals_start || n >= s.ordinals_end(),
+        claims,
+        health: worst(tagged.iter().copied().filter(|t| t.ordinal == Some(n))),
+    }
+}
+
+fn wall_clock(t: Timestamp) -> String {
+    t.to_zoned(jiff::tz::TimeZone::system())
+        .strftime("%H:%M:%S")
+        .to_string()
+}
+
+/// Whether a log entry concerns this set: the set, its Pods, its claims.
+fn log_matches(s: &StatefulSet, kind: Kind, key: &(String, String)) -> bool {
+    if key.0 != s.namespace {
+        return false;
+    }
+    match kind {
+        Kind::StatefulSet => key.1 == s.name,
+        Kind::Pod => split_ordinal(&key.1).is_some_and(|(set, _)| set == s.name),
+        Kind::Claim => s.templates.iter().any(|t| {
+            key.1
+                .strip_prefix(t.name.as_str())
+                .and_then(|r| r.strip_prefix('-'))
+                .and_then(|r| split_ordinal(r))
+                .is_some_and(|(set, _)| set == s.name)
+        }),
+        _ => false,
+    }
+}
+
+/// One StatefulSet's screen; `None` when the set does not exist.
+pub fn set_detail(
+    store: &Store,
+    namespace: &str,
+    name: &str,
+    selected_ordinal: Option<i32>,
+    now: Timestamp,
+) -> Option<SetDetail> {
+    let s = store.set(namespace, name)?;
+    let tagged = health::tagged(store, &Scope::namespace(namespace), now);
+    let mine: Vec<&Tagged> = of_set(&tagged, s).collect();
+    let r = rollout::analyse(store, s);
+    let partition = match &s.strategy {
+        UpdateStrategy::RollingUpdate { partition, .. } => Some(*partition),
+        UpdateStrategy::OnDelete => None,
+    };
+    let header = SetHeader {
+        namespace: s.namespace.clone(),
+        name: s.name.clone(),
+        selector: s.selector.clone(),
+        service: s.service.clone(),
+        strategy: strategy_text(s),
+        partition,
+        policy: s.pod_management.clone(),
+        counts: vec![
+            ("desired", s.replicas),
+            ("ready", s.status.ready),
+            ("updated", s.status.updated),
+            ("current", s.status.current),
+            ("available", s.status.available),
+        ],
+        current_revision: revision_text(store, s, &s.status.current_revision),
+        update_revision: revision_text(store, s, &s.status.update_revision),
+        retention: format!(
+            "whenDeleted={} whenScaled={}",
+            s.when_deleted, s.when_scaled
+        ),
+        conditions: s
+            .status
+            .conditions
+            .iter()
+            .map(|c| {
+                if c.reason.is_empty() {
+                    format!("{}={}", c.type_, c.status)
+                } else {
+                    format!("{}={} ({})", c.type_, c.status, c.reason)
+                }
+            })
+            .collect(),
+        images: s.images.clone(),
+        age: age(s.created, now),
+        rollout: r.long(s, now),
+    };
+    let all = ordinals(store, s);
+    let rows: Vec<OrdinalRow> = all
+        .iter()
+        .map(|n| ordinal_row(store, s, *n, &mine, now))
+        .collect();
+    let selected = selected_ordinal
+        .filter(|n| all.contains(n))
+        .or_else(|| all.first().copied());
+    let chains = match selected {
+        Some(n) => s
+            .templates
+            .iter()
+            .map(|t| chain::chain(store, s, &t.name, n))
+            .collect(),
+        None => Vec::new(),
+    };
+
+    // Events about the set, its Pods and its claims, newest first.
+    let mut events: Vec<&crate::store::Event> = store
+        .events(Some(namespace))
+        .filter(|e| {
+            let (kind, ns, n) = &e.involved;
+            ns == namespace
+                && match kind.as_str() {
+                    "StatefulSet" => n == name,
+                    "Pod" => log_matches(s, Kind::Pod, &(ns.clone(), n.clone())),
+                    "PersistentVolumeClaim" => {
+                        log_matches(s, Kind::Claim, &(ns.clone(), n.clone()))
+                    }
+                    _ => false,
+                }
+        })
+        .collect();
+    events.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.name.cmp(&b.name)));
+    let events = events
+        .into_iter()
+        .map(|e| {
+            let (kind, _, n) = &e.involved;
+            let short = match kind.as_str() {
+                "StatefulSet" => "statefulset",
+                "Pod" => "pod",
+                _ => "pvc",
+            };
+            EventRow {
+                age: age(e.last_seen, now),
+                type_: e.type_.clone(),
+                reason: e.reason.clone(),
+                object: format!("{short}/{n}"),
+                message: e.message.clone(),
+                count: e.count,
+            }
+        })
+        .collect();
+
+    // The change log of the set's objects, newest first.
+    let log: Vec<LogRow> = store
+        .log()
+        .filter(|l| log_matches(s, l.kind, &l.key))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .take(LOG_ROWS)
+        .map(|l| LogRow {
+            time: wall_clock(l.time),
+            object: format!("{}/{}", l.kind.short(), l.key.1),
+            change: l.change.clone(),
+        })
+        .collect();
+
+    Some(SetDetail {
+        header,
+        ordinals: rows,
+        partition: match partition {
+            Some(p) if p > 0 => Some(s.ordinals_start + p),
+            _ => None,
+        },
+        chains,
+        findings: mine.iter().map(|t| t.finding.clone()).collect(),
+        events,
+        log,
+    })
+}
