@@ -21,12 +21,79 @@ pub struct Cli {
 
     #[command(flatten)]
     pub sim: SimArgs,
+
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Disable every key that would change the cluster.
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+/// Which cluster and namespaces, as kubectl's flags.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TargetArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
+    /// The kubeconfig context to use.
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+
+    /// Namespace to show (default: the context's namespace; with --demo, all).
+    #[arg(short = 'n', long, global = true, conflicts_with = "all_namespaces")]
+    pub namespace: Option<String>,
+
+    /// Show all namespaces.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the simulated cluster alone, for kubectl or other tools.
     Sim(SimCommand),
+    /// Print the StatefulSets (or one set's ordinals, chains and findings) and exit.
+    Get(GetCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct GetCommand {
+    /// A StatefulSet name: show its ordinals, volume chains and findings.
+    pub name: Option<String>,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Exit with status 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Read from the embedded simulated cluster.
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(flatten)]
+    pub sim: SimArgs,
+
+    /// How long to wait for the first complete sync, in seconds.
+    #[arg(long, default_value_t = 20)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Critical,
 }
 
 /// Flags shared by `--demo` and `sim`.

@@ -3,8 +3,11 @@
 //! The library holds everything; `main.rs` only parses flags and wires
 //! things together, so integration tests can drive the same code.
 
+pub mod app;
 pub mod cli;
+pub mod cluster;
 pub mod format;
+pub mod get;
 pub mod sim;
 pub mod store;
 pub mod ui;

@@ -1,11 +1,21 @@
+use std::collections::BTreeSet;
 use std::io::Write;
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Parser;
-use ordinal::cli::{Cli, Command, SimArgs, SimCommand};
+use ordinal::app::{
+    App,
+    run::{Exit, RunOptions, run},
+};
+use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
+use ordinal::cluster::connect::{self, ConnectOptions, Connection};
+use ordinal::cluster::{stats, watch};
 use ordinal::sim::auth::Users;
 use ordinal::sim::scenario;
 use ordinal::sim::server::{SimConfig, SimServer, parse_user};
+use ordinal::ui::theme::Theme;
+use tokio::sync::mpsc;
 
 fn sim_config(args: &SimArgs) -> SimConfig {
     SimConfig {
@@ -52,7 +62,7 @@ async fn run_sim(cmd: SimCommand) -> Result<()> {
         kubeconfig.display()
     )?;
     out.flush()?;
-    wait_for_signal().await?;
+    wait_for_signal().await;
     server.shutdown().await;
     let _ = std::fs::remove_file(&kubeconfig);
     Ok(())
@@ -64,34 +74,201 @@ fn kubeconfig_yaml(url: &str) -> String {
     )
 }
 
-async fn wait_for_signal() -> Result<()> {
+/// Resolves on SIGINT, SIGTERM or SIGHUP (a closed SSH session).
+async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
+    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        return std::future::pending().await;
+    };
     tokio::select! {
-        r = tokio::signal::ctrl_c() => r?,
         _ = term.recv() => {}
         _ = hup.recv() => {}
+        _ = int.recv() => {}
     }
-    Ok(())
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
-    let cli = Cli::parse();
-    if std::env::var_os("ORDINAL_LOG").is_some() {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_env("ORDINAL_LOG"))
-            .with_writer(std::io::stderr)
-            .init();
+/// Connects to the cluster (or starts the demo one). The sim, if any, must
+/// live as long as the connection.
+async fn open(
+    demo: bool,
+    sim: &SimArgs,
+    target: &TargetArgs,
+) -> Result<(Connection, Option<SimServer>), connect::ConnectError> {
+    if demo {
+        let server =
+            SimServer::start(sim_config(sim))
+                .await
+                .map_err(|e| connect::ConnectError::Config {
+                    message: format!("starting the simulated cluster: {e}"),
+                })?;
+        let connection = connect::from_config(
+            server.kube_config(None),
+            "demo".into(),
+            Duration::from_secs(5),
+        )
+        .await?;
+        return Ok((connection, Some(server)));
     }
-    match cli.command {
-        Some(Command::Sim(cmd)) => run_sim(cmd).await,
-        None => {
-            let _ = cli.sim;
-            bail!(
-                "the explorer UI is not built yet; run `ordinal sim` to start the simulated cluster and point kubectl at it"
-            )
+    let options = ConnectOptions {
+        kubeconfig: target.kubeconfig.clone(),
+        context: target.context.clone(),
+    };
+    Ok((
+        connect::connect(&options, Duration::from_secs(10)).await?,
+        None,
+    ))
+}
+
+/// The namespace scope: `-A` → all; `-n` → that one; else the context's
+/// namespace (all for the demo, whose stories live in several).
+fn namespace_scope(demo: bool, target: &TargetArgs, connection: &Connection) -> Option<String> {
+    if target.all_namespaces {
+        None
+    } else if let Some(ns) = &target.namespace {
+        Some(ns.clone())
+    } else if demo {
+        None
+    } else {
+        Some(connection.namespace.clone())
+    }
+}
+
+fn watch_scope(namespace: &Option<String>) -> watch::Scope {
+    match namespace {
+        Some(ns) => watch::Scope::Namespace(ns.clone()),
+        None => watch::Scope::All,
+    }
+}
+
+fn log_to_file() {
+    let dir = state_dir();
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("ordinal.log"))
+    else {
+        return;
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ORDINAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
+
+/// `$XDG_STATE_HOME/ordinal`, else `~/.local/state/ordinal`.
+fn state_dir() -> std::path::PathBuf {
+    std::env::var_os("XDG_STATE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state"))
+        })
+        .unwrap_or_else(std::env::temp_dir)
+        .join("ordinal")
+}
+
+async fn run_tui(cli: Cli) -> Result<i32> {
+    log_to_file();
+    let (connection, _sim) = match open(cli.demo, &cli.sim, &cli.target).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ordinal: {e}\n");
+            for line in e.explain() {
+                eprintln!("  {line}");
+            }
+            return Ok(2);
         }
+    };
+    let namespace = namespace_scope(cli.demo, &cli.target, &connection);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let client = connection.client.clone();
+    let mut watches = watch::start(
+        &client,
+        &watch_scope(&namespace),
+        &tx,
+        watch::Backoff::default(),
+    );
+    let (nodes_tx, nodes_rx) = tokio::sync::watch::channel(BTreeSet::new());
+    let stats_task = stats::start(
+        client.clone(),
+        nodes_rx,
+        tx.clone(),
+        Duration::from_secs(30),
+    );
+
+    let theme = Theme::from_env();
+    let mut app = App::new(&connection.context, namespace, cli.read_only);
+    let mut terminal = ratatui::init();
+    let inputs = crossterm::event::EventStream::new();
+    let result = run(
+        &mut terminal,
+        &mut app,
+        &theme,
+        inputs,
+        &mut rx,
+        &nodes_tx,
+        |ns| {
+            watches.stop();
+            watches = watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
+        },
+        wait_for_signal(),
+        &RunOptions::default(),
+    )
+    .await;
+    ratatui::restore();
+    stats_task.abort();
+    match result {
+        Ok(Exit::Quit | Exit::Shutdown | Exit::TerminalGone) => Ok(0),
+        Err(e) => Err(anyhow::Error::new(e).context("terminal error")),
     }
+}
+
+async fn run_get(cmd: GetCommand, target: TargetArgs) -> Result<i32> {
+    let (connection, _sim) = match open(cmd.demo, &cmd.sim, &target).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ordinal: {e}");
+            for line in e.explain() {
+                eprintln!("  {line}");
+            }
+            return Ok(2);
+        }
+    };
+    let namespace = namespace_scope(cmd.demo, &target, &connection);
+    ordinal::get::run(&connection.client, namespace, &cmd).await
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let code = runtime.block_on(async move {
+        match cli.command {
+            Some(Command::Sim(cmd)) => {
+                if std::env::var_os("ORDINAL_LOG").is_some() {
+                    tracing_subscriber::fmt()
+                        .with_env_filter(tracing_subscriber::EnvFilter::from_env("ORDINAL_LOG"))
+                        .with_writer(std::io::stderr)
+                        .init();
+                }
+                run_sim(cmd).await.map(|_| 0)
+            }
+            Some(Command::Get(cmd)) => run_get(cmd, cli.target.clone()).await,
+            None => run_tui(cli).await,
+        }
+    })?;
+    // Watch tasks may still be parked on sockets; don't wait for them.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    std::process::exit(code);
 }

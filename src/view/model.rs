@@ -289,6 +289,7 @@ pub struct SetDetail {
     /// Findings for this set (all ordinals), worst first.
     pub findings: Vec<Finding>,
     pub events: Vec<EventRow>,
+    /// The set's recent changes, oldest first.
     pub log: Vec<LogRow>,
 }
 

@@ -307,14 +307,16 @@ pub fn set_detail(
         })
         .collect();
 
-    // The change log of the set's objects, newest first.
-    let log: Vec<LogRow> = store
+    // The change log of the set's objects: the newest LOG_ROWS, oldest first
+    // (the live pane follows the tail).
+    let matching: Vec<_> = store
         .log()
         .filter(|l| log_matches(s, l.kind, &l.key))
-        .collect::<Vec<_>>()
+        .collect();
+    let skip = matching.len().saturating_sub(LOG_ROWS);
+    let log: Vec<LogRow> = matching
         .into_iter()
-        .rev()
-        .take(LOG_ROWS)
+        .skip(skip)
         .map(|l| LogRow {
             time: wall_clock(l.time),
             object: format!("{}/{}", l.kind.short(), l.key.1),

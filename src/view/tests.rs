@@ -1254,7 +1254,9 @@ fn set_log_rows_are_filtered_to_the_sets_objects() {
         .log
         .iter()
         .map(|l| (l.object.clone(), l.change.clone()))
+        .rev()
         .collect();
+    // Oldest first on screen; reversed here, the newest comes first.
     assert_eq!(
         log[0],
         ("pod/web-1".to_string(), "ready 1/1 → 0/1".to_string())

@@ -1,0 +1,484 @@
+//! The application state and its updates: screens, selection, filter,
+//! overlays. It owns the store; watch tasks only send it events. The frame
+//! is a function of this state ([`App::frame_view`]).
+
+pub mod keymap;
+pub mod run;
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind};
+use jiff::Timestamp;
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::store::{Store, StoreEvent};
+use crate::ui::model::{
+    FilterView, FrameView, Overlay, ScreenView, SetPane, StatusLine, StorageTab, TitleBar,
+};
+use crate::view::{self, Scope, model::Severity};
+use keymap::{Command, Mode};
+
+/// Which screen is showing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Set { namespace: String, name: String },
+    Storage,
+}
+
+/// Something the run loop must do outside the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Watch another namespace scope (`None`: all namespaces).
+    Rewatch(Option<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OverlayState {
+    Help,
+    Namespaces { selected: usize, filter: String },
+}
+
+/// How many rows PageUp/PageDown move.
+const PAGE: usize = 10;
+
+pub struct App {
+    pub store: Store,
+    screens: Vec<Screen>,
+    list_selected: usize,
+    set_selected: usize,
+    set_focus: SetPane,
+    set_scroll: u16,
+    storage_tab: StorageTab,
+    storage_selected: usize,
+    filter: Input,
+    filter_editing: bool,
+    /// Namespaces the views show (`None`: all).
+    pub namespace: Option<String>,
+    /// Whether the watches cover all namespaces (then switching is a view filter).
+    watching_all: bool,
+    overlay: Option<OverlayState>,
+    message: Option<(Severity, String)>,
+    pub context: String,
+    pub read_only: bool,
+    pub quit: bool,
+    /// Changes of UI state since the last frame.
+    dirty: bool,
+    effects: Vec<Effect>,
+}
+
+impl App {
+    pub fn new(context: &str, namespace: Option<String>, read_only: bool) -> App {
+        App {
+            store: Store::new(),
+            screens: vec![Screen::List],
+            list_selected: 0,
+            set_selected: 0,
+            set_focus: SetPane::Ordinals,
+            set_scroll: 0,
+            storage_tab: StorageTab::Claims,
+            storage_selected: 0,
+            filter: Input::default(),
+            filter_editing: false,
+            watching_all: namespace.is_none(),
+            namespace,
+            overlay: None,
+            message: None,
+            context: context.to_string(),
+            read_only,
+            quit: false,
+            dirty: true,
+            effects: Vec::new(),
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.screens.last().expect("there is always a screen")
+    }
+
+    fn mode(&self) -> Mode {
+        match self.screen() {
+            Screen::List => Mode::List,
+            Screen::Set { .. } => Mode::Set,
+            Screen::Storage => Mode::Storage,
+        }
+    }
+
+    /// Applies a store event; true when the store changed.
+    pub fn apply(&mut self, event: StoreEvent, now: Timestamp) -> bool {
+        self.store.apply(event, now)
+    }
+
+    /// True (once) when UI state changed since the last call.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Shows a message in the status line until the next key.
+    pub fn say(&mut self, severity: Severity, text: impl Into<String>) {
+        self.message = Some((severity, text.into()));
+        self.dirty = true;
+    }
+
+    fn scope(&self) -> Scope {
+        Scope {
+            namespace: self.namespace.clone(),
+        }
+    }
+
+    /// Handles one terminal event.
+    pub fn on_event(&mut self, event: &TermEvent, now: Timestamp) {
+        match event {
+            TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+                self.on_key(key, event, now)
+            }
+            TermEvent::Resize(..) => self.dirty = true,
+            _ => {}
+        }
+    }
+
+    fn on_key(&mut self, key: &KeyEvent, event: &TermEvent, now: Timestamp) {
+        self.dirty = true;
+        self.message = None;
+        if self.filter_editing {
+            match key.code {
+                KeyCode::Enter => self.filter_editing = false,
+                KeyCode::Esc => {
+                    self.filter_editing = false;
+                    self.filter.reset();
+                }
+                _ => {
+                    self.filter.handle_event(event);
+                    self.list_selected = 0;
+                    self.storage_selected = 0;
+                }
+            }
+            return;
+        }
+        if let Some(overlay) = self.overlay.clone() {
+            self.on_overlay_key(overlay, key, now);
+            return;
+        }
+        let Some(command) = keymap::command(self.mode(), key) else {
+            return;
+        };
+        self.run(command, now);
+    }
+
+    fn on_overlay_key(&mut self, overlay: OverlayState, key: &KeyEvent, now: Timestamp) {
+        match overlay {
+            OverlayState::Help => {
+                if matches!(keymap::command(self.mode(), key), Some(Command::Quit))
+                    && key.code != KeyCode::Char('q')
+                {
+                    self.quit = true;
+                }
+                self.overlay = None;
+            }
+            OverlayState::Namespaces {
+                selected,
+                mut filter,
+            } => {
+                let items = self.namespace_items(&filter);
+                match key.code {
+                    KeyCode::Esc => self.overlay = None,
+                    KeyCode::Up => {
+                        self.overlay = Some(OverlayState::Namespaces {
+                            selected: selected.saturating_sub(1),
+                            filter,
+                        })
+                    }
+                    KeyCode::Down => {
+                        self.overlay = Some(OverlayState::Namespaces {
+                            selected: (selected + 1).min(items.len().saturating_sub(1)),
+                            filter,
+                        })
+                    }
+                    KeyCode::Enter => {
+                        self.overlay = None;
+                        if let Some(choice) = items.get(selected) {
+                            let ns = (selected > 0 || !filter.is_empty())
+                                .then(|| choice.clone())
+                                .filter(|c| c != ALL_NAMESPACES);
+                            self.switch_namespace(ns, now);
+                        }
+                    }
+                    KeyCode::Backspace => {
+                        filter.pop();
+                        self.overlay = Some(OverlayState::Namespaces {
+                            selected: 0,
+                            filter,
+                        });
+                    }
+                    KeyCode::Char(c) => {
+                        filter.push(c);
+                        self.overlay = Some(OverlayState::Namespaces {
+                            selected: 0,
+                            filter,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn namespace_items(&self, filter: &str) -> Vec<String> {
+        let mut items = vec![ALL_NAMESPACES.to_string()];
+        items.extend(view::namespaces(&self.store));
+        if let Some(ns) = &self.namespace
+            && !items.contains(ns)
+        {
+            items.push(ns.clone());
+        }
+        let f = filter.to_lowercase();
+        items.retain(|i| f.is_empty() || i.to_lowercase().contains(&f));
+        items
+    }
+
+    fn switch_namespace(&mut self, namespace: Option<String>, _now: Timestamp) {
+        if namespace == self.namespace {
+            return;
+        }
+        // Watching one namespace: other scopes need new watches.
+        if !self.watching_all {
+            self.effects.push(Effect::Rewatch(namespace.clone()));
+            self.watching_all = namespace.is_none();
+        }
+        self.namespace = namespace;
+        self.screens.truncate(1);
+        self.list_selected = 0;
+        self.storage_selected = 0;
+    }
+
+    fn list_len(&self, now: Timestamp) -> usize {
+        view::set_rows(&self.store, &self.scope(), self.filter.value(), now).len()
+    }
+
+    fn run(&mut self, command: Command, now: Timestamp) {
+        match command {
+            Command::Quit => self.quit = true,
+            Command::Help => self.overlay = Some(OverlayState::Help),
+            Command::Namespaces => {
+                self.overlay = Some(OverlayState::Namespaces {
+                    selected: 0,
+                    filter: String::new(),
+                })
+            }
+            Command::Filter => {
+                self.filter_editing = true;
+            }
+            Command::Storage => {
+                self.screens.push(Screen::Storage);
+                self.storage_selected = 0;
+            }
+            Command::Back => {
+                if !self.filter.value().is_empty() {
+                    self.filter.reset();
+                } else if self.screens.len() > 1 {
+                    self.screens.pop();
+                }
+            }
+            Command::Open => {
+                let rows = view::set_rows(&self.store, &self.scope(), self.filter.value(), now);
+                if let Some(row) = rows.get(self.list_selected) {
+                    self.screens.push(Screen::Set {
+                        namespace: row.namespace.clone(),
+                        name: row.name.clone(),
+                    });
+                    self.set_selected = 0;
+                    self.set_focus = SetPane::Ordinals;
+                    self.set_scroll = 0;
+                }
+            }
+            Command::NextPane | Command::PrevPane => self.cycle(command == Command::NextPane),
+            Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom => self.move_selection(command, now),
+        }
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        match self.mode() {
+            Mode::Set => {
+                let panes = SetPane::ALL;
+                let i = panes.iter().position(|p| *p == self.set_focus).unwrap_or(0);
+                let n = panes.len();
+                self.set_focus = panes[if forward {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }];
+                self.set_scroll = 0;
+            }
+            Mode::Storage => {
+                let tabs = [StorageTab::Claims, StorageTab::Volumes, StorageTab::Classes];
+                let i = tabs
+                    .iter()
+                    .position(|t| *t == self.storage_tab)
+                    .unwrap_or(0);
+                self.storage_tab = tabs[if forward { (i + 1) % 3 } else { (i + 2) % 3 }];
+                self.storage_selected = 0;
+            }
+            Mode::List => {}
+        }
+    }
+
+    fn move_selection(&mut self, command: Command, now: Timestamp) {
+        let step = |current: usize, len: usize| -> usize {
+            let last = len.saturating_sub(1);
+            match command {
+                Command::Up => current.saturating_sub(1),
+                Command::Down => (current + 1).min(last),
+                Command::PageUp => current.saturating_sub(PAGE),
+                Command::PageDown => (current + PAGE).min(last),
+                Command::Top => 0,
+                _ => last,
+            }
+        };
+        match self.screen().clone() {
+            Screen::List => {
+                let len = self.list_len(now);
+                self.list_selected = step(self.list_selected, len);
+            }
+            Screen::Set { namespace, name } => {
+                if self.set_focus == SetPane::Ordinals {
+                    let len = view::set_detail(&self.store, &namespace, &name, None, now)
+                        .map_or(0, |d| d.ordinals.len());
+                    self.set_selected = step(self.set_selected, len);
+                } else {
+                    self.set_scroll = match command {
+                        Command::Up => self.set_scroll.saturating_sub(1),
+                        Command::Down => self.set_scroll.saturating_add(1),
+                        Command::PageUp => self.set_scroll.saturating_sub(PAGE as u16),
+                        Command::PageDown => self.set_scroll.saturating_add(PAGE as u16),
+                        Command::Top => 0,
+                        _ => u16::MAX / 2,
+                    };
+                }
+            }
+            Screen::Storage => {
+                let v = view::storage_view(&self.store, &self.scope(), self.filter.value(), now);
+                let len = match self.storage_tab {
+                    StorageTab::Claims => v.claims.len(),
+                    StorageTab::Volumes => v.volumes.len(),
+                    StorageTab::Classes => v.classes.len(),
+                };
+                self.storage_selected = step(self.storage_selected, len);
+            }
+        }
+    }
+
+    /// Whether the screen shows ages that tick each second.
+    pub fn shows_ages(&self) -> bool {
+        true
+    }
+
+    /// Everything one frame draws.
+    pub fn frame_view(&self, now: Timestamp, clock: &str) -> FrameView {
+        let scope = self.scope();
+        let filter = self.filter.value();
+        let screen = match self.screen() {
+            Screen::List => {
+                let rows = view::set_rows(&self.store, &scope, filter, now);
+                let selected = self.list_selected.min(rows.len().saturating_sub(1));
+                ScreenView::List { rows, selected }
+            }
+            Screen::Set { namespace, name } => {
+                let ordinal = view::set_detail(&self.store, namespace, name, None, now)
+                    .and_then(|d| d.ordinals.get(self.set_selected).map(|o| o.ordinal));
+                match view::set_detail(&self.store, namespace, name, ordinal, now) {
+                    Some(detail) => {
+                        let selected = self
+                            .set_selected
+                            .min(detail.ordinals.len().saturating_sub(1));
+                        ScreenView::Set {
+                            detail: Box::new(detail),
+                            selected,
+                            focus: self.set_focus,
+                            scroll: self.set_scroll,
+                        }
+                    }
+                    None => ScreenView::Message {
+                        title: format!("{namespace}/{name}"),
+                        lines: vec![
+                            "This StatefulSet is not (or no longer) in the cluster.".into(),
+                            "Esc goes back to the list.".into(),
+                        ],
+                    },
+                }
+            }
+            Screen::Storage => {
+                let view = view::storage_view(&self.store, &scope, filter, now);
+                ScreenView::Storage {
+                    view: Box::new(view),
+                    tab: self.storage_tab,
+                    selected: self.storage_selected,
+                }
+            }
+        };
+        let overlay = match &self.overlay {
+            None => None,
+            Some(OverlayState::Help) => Some(Overlay::Help {
+                title: format!("Keys: {}", self.screen_title()),
+                keys: keymap::help(self.mode()),
+            }),
+            Some(OverlayState::Namespaces { selected, filter }) => Some(Overlay::Namespaces {
+                items: self.namespace_items(filter),
+                selected: *selected,
+                filter: filter.clone(),
+            }),
+        };
+        let filter_view = (self.filter_editing || !filter.is_empty()).then(|| FilterView {
+            text: filter.to_string(),
+            cursor: self.filter.visual_cursor(),
+            editing: self.filter_editing,
+        });
+        FrameView {
+            title: TitleBar {
+                context: self.context.clone(),
+                namespace: self
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| ALL_NAMESPACES.to_string()),
+                read_only: self.read_only,
+                clock: clock.to_string(),
+            },
+            screen,
+            status: StatusLine {
+                sync: view::sync_summary(&self.store, now),
+                message: self.message.clone(),
+                filter: filter_view,
+                hints: self.hints(),
+            },
+            overlay,
+        }
+    }
+
+    fn screen_title(&self) -> &'static str {
+        match self.mode() {
+            Mode::List => "StatefulSets",
+            Mode::Set => "StatefulSet",
+            Mode::Storage => "Storage",
+        }
+    }
+
+    fn hints(&self) -> Vec<(String, String)> {
+        let h = |k: &str, w: &str| (k.to_string(), w.to_string());
+        let mut hints = match self.mode() {
+            Mode::List => vec![h("Enter", "open"), h("/", "filter"), h("v", "storage")],
+            Mode::Set => vec![h("Tab", "pane"), h("Esc", "back"), h("v", "storage")],
+            Mode::Storage => vec![h("Tab", "tab"), h("/", "filter"), h("Esc", "back")],
+        };
+        hints.extend([h("n", "namespace"), h("?", "help"), h("q", "quit")]);
+        hints
+    }
+}
+
+pub const ALL_NAMESPACES: &str = "all namespaces";

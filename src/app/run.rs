@@ -1,0 +1,142 @@
+//! The event loop: one task owns the app; it `select!`s over terminal input,
+//! store events, a one-second tick and shutdown, and redraws only when
+//! something visible changed, at most `max_fps` times a second.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::time::Duration;
+
+use crossterm::event::Event as TermEvent;
+use futures::{Stream, StreamExt};
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use super::{App, Effect};
+use crate::store::StoreEvent;
+use crate::ui::{self, theme::Theme};
+
+pub struct RunOptions {
+    /// Upper bound on redraws per second (bursts of watch events coalesce).
+    pub max_fps: u32,
+    /// How often ages are refreshed when shown.
+    pub tick: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            max_fps: 30,
+            tick: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// The terminal went away (EOF/EIO: a closed SSH session).
+    TerminalGone,
+    /// A signal or the caller asked to stop.
+    Shutdown,
+}
+
+fn clock(now: Timestamp) -> String {
+    now.strftime("%H:%M:%S").to_string()
+}
+
+/// Runs until the user quits, the terminal goes away, or `shutdown` resolves.
+#[allow(clippy::too_many_arguments)]
+pub async fn run<B, S, F>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    theme: &Theme,
+    mut inputs: S,
+    store_rx: &mut mpsc::UnboundedReceiver<StoreEvent>,
+    nodes_tx: &watch::Sender<BTreeSet<String>>,
+    mut rewatch: impl FnMut(Option<String>),
+    shutdown: F,
+    options: &RunOptions,
+) -> io::Result<Exit>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    S: Stream<Item = io::Result<TermEvent>> + Unpin,
+    F: std::future::Future<Output = ()>,
+{
+    tokio::pin!(shutdown);
+    let min_frame = Duration::from_secs(1) / options.max_fps.max(1);
+    let mut tick = tokio::time::interval(options.tick);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_draw: Option<Instant> = None;
+    let mut drawn_generation = u64::MAX;
+    let mut needs_draw = true;
+    let mut store_open = true;
+    loop {
+        if app.take_dirty() || app.store.generation() != drawn_generation {
+            needs_draw = true;
+        }
+        for effect in app.take_effects() {
+            match effect {
+                Effect::Rewatch(ns) => rewatch(ns),
+            }
+        }
+        if app.quit {
+            return Ok(Exit::Quit);
+        }
+        let draw_at = match last_draw {
+            Some(t) if needs_draw => Some(t + min_frame),
+            None if needs_draw => Some(Instant::now()),
+            _ => None,
+        };
+        tokio::select! {
+            biased;
+            _ = &mut shutdown => return Ok(Exit::Shutdown),
+            _ = tokio::time::sleep_until(draw_at.unwrap_or_else(Instant::now)), if draw_at.is_some() => {
+                let now = Timestamp::now();
+                let generation = app.store.generation();
+                let frame = app.frame_view(now, &clock(now));
+                terminal
+                    .draw(|f| ui::draw(f, &frame, theme))
+                    .map_err(io::Error::other)?;
+                last_draw = Some(Instant::now());
+                drawn_generation = generation;
+                needs_draw = false;
+                let nodes = app.store.nodes_hosting_claims(app.namespace.as_deref());
+                nodes_tx.send_if_modified(|current| {
+                    let changed = *current != nodes;
+                    if changed {
+                        *current = nodes;
+                    }
+                    changed
+                });
+            }
+            input = inputs.next() => match input {
+                Some(Ok(event)) => app.on_event(&event, Timestamp::now()),
+                // EOF or an error on the tty: the session is gone.
+                Some(Err(_)) | None => return Ok(Exit::TerminalGone),
+            },
+            event = store_rx.recv(), if store_open => {
+                let Some(event) = event else {
+                    store_open = false;
+                    continue;
+                };
+                let now = Timestamp::now();
+                app.apply(event, now);
+                // Coalesce a burst into one frame.
+                while let Ok(more) = store_rx.try_recv() {
+                    app.apply(more, now);
+                }
+            }
+            _ = tick.tick() => {
+                if app.shows_ages() {
+                    needs_draw = true;
+                }
+            }
+        }
+    }
+}

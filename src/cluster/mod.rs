@@ -1,0 +1,7 @@
+//! Everything that talks to an API server through kube-rs: connecting,
+//! watching into store events, polling volume stats. The store and views
+//! never know whether the server is a real cluster or the simulated one.
+
+pub mod connect;
+pub mod stats;
+pub mod watch;

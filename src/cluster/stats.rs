@@ -1,0 +1,138 @@
+//! Volume usage from the kubelet stats summary
+//! (`/api/v1/nodes/NODE/proxy/stats/summary`), polled at a modest interval
+//! only for the nodes that host Pods with claims in scope.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::store::{Key, StoreEvent, VolumeUsage};
+
+/// The claims' usage in one summary document.
+pub fn parse_summary(summary: &Value) -> Vec<(Key, VolumeUsage)> {
+    let mut out = Vec::new();
+    for pod in summary["pods"].as_array().into_iter().flatten() {
+        for v in pod["volume"].as_array().into_iter().flatten() {
+            let Some(name) = v["pvcRef"]["name"].as_str() else {
+                continue;
+            };
+            let namespace = v["pvcRef"]["namespace"].as_str().unwrap_or_default();
+            let n = |k: &str| v[k].as_u64().unwrap_or(0);
+            out.push((
+                (namespace.to_string(), name.to_string()),
+                VolumeUsage {
+                    used_bytes: n("usedBytes"),
+                    capacity_bytes: n("capacityBytes"),
+                    available_bytes: n("availableBytes"),
+                    inodes_used: n("inodesUsed"),
+                    inodes: n("inodes"),
+                },
+            ));
+        }
+    }
+    out
+}
+
+async fn poll_node(client: &kube::Client, node: &str) -> StoreEvent {
+    let request = http::Request::get(format!("/api/v1/nodes/{node}/proxy/stats/summary"))
+        .body(Vec::new())
+        .expect("a static request builds");
+    match client.request::<Value>(request).await {
+        Ok(summary) => StoreEvent::Usage {
+            node: node.to_string(),
+            volumes: parse_summary(&summary),
+        },
+        Err(kube::Error::Api(s)) => StoreEvent::UsageError {
+            node: node.to_string(),
+            message: format!("{} ({})", s.message, s.code),
+            forbidden: s.code == 403,
+        },
+        Err(e) => StoreEvent::UsageError {
+            node: node.to_string(),
+            message: e.to_string(),
+            forbidden: false,
+        },
+    }
+}
+
+/// Polls the nodes in `nodes` every `interval` (and soon after the set
+/// changes). A 403 is reported once and ends polling: the user may not read
+/// node stats, and asking again would only repeat the refusal.
+pub fn start(
+    client: kube::Client,
+    mut nodes: watch::Receiver<BTreeSet<String>>,
+    tx: mpsc::UnboundedSender<StoreEvent>,
+    interval: Duration,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let current: Vec<String> = nodes.borrow_and_update().iter().cloned().collect();
+            // Nodes are polled together, each with a deadline: a node whose
+            // kubelet is gone (the client retries 503s) must not hold up the rest.
+            let polls = current.iter().map(|node| async {
+                match tokio::time::timeout(POLL_TIMEOUT, poll_node(&client, node)).await {
+                    Ok(event) => event,
+                    Err(_) => StoreEvent::UsageError {
+                        node: node.clone(),
+                        message: format!("no answer within {}s", POLL_TIMEOUT.as_secs()),
+                        forbidden: false,
+                    },
+                }
+            });
+            for event in futures::future::join_all(polls).await {
+                let forbidden = matches!(
+                    event,
+                    StoreEvent::UsageError {
+                        forbidden: true,
+                        ..
+                    }
+                );
+                if tx.send(event).is_err() || forbidden {
+                    return;
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                changed = nodes.changed() => if changed.is_err() { return },
+            }
+        }
+    })
+}
+
+/// How long one node's summary may take.
+const POLL_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_claim_volumes_and_skips_others() {
+        let summary = json!({"node": {"nodeName": "n1"}, "pods": [
+            {"podRef": {"name": "web-0", "namespace": "t"}, "volume": [
+                {"name": "data", "pvcRef": {"name": "data-web-0", "namespace": "t"},
+                 "usedBytes": 100, "capacityBytes": 1000, "availableBytes": 900, "inodesUsed": 5, "inodes": 50},
+                {"name": "kube-api-access", "usedBytes": 1}
+            ]},
+            {"podRef": {"name": "x"}}
+        ]});
+        let parsed = parse_summary(&summary);
+        assert_eq!(parsed.len(), 1);
+        let ((ns, name), usage) = &parsed[0];
+        assert_eq!((ns.as_str(), name.as_str()), ("t", "data-web-0"));
+        assert_eq!(
+            (
+                usage.used_bytes,
+                usage.capacity_bytes,
+                usage.available_bytes
+            ),
+            (100, 1000, 900)
+        );
+        assert_eq!((usage.inodes_used, usage.inodes), (5, 50));
+        assert!(parse_summary(&json!("garbage")).is_empty());
+    }
+}

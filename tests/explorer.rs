@@ -1,0 +1,264 @@
+//! End to end: the real client, watchers, store, views and widgets against
+//! the simulated cluster over loopback, driven by keys, read off the screen.
+
+mod common;
+
+use std::time::Duration;
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use kube::api::{Api, Patch, PatchParams};
+use ordinal::app::App;
+use ordinal::cluster::watch::{self, Backoff, Watches};
+use ordinal::sim::auth::{User, Users};
+use ordinal::sim::server::{SimConfig, SimServer};
+use ordinal::store::StoreEvent;
+use ordinal::ui::{self, theme::Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde_json::json;
+use tokio::sync::mpsc;
+
+struct Harness {
+    sim: SimServer,
+    app: App,
+    rx: mpsc::UnboundedReceiver<StoreEvent>,
+    terminal: Terminal<TestBackend>,
+    theme: Theme,
+    _watches: Watches,
+}
+
+impl Harness {
+    async fn start(config: SimConfig, token: Option<&str>, namespace: Option<&str>) -> Harness {
+        let sim = SimServer::start(config).await.unwrap();
+        let client = sim.client(token);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let scope = match namespace {
+            Some(ns) => watch::Scope::Namespace(ns.to_string()),
+            None => watch::Scope::All,
+        };
+        let backoff = Backoff {
+            initial: Duration::from_millis(50),
+            max: Duration::from_millis(200),
+        };
+        let watches = watch::start(&client, &scope, &tx, backoff);
+        Harness {
+            sim,
+            app: App::new("demo", namespace.map(String::from), false),
+            rx,
+            terminal: Terminal::new(TestBackend::new(160, 48)).unwrap(),
+            theme: Theme::mono(),
+            _watches: watches,
+        }
+    }
+
+    fn pump(&mut self) {
+        while let Ok(ev) = self.rx.try_recv() {
+            self.app.apply(ev, Timestamp::now());
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        let ev = TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.app.on_event(&ev, Timestamp::now());
+    }
+
+    fn keys(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn screen(&mut self) -> String {
+        let frame = self.app.frame_view(Timestamp::now(), "00:00:00");
+        let theme = &self.theme;
+        self.terminal.draw(|f| ui::draw(f, &frame, theme)).unwrap();
+        let buffer = self.terminal.backend().buffer().clone();
+        let width = buffer.area.width as usize;
+        buffer
+            .content
+            .chunks(width)
+            .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Pumps store events and redraws until `pred` holds on the screen.
+    async fn wait_for(&mut self, secs: u64, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            self.pump();
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "waited {secs}s for {what}; screen:\n{screen}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+fn demo(scenario: &str) -> SimConfig {
+    SimConfig {
+        scenario: Some(scenario.into()),
+        speed: 20.0,
+        ..SimConfig::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_then_set_then_live_scale_up() {
+    let mut h = Harness::start(demo("mysql"), None, None).await;
+    h.wait_for(20, "the mysql set in the list", |s| {
+        s.contains("mysql") && s.contains("2/3")
+    })
+    .await;
+    h.keys("/mysql");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    let screen = h
+        .wait_for(10, "the ordinal table", |s| {
+            s.contains("mysql-0") && s.contains("mysql-2")
+        })
+        .await;
+    assert!(
+        screen.contains("data-mysql-0") || screen.contains("data"),
+        "{screen}"
+    );
+    // Ordinals 3 and 4 only have claims left: shown beyond replicas.
+    assert!(
+        screen.contains("mysql-3") && screen.contains("mysql-4"),
+        "{screen}"
+    );
+
+    // The cluster scales the set; the screen follows.
+    let sets: Api<StatefulSet> = Api::namespaced(h.sim.client(None), "mysql");
+    sets.patch_scale(
+        "mysql",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"spec": {"replicas": 4}})),
+    )
+    .await
+    .unwrap();
+    h.wait_for(30, "mysql-3 running", |s| {
+        s.lines()
+            .any(|l| l.contains("mysql-3") && l.contains("Running"))
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_shows_reconnecting_then_fresh_data() {
+    let mut h = Harness::start(demo("mysql"), None, None).await;
+    h.wait_for(20, "synced list", |s| s.contains("mysql")).await;
+    h.sim.begin_outage().await;
+    h.wait_for(20, "a reconnecting status", |s| {
+        s.to_lowercase().contains("reconnecting")
+    })
+    .await;
+    // While the server is away, the set is deleted (with its Pods).
+    h.sim.with_state(|s| {
+        for name in ["mysql-0", "mysql-1", "mysql-2"] {
+            let _ = s
+                .store
+                .remove(ordinal::sim::resources::Kind::Pod, "mysql", name);
+        }
+        s.store
+            .remove(ordinal::sim::resources::Kind::StatefulSet, "mysql", "mysql")
+            .unwrap();
+    });
+    h.sim.end_outage().await.unwrap();
+    let screen = h
+        .wait_for(30, "fresh data without mysql", |s| {
+            !s.to_lowercase().contains("reconnecting")
+                && !s.lines().any(|l| l.contains(" mysql ") && l.contains("/3"))
+        })
+        .await;
+    assert!(!screen.contains("2/3"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_namespace_viewer_sees_everything_but_cluster_storage() {
+    let mut users = Users::default();
+    users.add("viewer", User::namespace_viewer("dev", &["mysql"]));
+    let config = SimConfig {
+        users,
+        ..demo("mysql")
+    };
+    let mut h = Harness::start(config, Some("viewer"), Some("mysql")).await;
+    let screen = h
+        .wait_for(20, "the list and a forbidden status", |s| {
+            s.contains("mysql") && s.to_lowercase().contains("forbidden")
+        })
+        .await;
+    assert!(screen.contains("2/3") || screen.contains("3/3"), "{screen}");
+    h.key(KeyCode::Enter);
+    h.wait_for(10, "the chain with the PV hidden", |s| {
+        s.contains("hidden") && s.contains("forbidden")
+    })
+    .await;
+}
+
+/// The real loop with a TestBackend: it draws, follows keys, and ends when
+/// the terminal's input ends (a closed SSH session) or on `q`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_loop_draws_follows_keys_and_ends_with_the_terminal() {
+    use ordinal::app::run::{Exit, RunOptions, run};
+    let sim = SimServer::start(demo("nfs")).await.unwrap();
+    let client = sim.client(None);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _watches = watch::start(&client, &watch::Scope::All, &tx, Backoff::default());
+    let (nodes_tx, _nodes_rx) = tokio::sync::watch::channel(std::collections::BTreeSet::new());
+    let (keys_tx, keys_rx) = mpsc::unbounded_channel::<std::io::Result<TermEvent>>();
+    let inputs =
+        futures::stream::unfold(
+            keys_rx,
+            |mut rx| async move { rx.recv().await.map(|e| (e, rx)) },
+        );
+    let task = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut app = App::new("demo", None, false);
+        let exit = run(
+            &mut terminal,
+            &mut app,
+            &Theme::mono(),
+            Box::pin(inputs),
+            &mut rx,
+            &nodes_tx,
+            |_| {},
+            std::future::pending(),
+            &RunOptions::default(),
+        )
+        .await
+        .unwrap();
+        (exit, terminal)
+    });
+    // Let it sync, then open the (only) set.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    keys_tx
+        .send(Ok(TermEvent::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        ))))
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    drop(keys_tx);
+    let (exit, terminal) = tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(exit, Exit::TerminalGone);
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("sample-statefulset-0"), "{screen}");
+    assert!(screen.contains("Unknown"), "{screen}");
+}
