@@ -338,7 +338,7 @@ fn rule_line<'a>(r: &Rule, width: u16, theme: &Theme) -> Line<'a> {
             Span::styled(r.label.clone(), theme.partition),
             Span::styled(
                 if width >= 70 {
-                    format!(": ordinals {ge} {p} update, those above are held back")
+                    format!(": above held back, below (ordinals {ge} {p}) update")
                 } else {
                     format!(": ordinals {ge} {p} update")
                 },

@@ -249,7 +249,7 @@ fn selection_and_focus_readable_without_colour() {
     );
     let out = text(t.backend().buffer());
     assert!(out.contains("↑ 7b6f8d9c2"));
-    assert!(out.contains("partition 1: ordinals ≥ 1 update"));
+    assert!(out.contains("partition 1: above held back, below (ordinals ≥ 1) update"));
 }
 
 #[test]
