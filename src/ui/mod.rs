@@ -8,6 +8,7 @@ pub mod model;
 pub mod theme;
 
 mod chain;
+mod dialog;
 mod list;
 mod message;
 mod overlay;

@@ -119,4 +119,98 @@ pub enum Overlay {
         selected: usize,
         filter: String,
     },
+    /// The confirmation dialog of an action (scale, restart, partition,
+    /// rollback, delete Pod, delete claim).
+    Dialog(Box<DialogView>),
+}
+
+/// One action's dialog: what the user types or picks, what will happen, the
+/// exact request and its kubectl equivalent, and how sending it went. Texts
+/// are prose unless noted: the dialog wraps them to its width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DialogView {
+    /// `Scale StatefulSet mysql/mysql`. Drawn in the top border: keep it
+    /// under ~50 columns (it is cut with `…` at 80x24, after the danger mark).
+    pub title: String,
+    /// Destructive (force delete, delete claim): the title is marked
+    /// `⚠ DANGER` (`!! DANGER` in ASCII) and the box drawn in the critical style.
+    pub danger: bool,
+    /// A text field (replicas, partition, the claim name to type).
+    pub input: Option<InputView>,
+    /// A list to pick from (rollback revisions).
+    pub choices: Option<ChoiceView>,
+    /// What will happen, one item each (`creates mysql-3, then mysql-4`).
+    /// Shortened (`… N more`) when the window is small.
+    pub plan: Vec<String>,
+    /// Always shown in full, marked `!`.
+    pub warnings: Vec<String>,
+    /// `None` while the input is invalid (nothing would be sent).
+    pub request: Option<RequestView>,
+    /// The equivalent command, one line (`kubectl -n mysql scale statefulset
+    /// mysql --replicas=5`); wrapped at spaces if too long.
+    pub kubectl: Option<String>,
+    /// What Enter does, a verb or two: `scale`, `restart`, `force delete`.
+    pub confirm: String,
+    /// Whether Enter is accepted now (valid input, the typed name matches);
+    /// otherwise the key is shown as unavailable.
+    pub can_confirm: bool,
+    pub state: DialogState,
+}
+
+/// The exact HTTP request, shown monospace as given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestView {
+    /// `PATCH`.
+    pub method: String,
+    /// Path and query: `/apis/apps/v1/namespaces/mysql/statefulsets/mysql/scale`.
+    pub path: String,
+    /// `application/merge-patch+json`.
+    pub content_type: Option<String>,
+    /// The body's lines as given (compact JSON on one line is fine: too long
+    /// lines are broken after `,` `:` `{` `[` outside strings, and a token that
+    /// still does not fit is cut with `…`). Shortened (`… N more lines`) first
+    /// when the window is small.
+    pub body: Vec<String>,
+}
+
+/// A one-line text field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputView {
+    /// `Replicas`, `Type data-mysql-3 to confirm`.
+    pub label: String,
+    pub text: String,
+    /// Cursor position, in chars.
+    pub cursor: usize,
+    /// Why the text is not acceptable (`not a whole number: "5x"`), shown
+    /// under the field, marked `✖`.
+    pub error: Option<String>,
+    /// Shown under the field when there is no error (`current 3`).
+    pub hint: Option<String>,
+}
+
+/// A table of options with one selected (rollback revisions).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceView {
+    /// Heading: `Roll back to`.
+    pub label: String,
+    /// Column headers: `REVISION`, `AGE`, `IMAGES`, ``.
+    pub columns: Vec<String>,
+    /// One row per option, one cell per column; the last column is cut
+    /// with `…` when too wide.
+    pub rows: Vec<Vec<String>>,
+    pub selected: usize,
+}
+
+/// Where the action is: being edited, sent and awaiting the answer, or failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DialogState {
+    Editing,
+    Sending,
+    /// `error` is the API's answer verbatim (`403 Forbidden: …`); `retry`
+    /// offers `r` to rebuild the action on fresh data and send it again
+    /// (409 Conflict).
+    Failed {
+        error: String,
+        retry: bool,
+    },
 }

@@ -1,4 +1,5 @@
-//! Overlays drawn over the screen: the help table and the namespace switcher.
+//! Overlays drawn over the screen: the help table, the namespace switcher
+//! and the action dialog (in `dialog.rs`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,6 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             selected,
             filter,
         } => namespaces(frame, area, items, *selected, filter, theme),
+        Overlay::Dialog(dialog) => super::dialog::draw(frame, area, dialog, theme),
     }
 }
 

@@ -390,6 +390,8 @@ pub fn text<'a>(s: &'a str, theme: &Theme) -> Cow<'a, str> {
             '×' => out.push('x'),
             '·' => out.push('|'),
             '✓' => out.push('+'),
+            '⚠' => out.push_str("!!"),
+            '•' => out.push('-'),
             c if c.is_ascii() => out.push(c),
             _ => out.push('?'),
         }
