@@ -52,7 +52,7 @@ struct Section {
     shrink: Option<u8>,
     /// Items kept at least.
     keep: usize,
-    /// Where the `… N more` row goes, and its unit (`lines`, or none).
+    /// Where the `… N more` row goes, and its unit (`line`, or none).
     more_x: u16,
     more_unit: &'static str,
     /// Scroll `items` around this one instead of cutting the tail.
@@ -94,7 +94,9 @@ impl Section {
                 let more = if self.more_unit.is_empty() {
                     format!("{ell} {} more", n - shown)
                 } else {
-                    format!("{ell} {hidden} more {}", self.more_unit)
+                    let unit = self.more_unit;
+                    let plural = if hidden == 1 { "" } else { "s" };
+                    format!("{ell} {hidden} more {unit}{plural}")
                 };
                 rows.push(Row::at(self.more_x, Line::styled(more, theme.muted)));
             }
@@ -109,7 +111,9 @@ impl Section {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, d: &DialogView, theme: &Theme) {
+/// Draw the dialog centred in `area`, or in `tall` (the same, extended over
+/// the status line) when it does not fit `area`.
+pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, d: &DialogView, theme: &Theme) {
     if area.width < 20 || area.height < 4 {
         return;
     }
@@ -119,14 +123,15 @@ pub fn draw(frame: &mut Frame, area: Rect, d: &DialogView, theme: &Theme) {
         .min(area.width.saturating_sub(2) as usize) as u16;
     let cw = width.saturating_sub(4);
     let mut sections = sections(d, lw, cw, theme);
-    let avail = area.height.saturating_sub(2) as usize;
-    let (shown, gaps) = fit(&sections, avail);
-    let total: usize = sections
-        .iter()
-        .zip(&shown)
-        .zip(&gaps)
-        .map(|((s, &k), &g)| s.height(k) + usize::from(g))
-        .sum();
+    let mut area = area;
+    let mut avail = area.height.saturating_sub(2) as usize;
+    let (mut shown, mut gaps) = fit(&sections, avail);
+    if total(&sections, &shown, &gaps) > avail && tall.height > area.height {
+        area = tall;
+        avail = area.height.saturating_sub(2) as usize;
+        (shown, gaps) = fit(&sections, avail);
+    }
+    let total = total(&sections, &shown, &gaps);
     let rect = centered(area, width, total.min(avail) as u16 + 2);
 
     frame.render_widget(Clear, rect);
@@ -184,6 +189,18 @@ pub fn draw(frame: &mut Frame, area: Rect, d: &DialogView, theme: &Theme) {
             y += 1;
         }
     }
+    if total > avail {
+        let mark = format!(" {} enlarge the window to see all ", text("…", theme));
+        let w = width_of(&mark) as u16;
+        if w + 2 <= rect.width {
+            frame.buffer_mut().set_string(
+                rect.right() - w - 1,
+                rect.bottom() - 1,
+                mark,
+                theme.muted,
+            );
+        }
+    }
     if let (Some(pos), DialogState::Editing) = (cursor, &d.state) {
         frame.set_cursor_position(pos);
     }
@@ -226,25 +243,17 @@ fn draw_row(frame: &mut Frame, content: Rect, y: u16, row: &Row, theme: &Theme) 
 /// How many items each section shows and which gaps stay, so that the whole
 /// fits in `avail` rows (or as nearly as the fixed rows allow).
 fn fit(sections: &[Section], avail: usize) -> (Vec<usize>, Vec<bool>) {
-    let mut shown: Vec<usize> = sections.iter().map(|s| s.items.len()).collect();
+    let mut shown = full(sections);
     let mut gaps: Vec<bool> = sections
         .iter()
         .enumerate()
         .map(|(i, s)| i > 0 && s.gap)
         .collect();
-    let total = |shown: &[usize], gaps: &[bool]| -> usize {
-        sections
-            .iter()
-            .zip(shown)
-            .zip(gaps)
-            .map(|((s, &k), &g)| s.height(k) + usize::from(g))
-            .sum()
-    };
     // gaps between flowing sections first, then the ones above the keys
     let mut order: Vec<usize> = (0..sections.len()).collect();
     order.sort_by_key(|&i| (sections[i].pinned, i));
     for i in order {
-        if total(&shown, &gaps) <= avail {
+        if total(sections, &shown, &gaps) <= avail {
             break;
         }
         gaps[i] = false;
@@ -254,14 +263,35 @@ fn fit(sections: &[Section], avail: usize) -> (Vec<usize>, Vec<bool>) {
         .collect();
     order.sort_by_key(|&i| sections[i].shrink);
     for i in order {
-        while total(&shown, &gaps) > avail && shown[i] > sections[i].keep {
-            shown[i] -= 1;
+        let s = &sections[i];
+        while total(sections, &shown, &gaps) > avail {
+            // the next smaller count that saves a row (`… 1 more line`
+            // costs as much as the line)
+            let now = s.height(shown[i]);
+            match (s.keep..shown[i]).rev().find(|&k| s.height(k) < now) {
+                Some(k) => shown[i] = k,
+                None => break,
+            }
         }
     }
     (shown, gaps)
 }
 
-fn width(s: &str) -> usize {
+/// Every item of every section.
+fn full(sections: &[Section]) -> Vec<usize> {
+    sections.iter().map(|s| s.items.len()).collect()
+}
+
+/// Rows taken by `sections` showing `shown` items, with `gaps` (missing: none).
+fn total(sections: &[Section], shown: &[usize], gaps: &[bool]) -> usize {
+    sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.height(shown[i]) + usize::from(gaps.get(i).copied().unwrap_or(false)))
+        .sum()
+}
+
+fn width_of(s: &str) -> usize {
     Line::from(s).width()
 }
 
@@ -271,9 +301,9 @@ fn owned(s: &str, theme: &Theme) -> String {
 
 /// The label column: wide enough for `Request` and the choice label.
 fn label_width(d: &DialogView) -> u16 {
-    let mut w = width("Request");
+    let mut w = width_of("Request");
     if let Some(c) = &d.choices {
-        w = w.max(width(&c.label));
+        w = w.max(width_of(&c.label));
     }
     (w + 2).min(LABEL_MAX) as u16
 }
@@ -281,34 +311,34 @@ fn label_width(d: &DialogView) -> u16 {
 /// The width the content would like, before wrapping.
 fn natural_width(d: &DialogView, lw: u16, theme: &Theme) -> usize {
     let lw = lw as usize;
-    let mut want = width(&d.title) + 16;
+    let mut want = width_of(&d.title) + 16;
     if let Some(i) = &d.input {
-        let field = (width(&i.text) + 2).max(FIELD_MIN) + 2;
-        want = want.max((width(&i.label) + 2).max(lw) + field);
+        let field = (width_of(&i.text) + 2).max(FIELD_MIN) + 2;
+        want = want.max((width_of(&i.label) + 2).max(lw) + field);
         let note = i.error.as_ref().or(i.hint.as_ref());
-        want = want.max(lw + note.map_or(0, |n| width(n) + 2));
+        want = want.max(lw + note.map_or(0, |n| width_of(n) + 2));
     }
     if let Some(c) = &d.choices {
         let cols = column_widths(c, theme);
         want = want.max(lw + MARK as usize + cols.iter().sum::<usize>() + 2 * cols.len());
     }
     for p in &d.plan {
-        want = want.max(lw + 2 + width(p));
+        want = want.max(lw + 2 + width_of(p));
     }
     for w in &d.warnings {
-        want = want.max(2 + width(w));
+        want = want.max(2 + width_of(w));
     }
     if let Some(r) = &d.request {
-        want = want.max(lw + width(&r.method) + 1 + width(&r.path));
+        want = want.max(lw + width_of(&r.method) + 1 + width_of(&r.path));
         for b in &r.body {
-            want = want.max(lw + width(b));
+            want = want.max(lw + width_of(b));
         }
     }
     if let Some(k) = &d.kubectl {
-        want = want.max(lw + width(k));
+        want = want.max(lw + width_of(k));
     }
     if let DialogState::Failed { error, .. } = &d.state {
-        want = want.max(2 + width(error));
+        want = want.max(2 + width_of(error));
     }
     want
 }
@@ -348,15 +378,15 @@ fn bullet(theme: &Theme) -> &'static str {
 
 /// `s` in at most `max` cells, with the ellipsis when cut.
 fn cut(s: &str, max: usize, theme: &Theme) -> String {
-    if width(s) <= max {
+    if width_of(s) <= max {
         return s.to_string();
     }
     let ell = theme.symbols.ellipsis;
     let mut out = String::new();
     let mut w = 0;
     for c in s.chars() {
-        let cw = width(c.encode_utf8(&mut [0; 4]));
-        if w + cw + width(ell) > max {
+        let cw = width_of(c.encode_utf8(&mut [0; 4]));
+        if w + cw + width_of(ell) > max {
             break;
         }
         out.push(c);
@@ -440,7 +470,7 @@ fn sections(d: &DialogView, lw: u16, cw: u16, theme: &Theme) -> Vec<Section> {
 
 /// `! text` wrapped to `cw` with a hanging indent, all in `style`.
 fn marked(s: &str, mark: &str, cw: u16, style: Style) -> Vec<Row> {
-    let indent = (width(mark) + 1) as u16;
+    let indent = (width_of(mark) + 1) as u16;
     wrap(s, cw.saturating_sub(indent) as usize)
         .into_iter()
         .enumerate()
@@ -457,9 +487,9 @@ fn marked(s: &str, mark: &str, cw: u16, style: Style) -> Vec<Row> {
 /// `Replicas  [5            ]` and, under the field, the error or the hint.
 fn input(i: &InputView, lw: u16, cw: u16, editing: bool, theme: &Theme) -> Section {
     let label = owned(&i.label, theme);
-    let label_w = width(&label) as u16;
+    let label_w = width_of(&label) as u16;
     let value = owned(&i.text, theme);
-    let field_want = (width(&value) + 2).max(FIELD_MIN) as u16;
+    let field_want = (width_of(&value) + 2).max(FIELD_MIN) as u16;
     let mut head = Vec::new();
     let mut fx = if label_w + 2 <= lw { lw } else { label_w + 2 };
     let label_line = Line::styled(label, theme.key_text.add_modifier(Modifier::BOLD));
@@ -470,7 +500,7 @@ fn input(i: &InputView, lw: u16, cw: u16, editing: bool, theme: &Theme) -> Secti
     }
     let field_w = field_want.min(cw.saturating_sub(fx + 2)).max(1);
     let (shown, cur) = super::scroll_input(&value, i.cursor, field_w.saturating_sub(1) as usize);
-    let pad = (field_w as usize).saturating_sub(width(&shown));
+    let pad = (field_w as usize).saturating_sub(width_of(&shown));
     let style = if editing { theme.filter } else { theme.muted };
     let field = Line::from(vec![
         Span::raw("["),
@@ -516,11 +546,15 @@ fn input(i: &InputView, lw: u16, cw: u16, editing: bool, theme: &Theme) -> Secti
 }
 
 fn column_widths(c: &ChoiceView, theme: &Theme) -> Vec<usize> {
-    let mut widths: Vec<usize> = c.columns.iter().map(|h| width(&owned(h, theme))).collect();
+    let mut widths: Vec<usize> = c
+        .columns
+        .iter()
+        .map(|h| width_of(&owned(h, theme)))
+        .collect();
     for row in &c.rows {
         for (j, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(j) {
-                *w = (*w).max(width(&owned(cell, theme)));
+                *w = (*w).max(width_of(&owned(cell, theme)));
             }
         }
     }
@@ -588,7 +622,7 @@ fn plan(plan: &[String], lw: u16, cw: u16, theme: &Theme) -> Section {
         label: Some(Line::styled("Plan", theme.label)),
         items,
         shrink: Some(1),
-        keep: 1,
+        keep: 0,
         more_x: lw,
         gap: true,
         ..Section::default()
@@ -601,9 +635,9 @@ fn request(r: Option<&RequestView>, lw: u16, cw: u16, theme: &Theme) -> Section 
     let mut section = Section {
         label: Some(Line::styled("Request", theme.label)),
         shrink: Some(0),
-        keep: 1,
+        keep: 0,
         more_x: lw,
-        more_unit: "lines",
+        more_unit: "line",
         gap: true,
         ..Section::default()
     };
@@ -618,8 +652,8 @@ fn request(r: Option<&RequestView>, lw: u16, cw: u16, theme: &Theme) -> Section 
         return section;
     };
     let method = owned(&r.method, theme);
-    let first = room.saturating_sub(width(&method) + 1);
-    for (i, part) in hard_wrap(&owned(&r.path, theme), first, room.saturating_sub(2))
+    let first = room.saturating_sub(width_of(&method) + 1);
+    for (i, part) in wrap_path(&owned(&r.path, theme), first, room.saturating_sub(2))
         .into_iter()
         .enumerate()
     {
@@ -695,14 +729,22 @@ fn keys(d: &DialogView, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Cut `s` into rows of `first` chars, then `rest` chars.
-fn hard_wrap(s: &str, first: usize, rest: usize) -> Vec<String> {
+/// A path in rows of `first` chars, then `rest` chars, broken before a `/`,
+/// `?` or `&` where possible.
+fn wrap_path(s: &str, first: usize, rest: usize) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut start = 0;
     let mut room = first.max(1);
     while start < chars.len() {
-        let end = (start + room).min(chars.len());
+        let end = if chars.len() - start <= room {
+            chars.len()
+        } else {
+            (start + 1..=start + room)
+                .rev()
+                .find(|&i| matches!(chars[i], '/' | '?' | '&'))
+                .unwrap_or(start + room)
+        };
         out.push(chars[start..end].iter().collect());
         start = end;
         room = rest.max(1);
@@ -779,7 +821,11 @@ fn wrap_json(line: &str, width: usize) -> Vec<String> {
                 .map_or(chars.len(), |i| i + 1)
         };
         let part: String = chars[start..end].iter().collect();
-        out.push(format!("{}{}", " ".repeat(indent), part.trim_start()));
+        if out.is_empty() {
+            out.push(part);
+        } else {
+            out.push(format!("{}{}", " ".repeat(indent), part.trim_start()));
+        }
         start = end;
     }
     out
@@ -792,7 +838,7 @@ mod tests {
     #[test]
     fn json_breaks_between_tokens() {
         let body = r#"{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-22T14:03:27Z"}}}}}"#;
-        let rows = wrap_json(body, 60);
+        let rows = wrap_json(body, 66);
         assert_eq!(
             rows,
             vec![
@@ -803,7 +849,9 @@ mod tests {
         // commas and colons inside strings are not break points
         let rows = wrap_json(r#"{"a":"x, y: z, w","b":1}"#, 12);
         assert_eq!(rows, vec![r#"{"a":"#, r#"  "x, y: z, w","#, r#"  "b":1}"#]);
-        assert_eq!(wrap_json("{}", 1), vec!["{}"]);
+        // a token longer than a row stays whole (cut with `…` when drawn)
+        let rows = wrap_json(r#"{"a":"0123456789abcdef"}"#, 10);
+        assert_eq!(rows, vec![r#"{"a":"#, r#"  "0123456789abcdef"}"#]);
     }
 
     #[test]
@@ -824,8 +872,19 @@ mod tests {
     }
 
     #[test]
-    fn paths_cut_by_width() {
-        assert_eq!(hard_wrap("abcdefgh", 3, 4), vec!["abc", "defg", "h"]);
-        assert_eq!(hard_wrap("", 3, 4), vec![""]);
+    fn paths_break_before_slashes() {
+        assert_eq!(
+            wrap_path(
+                "/api/v1/namespaces/mysql/persistentvolumeclaims/data-mysql-4",
+                50,
+                48
+            ),
+            vec![
+                "/api/v1/namespaces/mysql/persistentvolumeclaims",
+                "/data-mysql-4"
+            ]
+        );
+        assert_eq!(wrap_path("abcdefgh", 3, 4), vec!["abc", "defg", "h"]);
+        assert_eq!(wrap_path("", 3, 4), vec![""]);
     }
 }

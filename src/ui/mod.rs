@@ -72,7 +72,9 @@ pub fn draw(frame: &mut Frame, view: &FrameView, theme: &Theme) {
     }
     status_line(frame, status, &view.status, message, theme);
     if let Some(overlay) = &view.overlay {
-        overlay::draw(frame, body, overlay, theme);
+        // a dialog that does not fit the body may cover the status line too
+        let tall = Rect::new(body.x, body.y, body.width, status.bottom() - body.y);
+        overlay::draw(frame, body, tall, overlay, theme);
     }
 }
 

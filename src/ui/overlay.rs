@@ -10,7 +10,8 @@ use super::model::Overlay;
 use super::theme::Theme;
 use super::widgets::{Col, Grid, GridLine, MARK, centered, fit_columns, put_line, text, viewport};
 
-pub fn draw(frame: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
+/// `tall` is `area` extended over the status line, for dialogs that need it.
+pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, overlay: &Overlay, theme: &Theme) {
     match overlay {
         Overlay::Help { title, keys } => help(frame, area, title, keys, theme),
         Overlay::Namespaces {
@@ -18,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             selected,
             filter,
         } => namespaces(frame, area, items, *selected, filter, theme),
-        Overlay::Dialog(dialog) => super::dialog::draw(frame, area, dialog, theme),
+        Overlay::Dialog(dialog) => super::dialog::draw(frame, area, tall, dialog, theme),
     }
 }
 

@@ -307,3 +307,134 @@ fn thousand_ordinals_render_quickly() {
     assert!(out.contains("sample-statefulset-500"));
     assert!(out.contains("partition 500"));
 }
+
+// ---- action dialogs ----
+
+snap!(dialog_scale, samples::scale_frame());
+snap!(dialog_scale_error, samples::scale_error_frame());
+snap!(dialog_scale_warning, samples::scale_warning_frame());
+snap!(dialog_restart_ondelete, samples::restart_ondelete_frame());
+snap!(dialog_partition_step, samples::partition_step_frame());
+snap!(dialog_rollback, samples::rollback_frame());
+snap!(dialog_force_delete, samples::force_delete_frame());
+snap!(dialog_delete_claim, samples::delete_claim_frame());
+snap!(dialog_sending, samples::sending_frame());
+snap!(dialog_failed_forbidden, samples::failed_forbidden_frame());
+snap!(dialog_failed_conflict, samples::failed_conflict_frame());
+
+fn dialog_frames() -> Vec<FrameView> {
+    vec![
+        samples::scale_frame(),
+        samples::scale_error_frame(),
+        samples::scale_warning_frame(),
+        samples::restart_ondelete_frame(),
+        samples::partition_step_frame(),
+        samples::rollback_frame(),
+        samples::force_delete_frame(),
+        samples::delete_claim_frame(),
+        samples::sending_frame(),
+        samples::failed_forbidden_frame(),
+        samples::failed_conflict_frame(),
+    ]
+}
+
+/// Dialogs in ASCII: no non-ASCII character, and danger still spelled out.
+#[test]
+fn dialogs_in_ascii() {
+    for view in &dialog_frames() {
+        for (w, h) in [(60, 15), (80, 24), (160, 48)] {
+            for theme in [Theme::colour().ascii(), Theme::mono().ascii()] {
+                let out = text(render(view, &theme, w, h).backend().buffer());
+                let bad: String = out.chars().filter(|c| !c.is_ascii()).collect();
+                assert!(bad.is_empty(), "non-ASCII {bad:?} in\n{out}");
+            }
+        }
+    }
+    let t = Theme::mono().ascii();
+    let out = text(
+        render(&samples::force_delete_frame(), &t, 80, 24)
+            .backend()
+            .buffer(),
+    );
+    assert!(out.contains("!! DANGER | Force delete Pod"), "{out}");
+    insta::assert_snapshot!("ascii_dialog_force_delete_80x24", out);
+    insta::assert_snapshot!(
+        "ascii_dialog_scale_error_80x24",
+        text(
+            render(&samples::scale_error_frame(), &t, 80, 24)
+                .backend()
+                .buffer()
+        )
+    );
+}
+
+/// Danger shows as a word and a mark, in the critical style, with or
+/// without colour; the inline error too.
+#[test]
+fn dialog_danger_and_errors_readable_without_colour() {
+    let t = render(&samples::force_delete_frame(), &Theme::colour(), 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "⚠ DANGER").unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    let t = render(&samples::force_delete_frame(), &Theme::mono(), 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "⚠ DANGER").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+
+    let t = render(&samples::scale_error_frame(), &Theme::mono(), 80, 24);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "✖ not a whole number: \"abc\"").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::BOLD));
+    // Enter is shown as unavailable, in words and dimmed
+    let (x, y) = find(buf, "Enter scale (unavailable)").unwrap();
+    assert!(buf[(x, y)].modifier.contains(Modifier::DIM));
+}
+
+/// The terminal cursor sits in the field while editing, after the text.
+#[test]
+fn dialog_cursor_is_placed() {
+    for (view, field) in [
+        (samples::scale_error_frame(), "[abc"),
+        (samples::delete_claim_frame(), "[data-my"),
+    ] {
+        let mut t = render(&view, &Theme::colour(), 80, 24);
+        let (x, y) = find(t.backend().buffer(), field).unwrap();
+        let at = (x + field.chars().count() as u16, y);
+        t.backend_mut().assert_cursor_position(at);
+    }
+}
+
+/// A small window shortens the body and the plan first; the title, the
+/// input and its error, the warnings, the state and the keys stay.
+#[test]
+fn dialogs_degrade_in_small_windows() {
+    for view in &dialog_frames() {
+        let Some(super::model::Overlay::Dialog(d)) = &view.overlay else {
+            unreachable!()
+        };
+        for (w, h) in [(60, 15), (70, 20), (80, 24)] {
+            let out = screen(view, w, h);
+            let title: String = d.title.chars().take(12).collect();
+            assert!(out.contains(&title), "{w}x{h} title:\n{out}");
+            assert!(out.contains("Esc "), "{w}x{h} keys:\n{out}");
+            if let Some(e) = d.input.as_ref().and_then(|i| i.error.as_ref()) {
+                assert!(out.contains(e.as_str()), "{w}x{h} error:\n{out}");
+            }
+            if h >= 20 {
+                for warning in &d.warnings {
+                    let start: String = warning.chars().take(20).collect();
+                    assert!(out.contains(&start), "{w}x{h} warning:\n{out}");
+                }
+            }
+        }
+    }
+    insta::assert_snapshot!(
+        "min_dialog_force_delete_60x15",
+        screen(&samples::force_delete_frame(), 60, 15)
+    );
+    insta::assert_snapshot!(
+        "min_dialog_rollback_60x15",
+        screen(&samples::rollback_frame(), 60, 15)
+    );
+}
