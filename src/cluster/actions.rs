@@ -436,3 +436,201 @@ impl From<kube::Error> for ActionError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn scale(n: i32) -> Action {
+        Action::Scale {
+            namespace: "mysql".into(),
+            name: "mysql".into(),
+            replicas: n,
+        }
+    }
+
+    #[test]
+    fn scale_patches_the_scale_subresource_with_a_merge_patch() {
+        let a = scale(5);
+        assert_eq!(
+            a.request(),
+            Request {
+                method: "PATCH",
+                path: "/apis/apps/v1/namespaces/mysql/statefulsets/mysql/scale".into(),
+                content_type: Some("application/merge-patch+json"),
+                body: Some(json!({"spec": {"replicas": 5}})),
+            }
+        );
+        assert_eq!(
+            a.kubectl(),
+            "kubectl -n mysql scale statefulset mysql --replicas=5"
+        );
+        assert_eq!(a.title(), "Scale statefulset mysql to 5 replicas");
+        assert_eq!(a.kind(), ActionKind::Scale);
+        assert_eq!(a.object(), "statefulset/mysql");
+        assert!(!a.is_destructive());
+        assert!(scale(0).is_destructive());
+    }
+
+    #[test]
+    fn restart_is_kubectls_strategic_merge_patch_of_the_template_annotation() {
+        let a = Action::restart_now("mysql", "mysql", "2026-03-01T10:20:30.123Z".parse().unwrap());
+        assert_eq!(
+            a,
+            Action::Restart {
+                namespace: "mysql".into(),
+                name: "mysql".into(),
+                at: "2026-03-01T10:20:30Z".into()
+            }
+        );
+        let r = a.request();
+        assert_eq!(r.method, "PATCH");
+        assert_eq!(r.path, "/apis/apps/v1/namespaces/mysql/statefulsets/mysql");
+        assert_eq!(
+            r.content_type,
+            Some("application/strategic-merge-patch+json")
+        );
+        assert_eq!(
+            r.body,
+            Some(json!({"spec": {"template": {"metadata": {"annotations": {
+                "kubectl.kubernetes.io/restartedAt": "2026-03-01T10:20:30Z"}}}}}))
+        );
+        assert_eq!(a.kubectl(), "kubectl -n mysql rollout restart statefulset mysql");
+        assert_eq!(a.kind(), ActionKind::Restart);
+    }
+
+    #[test]
+    fn partition_is_a_merge_patch_and_kubectl_shows_it() {
+        let a = Action::SetPartition {
+            namespace: "mysql".into(),
+            name: "mysql".into(),
+            partition: 2,
+        };
+        let r = a.request();
+        assert_eq!(r.method, "PATCH");
+        assert_eq!(r.path, "/apis/apps/v1/namespaces/mysql/statefulsets/mysql");
+        assert_eq!(r.content_type, Some("application/merge-patch+json"));
+        assert_eq!(
+            r.body,
+            Some(json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 2}}}}))
+        );
+        assert_eq!(
+            a.kubectl(),
+            r#"kubectl -n mysql patch statefulset mysql --type=merge -p '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}'"#
+        );
+        assert_eq!(a.kind(), ActionKind::Partition);
+    }
+
+    #[test]
+    fn rollback_sends_the_revision_data_as_a_strategic_merge_patch() {
+        let data = json!({"spec": {"template": {"$patch": "replace",
+            "spec": {"containers": [{"name": "mysql", "image": "mysql:8.0"}]}}}});
+        let a = Action::Rollback {
+            namespace: "mysql".into(),
+            name: "mysql".into(),
+            revision: 2,
+            data: data.clone(),
+        };
+        let r = a.request();
+        assert_eq!(r.method, "PATCH");
+        assert_eq!(r.path, "/apis/apps/v1/namespaces/mysql/statefulsets/mysql");
+        assert_eq!(
+            r.content_type,
+            Some("application/strategic-merge-patch+json")
+        );
+        assert_eq!(r.body, Some(data));
+        assert_eq!(
+            a.kubectl(),
+            "kubectl -n mysql rollout undo statefulset mysql --to-revision=2"
+        );
+        assert_eq!(a.title(), "Roll back statefulset mysql to revision 2");
+        assert_eq!(a.kind(), ActionKind::Rollback);
+    }
+
+    #[test]
+    fn delete_pod_sends_delete_options_with_grace_period_0_only_when_forced() {
+        let del = |force| Action::DeletePod {
+            namespace: "x".into(),
+            name: "p".into(),
+            force,
+        };
+        let forced = del(true).request();
+        assert_eq!(forced.method, "DELETE");
+        assert_eq!(forced.path, "/api/v1/namespaces/x/pods/p");
+        assert_eq!(forced.content_type, Some("application/json"));
+        assert_eq!(
+            forced.body,
+            Some(json!({"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0,"propagationPolicy":"Background"}))
+        );
+        assert_eq!(
+            serde_json::to_string(&forced.body).unwrap(),
+            r#"{"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0,"propagationPolicy":"Background"}"#
+        );
+        let graceful = del(false).request();
+        assert_eq!(
+            graceful.body,
+            Some(json!({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}))
+        );
+        assert_eq!(
+            del(true).kubectl(),
+            "kubectl -n x delete pod p --grace-period=0 --force"
+        );
+        assert_eq!(del(false).kubectl(), "kubectl -n x delete pod p");
+        assert_eq!(del(true).title(), "Force delete pod p");
+        assert!(del(false).is_destructive());
+        assert_eq!(del(true).object(), "pod/p");
+    }
+
+    #[test]
+    fn delete_claim_deletes_the_pvc() {
+        let a = Action::DeleteClaim {
+            namespace: "x".into(),
+            name: "c".into(),
+        };
+        let r = a.request();
+        assert_eq!(r.method, "DELETE");
+        assert_eq!(r.path, "/api/v1/namespaces/x/persistentvolumeclaims/c");
+        assert_eq!(
+            r.body,
+            Some(json!({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}))
+        );
+        assert_eq!(a.kubectl(), "kubectl -n x delete pvc c");
+        assert_eq!(a.kind(), ActionKind::DeleteClaim);
+        assert_eq!(a.object(), "persistentvolumeclaim/c");
+        assert!(a.is_destructive());
+    }
+
+    #[test]
+    fn the_http_request_carries_method_path_content_type_and_body() {
+        let r = scale(3).http_request().unwrap();
+        assert_eq!(r.method(), http::Method::PATCH);
+        assert_eq!(
+            r.uri().path(),
+            "/apis/apps/v1/namespaces/mysql/statefulsets/mysql/scale"
+        );
+        assert_eq!(
+            r.headers()[http::header::CONTENT_TYPE],
+            "application/merge-patch+json"
+        );
+        assert_eq!(r.body(), br#"{"spec":{"replicas":3}}"#);
+    }
+
+    #[test]
+    fn api_errors_keep_the_servers_words() {
+        let status = kube::core::Status::failure(
+            "statefulsets.apps \"web\" is forbidden: User \"ro\" cannot patch resource \"statefulsets/scale\"",
+            "Forbidden",
+        )
+        .with_code(403);
+        let e = ActionError::from(kube::Error::Api(status.boxed()));
+        assert!(e.is_forbidden());
+        assert_eq!(
+            e.to_string(),
+            "403 Forbidden: statefulsets.apps \"web\" is forbidden: User \"ro\" cannot patch resource \"statefulsets/scale\""
+        );
+        let bare = kube::core::Status::failure("upstream connect error", "").with_code(503);
+        let e = ActionError::from(kube::Error::Api(bare.boxed()));
+        assert_eq!(e.reason, "ServiceUnavailable");
+    }
+}
