@@ -88,36 +88,46 @@ fn what(kind: ActionKind, namespace: Option<&str>) -> String {
     }
 }
 
+/// Allowed, and the server's reason; or why the review failed.
+type Answer = Result<(bool, String), String>;
+
+async fn ask(
+    api: &Api<SelfSubjectAccessReview>,
+    kind: ActionKind,
+    namespace: Option<&str>,
+) -> Answer {
+    match api
+        .create(&PostParams::default(), &review(kind, namespace))
+        .await
+    {
+        Ok(r) => {
+            let st = r.status.unwrap_or_default();
+            let why = st
+                .reason
+                .or(st.evaluation_error)
+                .filter(|r| !r.is_empty())
+                .unwrap_or_default();
+            Ok((st.allowed && !st.denied.unwrap_or(false), why))
+        }
+        Err(e) => Err(super::actions::ActionError::from(e).describe()),
+    }
+}
+
 /// Asks the server what the user may do in `namespace` (`None`: all
 /// namespaces, checked cluster-wide). A failed review leaves that action
 /// allowed: the server still refuses it if need be, readably.
 pub async fn check(client: &kube::Client, namespace: Option<&str>) -> Permissions {
     let api: Api<SelfSubjectAccessReview> = Api::all(client.clone());
-    // Restart, partition and rollback need the same permission: ask once.
-    let mut asked: BTreeMap<(&str, &str, &str, &str), Result<(bool, String), String>> =
-        BTreeMap::new();
     let mut perms = Permissions::all();
+    // Restart, partition and rollback need the same permission: ask once.
+    let mut answers: Vec<(ActionKind, Answer)> = Vec::new();
     for kind in ActionKind::ALL {
-        let key = kind.rbac();
-        if !asked.contains_key(&key) {
-            let answer = match api
-                .create(&PostParams::default(), &review(kind, namespace))
-                .await
-            {
-                Ok(r) => {
-                    let st = r.status.unwrap_or_default();
-                    let why = st
-                        .reason
-                        .or(st.evaluation_error)
-                        .filter(|r| !r.is_empty())
-                        .unwrap_or_default();
-                    Ok((st.allowed && !st.denied.unwrap_or(false), why))
-                }
-                Err(e) => Err(super::actions::ActionError::from(e).describe()),
-            };
-            asked.insert(key, answer);
-        }
-        match &asked[&key] {
+        let answer = match answers.iter().find(|(k, _)| k.rbac() == kind.rbac()) {
+            Some((_, a)) => a.clone(),
+            None => ask(&api, kind, namespace).await,
+        };
+        answers.push((kind, answer.clone()));
+        match &answer {
             Ok((true, _)) => {}
             Ok((false, why)) => {
                 let mut reason = format!("forbidden: {}", what(kind, namespace));

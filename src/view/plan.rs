@@ -28,6 +28,9 @@ impl Plan {
     }
 }
 
+/// An ordinal and its Pod, if any.
+type Slot<'a> = (i32, Option<&'a Pod>);
+
 /// One ControllerRevision of a set, for the rollback list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevisionChoice {
@@ -457,7 +460,7 @@ pub fn partition_plan(store: &Store, ns: &str, name: &str, partition: i32) -> Re
         |p: &Option<&Pod>| p.is_some_and(|p| !update.is_empty() && p.revision == *update);
     let pending = !update.is_empty()
         && (current != update || pods.iter().any(|(_, p)| p.is_some() && !on_update(p)));
-    let ords = |f: &dyn Fn(&(i32, Option<&Pod>)) -> bool| -> Vec<i32> {
+    let ords = |f: &dyn Fn(&Slot) -> bool| -> Vec<i32> {
         pods.iter().filter(|x| f(x)).map(|(n, _)| *n).collect()
     };
     if !pending {
@@ -910,4 +913,533 @@ pub fn delete_claim_plan(store: &Store, ns: &str, claim: &str) -> Result<Plan, S
         ));
     }
     Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::store::{Kind, Object, StoreEvent};
+
+    const T0: &str = "2026-01-01T00:00:00Z";
+
+    fn merge(base: &mut Value, patch: Value) {
+        match (base, patch) {
+            (Value::Object(b), Value::Object(p)) => {
+                for (k, v) in p {
+                    merge(b.entry(k).or_insert(Value::Null), v);
+                }
+            }
+            (b, p) => *b = p,
+        }
+    }
+
+    /// A small cluster: set `web` in `app`, Pods, claims and volumes as asked.
+    struct Fx(Store);
+
+    impl Fx {
+        fn new() -> Fx {
+            let mut store = Store::new();
+            for k in Kind::ALL {
+                store.apply(StoreEvent::Restarted(k, vec![]), T0.parse().unwrap());
+            }
+            let mut fx = Fx(store);
+            fx.put_node("n1", "True");
+            fx.put_class();
+            fx
+        }
+        fn put(&mut self, o: Object) {
+            self.0.apply(StoreEvent::Applied(o), T0.parse().unwrap());
+        }
+        fn set(&mut self, patch: Value) {
+            let mut v = json!({
+                "metadata": {"namespace": "app", "name": "web"},
+                "spec": {"replicas": 3, "serviceName": "web",
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.28"}]}},
+                    "volumeClaimTemplates": [{"metadata": {"name": "data"},
+                        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}}}]},
+                "status": {"replicas": 3, "readyReplicas": 3, "currentRevision": "web-aaa", "updateRevision": "web-aaa"}
+            });
+            merge(&mut v, patch);
+            let s: k8s_openapi::api::apps::v1::StatefulSet = serde_json::from_value(v).unwrap();
+            self.put(Object::from(&s));
+        }
+        /// A Ready Pod of `web` with its claim, bound to `pv-<n>` (policy `reclaim`).
+        fn ordinal(&mut self, n: i32, rev: &str, reclaim: &str) {
+            self.pod(n, rev, json!({}));
+            self.claim(n, reclaim);
+        }
+        fn pod(&mut self, n: i32, rev: &str, patch: Value) {
+            let mut v = json!({
+                "metadata": {"namespace": "app", "name": format!("web-{n}"),
+                    "labels": {"controller-revision-hash": format!("web-{rev}")},
+                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "uid": "u", "controller": true}]},
+                "spec": {"nodeName": "n1", "containers": [{"name": "nginx"}],
+                    "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": format!("data-web-{n}")}}]},
+                "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+                    "containerStatuses": [{"name": "nginx", "image": "nginx", "imageID": "", "ready": true, "restartCount": 0, "state": {"running": {}}}]}
+            });
+            merge(&mut v, patch);
+            let p: k8s_openapi::api::core::v1::Pod = serde_json::from_value(v).unwrap();
+            self.put(Object::from(&p));
+        }
+        fn claim(&mut self, n: i32, reclaim: &str) {
+            let (name, pv) = (format!("data-web-{n}"), format!("pv-{n}"));
+            let c: k8s_openapi::api::core::v1::PersistentVolumeClaim = serde_json::from_value(json!({
+                "metadata": {"namespace": "app", "name": name, "uid": format!("uid-{name}")},
+                "spec": {"accessModes": ["ReadWriteOnce"], "volumeName": pv, "resources": {"requests": {"storage": "10Gi"}}},
+                "status": {"phase": "Bound", "capacity": {"storage": "10Gi"}}
+            }))
+            .unwrap();
+            self.put(Object::from(&c));
+            let v: k8s_openapi::api::core::v1::PersistentVolume = serde_json::from_value(json!({
+                "metadata": {"name": pv},
+                "spec": {"capacity": {"storage": "10Gi"}, "persistentVolumeReclaimPolicy": reclaim,
+                    "claimRef": {"namespace": "app", "name": name, "uid": format!("uid-{name}")}},
+                "status": {"phase": "Bound"}
+            }))
+            .unwrap();
+            self.put(Object::from(&v));
+        }
+        fn put_node(&mut self, name: &str, ready: &str) {
+            let n: k8s_openapi::api::core::v1::Node = serde_json::from_value(json!({
+                "metadata": {"name": name},
+                "status": {"conditions": [{"type": "Ready", "status": ready,
+                    "reason": if ready == "True" {"KubeletReady"} else {"NodeStatusUnknown"}}]}
+            }))
+            .unwrap();
+            self.put(Object::from(&n));
+        }
+        fn put_class(&mut self) {
+            let c: k8s_openapi::api::storage::v1::StorageClass = serde_json::from_value(json!({
+                "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+                "provisioner": "x"
+            }))
+            .unwrap();
+            self.put(Object::from(&c));
+        }
+        fn revision(&mut self, hash: &str, n: i64, image: &str, created: &str) {
+            let r: k8s_openapi::api::apps::v1::ControllerRevision = serde_json::from_value(json!({
+                "metadata": {"namespace": "app", "name": format!("web-{hash}"), "creationTimestamp": created,
+                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "uid": "u", "controller": true}]},
+                "revision": n,
+                "data": {"spec": {"template": {"$patch": "replace",
+                    "spec": {"containers": [{"name": "nginx", "image": image}]}}}}
+            }))
+            .unwrap();
+            self.put(Object::from(&r));
+        }
+        /// `web` of 3, all Ready on `aaa`, volumes reclaimed per `reclaim`.
+        fn healthy(reclaim: &str) -> Fx {
+            let mut f = Fx::new();
+            f.set(json!({}));
+            for n in 0..3 {
+                f.ordinal(n, "aaa", reclaim);
+            }
+            f
+        }
+    }
+
+    fn has(lines: &[String], needle: &str) -> bool {
+        lines.iter().any(|l| l.contains(needle))
+    }
+
+    #[test]
+    fn replicas_must_be_a_whole_number_in_range() {
+        let err = |s: &str| parse_replicas(s, 3).unwrap_err();
+        assert_eq!(err(""), "enter the replicas as a whole number");
+        assert_eq!(err("   "), "enter the replicas as a whole number");
+        assert_eq!(err("abc"), "\"abc\" is not a whole number");
+        assert_eq!(err("5a"), "\"5a\" is not a whole number");
+        assert_eq!(err("1 0"), "\"1 0\" is not a whole number");
+        assert_eq!(err("-1"), "the replicas cannot be negative: -1");
+        assert_eq!(
+            err("+3"),
+            "type the replicas itself, without a sign: 3, not +3"
+        );
+        assert_eq!(err("3.0"), "the replicas must be a whole number, not 3.0");
+        assert_eq!(err("2,5"), "the replicas must be a whole number, not 2,5");
+        assert_eq!(
+            err("99999999999"),
+            "99999999999 is far too large for the replicas"
+        );
+        assert!(err("10001").contains("above ordinal's limit of 10000"));
+        assert_eq!(parse_replicas(" 5 ", 3), Ok((5, vec![])));
+        assert_eq!(parse_replicas("9", 3), Ok((9, vec![])));
+        assert_eq!(parse_replicas("10000", 5000).map(|r| r.0), Ok(10_000));
+    }
+
+    #[test]
+    fn replicas_warn_on_a_big_jump_zero_or_no_change() {
+        let warnings = |s: &str, cur| parse_replicas(s, cur).unwrap().1;
+        assert!(warnings("10", 3)[0].contains("more than 3× the current 3"));
+        assert!(warnings("2", 0).is_empty(), "2 ≤ 0+2 is not a jump");
+        assert!(warnings("3", 0)[0].contains("more than 3×"));
+        assert!(warnings("0", 3)[0].contains("stops every Pod"));
+        assert!(warnings("3", 3)[0].contains("nothing changes"));
+        assert!(warnings("3", 1).is_empty(), "3 ≤ 1+2 is not a jump");
+        assert!(warnings("4", 1)[0].contains("more than 3×"));
+    }
+
+    #[test]
+    fn partition_must_be_whole_and_not_negative_and_above_replicas_is_explained() {
+        assert_eq!(
+            parse_partition("-1", 3).unwrap_err(),
+            "the partition cannot be negative: -1"
+        );
+        assert!(parse_partition("", 3).is_err());
+        assert!(parse_partition("x", 3).is_err());
+        assert!(parse_partition("1.5", 3).is_err());
+        assert_eq!(parse_partition("0", 3), Ok((0, vec![])));
+        assert_eq!(parse_partition("2", 3), Ok((2, vec![])));
+        let (p, w) = parse_partition("3", 3).unwrap();
+        assert_eq!(p, 3);
+        assert!(w[0].contains("pauses all updates"));
+        let (p, w) = parse_partition("5", 3).unwrap();
+        assert_eq!(p, 5);
+        assert!(w[0].contains("above replicas (3)") && w[0].contains("pauses all updates"));
+    }
+
+    #[test]
+    fn scaling_up_creates_in_order_from_the_start_ordinal_and_reuses_kept_claims() {
+        let mut f = Fx::new();
+        f.set(json!({"spec": {"ordinals": {"start": 2}}}));
+        for n in 2..5 {
+            f.ordinal(n, "aaa", "Delete");
+        }
+        f.claim(5, "Delete"); // kept from an earlier scale-up
+        let p = scale_plan(&f.0, "app", "web", 5);
+        assert_eq!(
+            p.lines,
+            [
+                "replicas 3 → 5",
+                "Creates web-5 → web-6, in ordinal order, each after the previous is Running and Ready (OrderedReady)",
+                "web-5 reuses claim data-web-5 (10Gi, Bound to pv-5), kept from an earlier scale-up: it gets that data back",
+                "web-6 gets a new claim data-web-6 (10Gi, default class standard)",
+            ]
+        );
+        assert!(p.warnings.is_empty(), "{p:?}");
+
+        f.set(json!({"spec": {"podManagementPolicy": "Parallel", "ordinals": {"start": 2}}}));
+        let p = scale_plan(&f.0, "app", "web", 5);
+        assert!(
+            has(&p.lines, "Creates web-5, web-6 at once (Parallel)"),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn scaling_up_past_an_unready_pod_says_ordered_ready_waits() {
+        let mut f = Fx::healthy("Delete");
+        f.pod(
+            1,
+            "aaa",
+            json!({"status": {"conditions": [{"type": "Ready", "status": "False"}]}}),
+        );
+        let p = scale_plan(&f.0, "app", "web", 4);
+        assert!(has(&p.warnings, "web-1"), "{p:?}");
+        assert!(has(&p.warnings, "creates web-3 only after"), "{p:?}");
+    }
+
+    #[test]
+    fn scaling_down_deletes_highest_first_and_keeps_or_deletes_claims_per_policy() {
+        let mut f = Fx::healthy("Delete");
+        let p = scale_plan(&f.0, "app", "web", 1);
+        assert!(
+            has(
+                &p.lines,
+                "Deletes web-2 → web-1, highest ordinal first, one at a time"
+            ),
+            "{p:?}"
+        );
+        assert!(
+            has(
+                &p.lines,
+                "Keeps claims data-web-2, data-web-1 (whenScaled: Retain)"
+            ),
+            "{p:?}"
+        );
+        assert!(p.warnings.is_empty(), "{p:?}");
+
+        f.set(json!({"spec": {"persistentVolumeClaimRetentionPolicy": {"whenScaled": "Delete"}}}));
+        f.claim(2, "Retain");
+        let p = scale_plan(&f.0, "app", "web", 1);
+        assert!(
+            has(
+                &p.lines,
+                "Deletes claim data-web-2 once its Pod is gone (whenScaled: Delete): its volume pv-2 becomes Released and keeps its data"
+            ),
+            "{p:?}"
+        );
+        assert!(
+            has(
+                &p.lines,
+                "Deletes claim data-web-1 once its Pod is gone (whenScaled: Delete): its volume pv-1 is deleted with its data"
+            ),
+            "{p:?}"
+        );
+        assert!(has(&p.warnings, "the data of data-web-1 is lost"), "{p:?}");
+
+        let p = scale_plan(&f.0, "app", "web", 0);
+        assert!(
+            has(&p.warnings, "scaling to 0 stops every Pod of web"),
+            "{p:?}"
+        );
+        assert!(has(
+            &scale_plan(&f.0, "app", "web", 3).lines,
+            "nothing changes"
+        ));
+        assert!(!scale_plan(&f.0, "app", "nope", 3).warnings.is_empty());
+    }
+
+    #[test]
+    fn restart_rolls_from_the_top_and_warns_about_partition_and_on_delete() {
+        let mut f = Fx::healthy("Delete");
+        let p = restart_plan(&f.0, "app", "web");
+        assert!(
+            has(
+                &p.lines,
+                "Restarts web-2 → web-1 → web-0, highest ordinal first, one at a time"
+            ),
+            "{p:?}"
+        );
+        assert!(p.warnings.is_empty());
+
+        f.set(json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 1, "maxUnavailable": 2}}}}));
+        let p = restart_plan(&f.0, "app", "web");
+        assert!(
+            has(
+                &p.lines,
+                "Restarts web-2 → web-1, highest ordinal first, up to 2 at a time"
+            ),
+            "{p:?}"
+        );
+        assert!(
+            has(
+                &p.warnings,
+                "partition 1 holds back web-0: only ordinals ≥ 1 restart"
+            ),
+            "{p:?}"
+        );
+
+        f.set(json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 3}}}}));
+        let p = restart_plan(&f.0, "app", "web");
+        assert!(
+            has(&p.warnings, "no Pod restarts until it is lowered"),
+            "{p:?}"
+        );
+
+        f.set(json!({"spec": {"updateStrategy": {"type": "OnDelete", "rollingUpdate": null}}}));
+        let p = restart_plan(&f.0, "app", "web");
+        assert!(
+            has(
+                &p.warnings,
+                "OnDelete: nothing restarts until each Pod is deleted"
+            ),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn partition_says_which_ordinals_move_and_which_stay() {
+        let mut f = Fx::healthy("Delete");
+        f.set(json!({"spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}},
+            "status": {"updateRevision": "web-bbb"}}));
+        f.pod(2, "bbb", json!({}));
+        let p = partition_plan(&f.0, "app", "web", 1).unwrap();
+        assert_eq!(
+            p.lines,
+            [
+                "partition 2 → 1 (replicas 3)",
+                "Move to revision bbb, highest first, one at a time: web-1",
+                "Already on revision bbb: web-2",
+                "Stay on revision aaa: web-0",
+            ]
+        );
+        assert!(p.warnings.is_empty());
+        let p = partition_plan(&f.0, "app", "web", 5).unwrap();
+        assert!(has(&p.lines, "Pauses the rollout"), "{p:?}");
+        assert!(has(&p.warnings, "web-2 already run revision bbb"), "{p:?}");
+        assert!(has(&p.warnings, "above replicas (3)"), "{p:?}");
+
+        assert_eq!(step_partition(&f.0, "app", "web"), Ok(1));
+        assert_eq!(pause_partition(&f.0, "app", "web"), 3);
+        f.set(json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 9}}}}));
+        assert_eq!(
+            step_partition(&f.0, "app", "web"),
+            Ok(2),
+            "from replicas, not 9"
+        );
+        f.set(json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": 0}}}}));
+        assert!(
+            step_partition(&f.0, "app", "web")
+                .unwrap_err()
+                .contains("already 0")
+        );
+    }
+
+    #[test]
+    fn partition_without_a_pending_update_explains_the_next_change() {
+        let f = Fx::healthy("Delete");
+        let p = partition_plan(&f.0, "app", "web", 2).unwrap();
+        assert!(
+            has(&p.lines, "No update pending: every Pod runs revision aaa"),
+            "{p:?}"
+        );
+        assert!(
+            has(&p.lines, "web-2 update and web-0, web-1 are held back"),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn partition_and_step_are_refused_on_on_delete() {
+        let mut f = Fx::healthy("Delete");
+        f.set(json!({"spec": {"updateStrategy": {"type": "OnDelete"}}}));
+        let e = partition_plan(&f.0, "app", "web", 1).unwrap_err();
+        assert!(e.contains("OnDelete") && e.contains("RollingUpdate"), "{e}");
+        assert!(
+            step_partition(&f.0, "app", "web")
+                .unwrap_err()
+                .contains("OnDelete")
+        );
+    }
+
+    #[test]
+    fn rollback_lists_revisions_newest_first_and_previews_the_template_change() {
+        let mut f = Fx::healthy("Delete");
+        f.set(json!({"status": {"currentRevision": "web-aaa", "updateRevision": "web-bbb"}}));
+        f.pod(2, "bbb", json!({}));
+        f.revision("old", 1, "nginx:1.26", "2026-01-01T00:00:00Z");
+        f.revision("aaa", 2, "nginx:1.27", "2026-01-01T01:00:00Z");
+        f.revision("bbb", 3, "nginx:1.28", "2026-01-01T02:00:00Z");
+        let now: Timestamp = "2026-01-01T03:00:00Z".parse().unwrap();
+        let c = rollback_choices(&f.0, "app", "web", now);
+        assert_eq!(c.iter().map(|c| c.revision).collect::<Vec<_>>(), [3, 2, 1]);
+        assert_eq!(
+            c[0],
+            RevisionChoice {
+                revision: 3,
+                name: "web-bbb".into(),
+                age: "60m".into(),
+                images: vec!["nginx:1.28".into()],
+                is_current: false,
+                is_update: true,
+            }
+        );
+        assert!(c[1].is_current && !c[1].is_update);
+        assert_eq!(c[2].age, "3h");
+
+        let p = rollback_plan(&f.0, "app", "web", 2).unwrap();
+        assert!(has(&p.lines, "Images: nginx:1.28 → nginx:1.27"), "{p:?}");
+        assert!(
+            has(&p.lines, "Replaces web-2, highest ordinal first"),
+            "{p:?}"
+        );
+        assert!(
+            has(&p.lines, "Already running revision 2: web-0, web-1"),
+            "{p:?}"
+        );
+        assert!(
+            rollback_plan(&f.0, "app", "web", 3)
+                .unwrap_err()
+                .contains("already has")
+        );
+        assert_eq!(
+            rollback_plan(&f.0, "app", "web", 7).unwrap_err(),
+            "web has no revision 7 (it has: 3, 2, 1)"
+        );
+        let Action::Rollback { data, revision, .. } =
+            rollback_action(&f.0, "app", "web", 1).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(revision, 1);
+        assert_eq!(data["spec"]["template"]["$patch"], "replace");
+    }
+
+    #[test]
+    fn delete_pod_explains_graceful_and_force_and_the_lost_node() {
+        let mut f = Fx::healthy("Delete");
+        let p = delete_pod_plan(&f.0, "app", "web-1", false);
+        assert!(
+            has(
+                &p.lines,
+                "StatefulSet web then recreates web-1 with the same name and claims (data-web-1) on revision aaa"
+            ),
+            "{p:?}"
+        );
+        assert!(p.warnings.is_empty());
+        assert!(!suggests_force(&f.0, "app", "web-1"));
+        let p = delete_pod_plan(&f.0, "app", "web-1", true);
+        assert!(has(&p.lines, "grace period 0"), "{p:?}");
+        assert!(
+            has(
+                &p.warnings,
+                "two Pods with the same identity (web-1) and the same volume (data-web-1) if node n1 is still alive"
+            ),
+            "{p:?}"
+        );
+
+        f.put_node("n1", "Unknown");
+        f.pod(1, "aaa", json!({"metadata": {"deletionTimestamp": "2026-01-01T00:10:00Z"},
+            "status": {"reason": "NodeLost", "conditions": [{"type": "Ready", "status": "False"}]}}));
+        assert!(suggests_force(&f.0, "app", "web-1"));
+        let p = delete_pod_plan(&f.0, "app", "web-1", false);
+        assert!(
+            has(&p.warnings, "node n1 is not Ready (NodeStatusUnknown)"),
+            "{p:?}"
+        );
+        assert!(
+            has(
+                &p.warnings,
+                "force delete (grace period 0) is what frees the ordinal"
+            ),
+            "{p:?}"
+        );
+        let p = delete_pod_plan(&f.0, "app", "web-1", true);
+        assert!(
+            has(&p.lines, "force delete lets the set recreate it"),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn delete_claim_is_refused_while_used_and_says_what_happens_to_the_volume() {
+        let mut f = Fx::healthy("Retain");
+        f.set(json!({"spec": {"replicas": 2}}));
+        let e = delete_claim_plan(&f.0, "app", "data-web-1").unwrap_err();
+        assert!(
+            e.contains("used by Pod web-1 (Running)") && e.contains("scale the set down first"),
+            "{e}"
+        );
+
+        // web-2 is gone after a scale-down: its claim is orphaned.
+        f.0.apply(
+            StoreEvent::Deleted(
+                f.0.pod("app", "web-2")
+                    .map(|p| Object::Pod(p.clone()))
+                    .unwrap(),
+            ),
+            T0.parse().unwrap(),
+        );
+        let p = delete_claim_plan(&f.0, "app", "data-web-2").unwrap();
+        assert_eq!(
+            p.lines,
+            [
+                "Deletes claim data-web-2 (10Gi, Bound)",
+                "Left over from web-2 after a scale-down: a later scale-up of web would have reused it; it gets a new, empty claim instead",
+                "Then its volume pv-2 becomes Released and keeps its data (reclaim policy Retain), but binds to no new claim until an admin clears its claimRef",
+            ]
+        );
+        assert!(p.warnings.is_empty());
+
+        f.claim(2, "Delete");
+        let p = delete_claim_plan(&f.0, "app", "data-web-2").unwrap();
+        assert!(has(&p.lines, "pv-2 is deleted with its data"), "{p:?}");
+        assert!(has(&p.warnings, "cannot be recovered"), "{p:?}");
+        assert!(delete_claim_plan(&f.0, "app", "nope").is_err());
+    }
 }
