@@ -4,6 +4,7 @@
 //! things together, so integration tests can drive the same code.
 
 pub mod app;
+pub mod audit;
 pub mod cli;
 pub mod cluster;
 pub mod format;

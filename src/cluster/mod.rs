@@ -2,6 +2,7 @@
 //! watching into store events, polling volume stats. The store and views
 //! never know whether the server is a real cluster or the simulated one.
 
+pub mod access;
 pub mod actions;
 pub mod connect;
 pub mod stats;

@@ -267,6 +267,11 @@ pub struct Revision {
     pub owner_set: Option<String>,
     pub revision: i64,
     pub created: Option<Timestamp>,
+    /// `data`: the strategic merge patch that puts the template back (what
+    /// `kubectl rollout undo` sends).
+    pub data: serde_json::Value,
+    /// Images of the stored template's init and regular containers.
+    pub images: Vec<String>,
 }
 
 fn ts(t: &Option<Time>) -> Option<Timestamp> {
@@ -809,6 +814,26 @@ impl From<&apps::ControllerRevision> for Revision {
                 .map(|o| o.name.clone()),
             revision: r.revision,
             created: ts(&r.metadata.creation_timestamp),
+            images: revision_images(r.data.as_ref().map(|d| &d.0)),
+            data: r.data.as_ref().map(|d| d.0.clone()).unwrap_or_default(),
         }
     }
+}
+
+/// Images in a revision's `{"spec":{"template":{"spec":{…}}}}`, init containers first.
+fn revision_images(data: Option<&serde_json::Value>) -> Vec<String> {
+    let Some(spec) = data.map(|d| &d["spec"]["template"]["spec"]) else {
+        return Vec::new();
+    };
+    let mut images: Vec<String> = Vec::new();
+    for list in ["initContainers", "containers"] {
+        for c in spec[list].as_array().into_iter().flatten() {
+            if let Some(i) = c["image"].as_str()
+                && !images.iter().any(|x| x == i)
+            {
+                images.push(i.to_string());
+            }
+        }
+    }
+    images
 }

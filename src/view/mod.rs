@@ -10,6 +10,7 @@
 mod chain;
 mod health;
 pub mod model;
+pub mod plan;
 mod rollout;
 mod sets;
 mod storage;
