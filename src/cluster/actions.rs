@@ -2,8 +2,10 @@
 //! request and the equivalent kubectl command) before it is executed, so the
 //! confirmation dialog can show precisely what will be sent.
 //!
-//! CONTRACT (implemented by the actions work): the types below are fixed;
-//! `request`, `kubectl`, `title` and `execute` are to be implemented.
+//! CONTRACT: the types `Action`, `Request` and `ActionError` are fixed; the
+//! dialogs build on `request`, `kubectl`, `title`, `is_destructive` and
+//! `execute`. Previews and input validation live in `view::plan`, access
+//! checks in `cluster::access`, the audit log in `audit`.
 
 use serde::Serialize;
 
