@@ -2,8 +2,10 @@
 //! request and the equivalent kubectl command) before it is executed, so the
 //! confirmation dialog can show precisely what will be sent.
 //!
-//! CONTRACT (implemented by the actions work): the types below are fixed;
-//! `request`, `kubectl`, `title` and `execute` are to be implemented.
+//! CONTRACT: the types `Action`, `Request` and `ActionError` are fixed; the
+//! dialogs build on `request`, `kubectl`, `title`, `is_destructive` and
+//! `execute`. Previews and input validation live in `view::plan`, access
+//! checks in `cluster::access`, the audit log in `audit`.
 
 use serde::Serialize;
 
@@ -475,7 +477,11 @@ mod tests {
 
     #[test]
     fn restart_is_kubectls_strategic_merge_patch_of_the_template_annotation() {
-        let a = Action::restart_now("mysql", "mysql", "2026-03-01T10:20:30.123Z".parse().unwrap());
+        let a = Action::restart_now(
+            "mysql",
+            "mysql",
+            "2026-03-01T10:20:30.123Z".parse().unwrap(),
+        );
         assert_eq!(
             a,
             Action::Restart {
@@ -496,7 +502,10 @@ mod tests {
             Some(json!({"spec": {"template": {"metadata": {"annotations": {
                 "kubectl.kubernetes.io/restartedAt": "2026-03-01T10:20:30Z"}}}}}))
         );
-        assert_eq!(a.kubectl(), "kubectl -n mysql rollout restart statefulset mysql");
+        assert_eq!(
+            a.kubectl(),
+            "kubectl -n mysql rollout restart statefulset mysql"
+        );
         assert_eq!(a.kind(), ActionKind::Restart);
     }
 
@@ -561,7 +570,9 @@ mod tests {
         assert_eq!(forced.content_type, Some("application/json"));
         assert_eq!(
             forced.body,
-            Some(json!({"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0,"propagationPolicy":"Background"}))
+            Some(
+                json!({"kind":"DeleteOptions","apiVersion":"v1","gracePeriodSeconds":0,"propagationPolicy":"Background"})
+            )
         );
         assert_eq!(
             serde_json::to_string(&forced.body).unwrap(),
@@ -570,7 +581,9 @@ mod tests {
         let graceful = del(false).request();
         assert_eq!(
             graceful.body,
-            Some(json!({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}))
+            Some(
+                json!({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"})
+            )
         );
         assert_eq!(
             del(true).kubectl(),
@@ -593,7 +606,9 @@ mod tests {
         assert_eq!(r.path, "/api/v1/namespaces/x/persistentvolumeclaims/c");
         assert_eq!(
             r.body,
-            Some(json!({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}))
+            Some(
+                json!({"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"})
+            )
         );
         assert_eq!(a.kubectl(), "kubectl -n x delete pvc c");
         assert_eq!(a.kind(), ActionKind::DeleteClaim);
