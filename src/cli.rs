@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand};
     name = "ordinal",
     version,
     about = "A terminal UI for Kubernetes StatefulSets, their ordinals and their storage",
-    after_help = "Run `ordinal sim --help` for the simulated cluster alone."
+    after_help = "Every action sent is appended to the audit log $XDG_STATE_HOME/ordinal/actions.log \
+(default ~/.local/state/ordinal/actions.log); diagnostics go to ordinal.log beside it \
+(level from ORDINAL_LOG, default warn).\n\nRun `ordinal sim --help` for the simulated cluster alone."
 )]
 pub struct Cli {
     #[command(subcommand)]

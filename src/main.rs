@@ -6,9 +6,11 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use ordinal::app::{
     App,
-    run::{Exit, RunOptions, run},
+    run::{Exit, RunOptions, Wiring, run},
 };
+use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
+use ordinal::cluster::access;
 use ordinal::cluster::connect::{self, ConnectOptions, Connection};
 use ordinal::cluster::{stats, watch};
 use ordinal::sim::auth::Users;
@@ -206,20 +208,63 @@ async fn run_tui(cli: Cli) -> Result<i32> {
     );
 
     let theme = Theme::from_env();
-    let mut app = App::new(&connection.context, namespace, cli.read_only);
+    let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
+    if !cli.read_only {
+        // Ask the API what this user may do, before they try.
+        match tokio::time::timeout(
+            Duration::from_secs(5),
+            access::check(&client, namespace.as_deref()),
+        )
+        .await
+        {
+            Ok(permissions) => app.set_permissions(permissions),
+            Err(_) => {
+                tracing::warn!("access review timed out; actions stay enabled and errors will tell")
+            }
+        }
+    }
+    let (results_tx, mut results_rx) = mpsc::unbounded_channel();
+    let audit_path = audit::default_path();
+    let context = connection.context.clone();
     let mut terminal = ratatui::init();
     let inputs = crossterm::event::EventStream::new();
+    let wiring = Wiring {
+        store_rx: &mut rx,
+        nodes_tx: &nodes_tx,
+        results_rx: &mut results_rx,
+        rewatch: |ns: Option<String>| {
+            watches.stop();
+            watches = watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
+        },
+        execute: |action: ordinal::cluster::actions::Action| {
+            let client = client.clone();
+            let results_tx = results_tx.clone();
+            let audit_path = audit_path.clone();
+            let context = context.clone();
+            tokio::spawn(async move {
+                let result = action.execute(&client).await;
+                if let Err(e) = audit::append(
+                    &audit_path,
+                    &audit::AuditRecord::new(
+                        &action,
+                        &context,
+                        None,
+                        jiff::Timestamp::now(),
+                        &result,
+                    ),
+                ) {
+                    tracing::warn!("audit log {}: {e}", audit_path.display());
+                }
+                let _ = results_tx.send((action, result));
+            });
+        },
+    };
     let result = run(
         &mut terminal,
         &mut app,
         &theme,
         inputs,
-        &mut rx,
-        &nodes_tx,
-        |ns| {
-            watches.stop();
-            watches = watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
-        },
+        wiring,
         wait_for_signal(),
         &RunOptions::default(),
     )

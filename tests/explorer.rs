@@ -207,7 +207,7 @@ async fn a_namespace_viewer_sees_everything_but_cluster_storage() {
 /// the terminal's input ends (a closed SSH session) or on `q`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_event_loop_draws_follows_keys_and_ends_with_the_terminal() {
-    use ordinal::app::run::{Exit, RunOptions, run};
+    use ordinal::app::run::{Exit, RunOptions, Wiring, run};
     let sim = SimServer::start(demo("nfs")).await.unwrap();
     let client = sim.client(None);
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -222,14 +222,20 @@ async fn the_event_loop_draws_follows_keys_and_ends_with_the_terminal() {
     let task = tokio::spawn(async move {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let mut app = App::new("demo", None, false);
+        let (_results_tx, mut results_rx) = mpsc::unbounded_channel();
+        let wiring = Wiring {
+            store_rx: &mut rx,
+            nodes_tx: &nodes_tx,
+            results_rx: &mut results_rx,
+            rewatch: |_| {},
+            execute: |_| {},
+        };
         let exit = run(
             &mut terminal,
             &mut app,
             &Theme::mono(),
             Box::pin(inputs),
-            &mut rx,
-            &nodes_tx,
-            |_| {},
+            wiring,
             std::future::pending(),
             &RunOptions::default(),
         )

@@ -3,6 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::cluster::actions::ActionKind;
+
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
@@ -21,6 +23,32 @@ pub enum Command {
     Filter,
     Namespaces,
     Storage,
+    Scale,
+    ScaleUp,
+    ScaleDown,
+    Restart,
+    Partition,
+    Pause,
+    Step,
+    Rollback,
+    DeletePod,
+    ForceDeletePod,
+    DeleteClaim,
+}
+
+impl Command {
+    /// The cluster action a command leads to, if it changes anything.
+    pub fn action(self) -> Option<ActionKind> {
+        Some(match self {
+            Command::Scale | Command::ScaleUp | Command::ScaleDown => ActionKind::Scale,
+            Command::Restart => ActionKind::Restart,
+            Command::Partition | Command::Pause | Command::Step => ActionKind::Partition,
+            Command::Rollback => ActionKind::Rollback,
+            Command::DeletePod | Command::ForceDeletePod => ActionKind::DeletePod,
+            Command::DeleteClaim => ActionKind::DeleteClaim,
+            _ => return None,
+        })
+    }
 }
 
 /// Which key table applies.
@@ -159,6 +187,83 @@ pub const BINDINGS: &[Binding] = &[
         modes: &[Mode::List, Mode::Set],
     },
     Binding {
+        keys: "s",
+        help: "scale: type the replicas",
+        command: Command::Scale,
+        matches: |k| ch(k, 's'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "+ -",
+        help: "scale up / down by one",
+        command: Command::ScaleUp,
+        matches: |k| ch(k, '+'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "",
+        help: "",
+        command: Command::ScaleDown,
+        matches: |k| ch(k, '-'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "r",
+        help: "rolling restart (as kubectl rollout restart)",
+        command: Command::Restart,
+        matches: |k| ch(k, 'r'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "p",
+        help: "set the partition",
+        command: Command::Partition,
+        matches: |k| ch(k, 'p'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "P",
+        help: "pause the rollout (partition = replicas)",
+        command: Command::Pause,
+        matches: |k| ch(k, 'P'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "S",
+        help: "step the rollout: release the next ordinal (partition − 1)",
+        command: Command::Step,
+        matches: |k| ch(k, 'S'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "u",
+        help: "roll back to an earlier revision",
+        command: Command::Rollback,
+        matches: |k| ch(k, 'u'),
+        modes: &[Mode::List, Mode::Set],
+    },
+    Binding {
+        keys: "d",
+        help: "delete the selected ordinal's Pod",
+        command: Command::DeletePod,
+        matches: |k| ch(k, 'd'),
+        modes: &[Mode::Set],
+    },
+    Binding {
+        keys: "D",
+        help: "force delete the Pod (grace period 0)",
+        command: Command::ForceDeletePod,
+        matches: |k| ch(k, 'D'),
+        modes: &[Mode::Set],
+    },
+    Binding {
+        keys: "x",
+        help: "delete an orphaned claim (typed confirmation)",
+        command: Command::DeleteClaim,
+        matches: |k| ch(k, 'x'),
+        modes: &[Mode::Set, Mode::Storage],
+    },
+    Binding {
         keys: "?",
         help: "this help",
         command: Command::Help,
@@ -185,12 +290,13 @@ pub fn command(mode: Mode, key: &KeyEvent) -> Option<Command> {
         .map(|b| b.command)
 }
 
-/// Help rows for `mode`: `(keys, what, available)`.
-pub fn help(mode: Mode) -> Vec<(String, String, bool)> {
+/// Help rows for `mode`: `(keys, what, available)`; `available` says
+/// whether the command may be used (read-only mode and RBAC can deny actions).
+pub fn help(mode: Mode, available: impl Fn(Command) -> bool) -> Vec<(String, String, bool)> {
     BINDINGS
         .iter()
         .filter(|b| b.modes.contains(&mode) && !b.keys.is_empty())
-        .map(|b| (b.keys.to_string(), b.help.to_string(), true))
+        .map(|b| (b.keys.to_string(), b.help.to_string(), available(b.command)))
         .collect()
 }
 
@@ -231,10 +337,11 @@ mod tests {
 
     #[test]
     fn help_lists_every_visible_binding_of_the_screen() {
-        let list = help(Mode::List);
+        let list = help(Mode::List, |_| true);
         assert!(list.iter().any(|(k, _, _)| k == "Enter"));
         assert!(list.iter().any(|(k, _, _)| k == "/"));
-        let set = help(Mode::Set);
+        let set = help(Mode::Set, |c| c.action().is_none());
+        assert!(set.iter().any(|(k, _, ok)| k == "s" && !ok));
         assert!(!set.iter().any(|(k, _, _)| k == "Enter"));
         assert!(
             set.iter()

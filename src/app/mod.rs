@@ -2,6 +2,7 @@
 //! overlays. It owns the store; watch tasks only send it events. The frame
 //! is a function of this state ([`App::frame_view`]).
 
+pub mod dialog;
 pub mod keymap;
 pub mod run;
 
@@ -10,11 +11,14 @@ use jiff::Timestamp;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::cluster::access::Permissions;
+use crate::cluster::actions::{Action, ActionError};
 use crate::store::{Store, StoreEvent};
 use crate::ui::model::{
     FilterView, FrameView, Overlay, ScreenView, SetPane, StatusLine, StorageTab, TitleBar,
 };
 use crate::view::{self, Scope, model::Severity};
+use dialog::{Dialog, DialogKind, DialogOutcome};
 use keymap::{Command, Mode};
 
 /// Which screen is showing.
@@ -26,10 +30,13 @@ pub enum Screen {
 }
 
 /// Something the run loop must do outside the state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Watch another namespace scope (`None`: all namespaces).
     Rewatch(Option<String>),
+    /// Send this action to the cluster; its result comes back through
+    /// [`App::on_action_result`].
+    Execute(Action),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +64,9 @@ pub struct App {
     /// Whether the watches cover all namespaces (then switching is a view filter).
     watching_all: bool,
     overlay: Option<OverlayState>,
+    dialog: Option<Dialog>,
+    /// What the user may do (read-only mode, RBAC answers).
+    permissions: Permissions,
     message: Option<(Severity, String)>,
     pub context: String,
     pub read_only: bool,
@@ -82,6 +92,12 @@ impl App {
             watching_all: namespace.is_none(),
             namespace,
             overlay: None,
+            dialog: None,
+            permissions: if read_only {
+                Permissions::read_only()
+            } else {
+                Permissions::all()
+            },
             message: None,
             context: context.to_string(),
             read_only,
@@ -115,6 +131,34 @@ impl App {
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
+    }
+
+    /// What the cluster said the user may do (kept read-only under `--read-only`).
+    pub fn set_permissions(&mut self, permissions: Permissions) {
+        if !self.read_only {
+            self.permissions = permissions;
+            self.dirty = true;
+        }
+    }
+
+    /// The answer to an action sent earlier.
+    pub fn on_action_result(&mut self, action: &Action, result: Result<String, ActionError>) {
+        self.dirty = true;
+        match result {
+            Ok(summary) => {
+                self.dialog = None;
+                self.message = Some((Severity::Info, summary));
+            }
+            Err(e) => match self.dialog.as_mut() {
+                Some(d) if d.state == crate::ui::model::DialogState::Sending => d.failed(&e),
+                _ => {
+                    self.message = Some((
+                        Severity::Critical,
+                        format!("{}: {}", action.title(), e.describe()),
+                    ))
+                }
+            },
+        }
     }
 
     /// Shows a message in the status line until the next key.
@@ -155,6 +199,14 @@ impl App {
                     self.list_selected = 0;
                     self.storage_selected = 0;
                 }
+            }
+            return;
+        }
+        if let Some(dialog) = self.dialog.as_mut() {
+            match dialog.on_key(key, event, &self.store, now) {
+                DialogOutcome::Open => {}
+                DialogOutcome::Cancelled => self.dialog = None,
+                DialogOutcome::Send(action) => self.effects.push(Effect::Execute(action)),
             }
             return;
         }
@@ -259,6 +311,14 @@ impl App {
     }
 
     fn run(&mut self, command: Command, now: Timestamp) {
+        if let Some(kind) = command.action() {
+            if let Some(why) = self.permissions.denial(kind) {
+                self.message = Some((Severity::Warning, format!("not available: {why}")));
+                return;
+            }
+            self.open_dialog(command, now);
+            return;
+        }
         match command {
             Command::Quit => self.quit = true,
             Command::Help => self.overlay = Some(OverlayState::Help),
@@ -295,12 +355,119 @@ impl App {
                 }
             }
             Command::NextPane | Command::PrevPane => self.cycle(command == Command::NextPane),
+            Command::Scale
+            | Command::ScaleUp
+            | Command::ScaleDown
+            | Command::Restart
+            | Command::Partition
+            | Command::Pause
+            | Command::Step
+            | Command::Rollback
+            | Command::DeletePod
+            | Command::ForceDeletePod
+            | Command::DeleteClaim => {}
             Command::Up
             | Command::Down
             | Command::PageUp
             | Command::PageDown
             | Command::Top
             | Command::Bottom => self.move_selection(command, now),
+        }
+    }
+
+    /// The StatefulSet an action applies to: the open one, or the selected row.
+    fn target_set(&self, now: Timestamp) -> Option<(String, String)> {
+        match self.screen() {
+            Screen::Set { namespace, name } => Some((namespace.clone(), name.clone())),
+            Screen::List => view::set_rows(&self.store, &self.scope(), self.filter.value(), now)
+                .get(self.list_selected)
+                .map(|r| (r.namespace.clone(), r.name.clone())),
+            Screen::Storage => None,
+        }
+    }
+
+    /// The selected ordinal row of the open set.
+    fn selected_ordinal(&self, now: Timestamp) -> Option<crate::view::model::OrdinalRow> {
+        let Screen::Set { namespace, name } = self.screen() else {
+            return None;
+        };
+        view::set_detail(&self.store, namespace, name, None, now)
+            .and_then(|d| d.ordinals.get(self.set_selected).cloned())
+    }
+
+    fn open_dialog(&mut self, command: Command, now: Timestamp) {
+        let kind = match command {
+            Command::Scale => DialogKind::Scale,
+            Command::ScaleUp => DialogKind::ScaleBy(1),
+            Command::ScaleDown => DialogKind::ScaleBy(-1),
+            Command::Restart => DialogKind::Restart,
+            Command::Partition => DialogKind::Partition,
+            Command::Pause => DialogKind::Pause,
+            Command::Step => DialogKind::Step,
+            Command::Rollback => DialogKind::Rollback,
+            Command::DeletePod | Command::ForceDeletePod => match self.selected_ordinal(now) {
+                Some(row) if row.exists => DialogKind::DeletePod {
+                    pod: row.pod,
+                    force: command == Command::ForceDeletePod,
+                },
+                _ => {
+                    self.message =
+                        Some((Severity::Warning, "no Pod at the selected ordinal".into()));
+                    return;
+                }
+            },
+            Command::DeleteClaim => match self.selected_claim(now) {
+                Some((namespace, claim)) => {
+                    let set = self.target_set(now).map(|(_, n)| n).unwrap_or_default();
+                    self.dialog = Some(Dialog::new(
+                        DialogKind::DeleteClaim { claim },
+                        &namespace,
+                        &set,
+                        &self.store,
+                    ));
+                    return;
+                }
+                None => {
+                    self.message = Some((
+                        Severity::Warning,
+                        "select an orphaned claim (an ordinal beyond replicas, or a claim on the storage screen)".into(),
+                    ));
+                    return;
+                }
+            },
+            _ => return,
+        };
+        match self.target_set(now) {
+            Some((namespace, name)) => {
+                self.dialog = Some(Dialog::new(kind, &namespace, &name, &self.store))
+            }
+            None => self.message = Some((Severity::Warning, "select a StatefulSet first".into())),
+        }
+    }
+
+    /// The claim `x` would delete: on the set screen, the first claim of the
+    /// selected ordinal when it is beyond replicas; on the storage screen, the
+    /// selected claim.
+    fn selected_claim(&self, now: Timestamp) -> Option<(String, String)> {
+        match self.screen() {
+            Screen::Set { namespace, name } => {
+                let row = self.selected_ordinal(now)?;
+                if !row.beyond_replicas {
+                    return None;
+                }
+                let (template, _) = row.claims.iter().find(|(_, phase)| phase != "missing")?;
+                Some((
+                    namespace.clone(),
+                    format!("{template}-{name}-{}", row.ordinal),
+                ))
+            }
+            Screen::Storage if self.storage_tab == StorageTab::Claims => {
+                let v = view::storage_view(&self.store, &self.scope(), self.filter.value(), now);
+                v.claims
+                    .get(self.storage_selected)
+                    .map(|c| (c.namespace.clone(), c.claim.name.clone()))
+            }
+            _ => None,
         }
     }
 
@@ -423,17 +590,23 @@ impl App {
                 }
             }
         };
-        let overlay = match &self.overlay {
-            None => None,
-            Some(OverlayState::Help) => Some(Overlay::Help {
+        let overlay = match (&self.dialog, &self.overlay) {
+            (Some(d), _) => Some(Overlay::Dialog(Box::new(d.view(&self.store, now)))),
+            (None, None) => None,
+            (None, Some(OverlayState::Help)) => Some(Overlay::Help {
                 title: format!("Keys: {}", self.screen_title()),
-                keys: keymap::help(self.mode()),
+                keys: keymap::help(self.mode(), |c| {
+                    c.action()
+                        .is_none_or(|k| self.permissions.denial(k).is_none())
+                }),
             }),
-            Some(OverlayState::Namespaces { selected, filter }) => Some(Overlay::Namespaces {
-                items: self.namespace_items(filter),
-                selected: *selected,
-                filter: filter.clone(),
-            }),
+            (None, Some(OverlayState::Namespaces { selected, filter })) => {
+                Some(Overlay::Namespaces {
+                    items: self.namespace_items(filter),
+                    selected: *selected,
+                    filter: filter.clone(),
+                })
+            }
         };
         let filter_view = (self.filter_editing || !filter.is_empty()).then(|| FilterView {
             text: filter.to_string(),
@@ -473,9 +646,20 @@ impl App {
         let h = |k: &str, w: &str| (k.to_string(), w.to_string());
         let mut hints = match self.mode() {
             Mode::List => vec![h("Enter", "open"), h("/", "filter"), h("v", "storage")],
-            Mode::Set => vec![h("Tab", "pane"), h("Esc", "back"), h("v", "storage")],
+            Mode::Set => vec![
+                h("Tab", "pane"),
+                h("Esc", "back"),
+                h("s", "scale"),
+                h("r", "restart"),
+                h("p", "partition"),
+                h("d", "delete"),
+            ],
             Mode::Storage => vec![h("Tab", "tab"), h("/", "filter"), h("Esc", "back")],
         };
+        if self.read_only {
+            hints.retain(|(k, _)| !["s", "r", "p", "d"].contains(&k.as_str()));
+            hints.push(h("read-only", "actions off"));
+        }
         hints.extend([h("n", "namespace"), h("?", "help"), h("q", "quit")]);
         hints
     }

@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::{App, Effect};
+use crate::cluster::actions::{Action, ActionError};
 use crate::store::StoreEvent;
 use crate::ui::{self, theme::Theme};
 
@@ -49,25 +50,44 @@ fn clock(now: Timestamp) -> String {
     now.strftime("%H:%M:%S").to_string()
 }
 
+/// An action's answer, as the executor sends it back.
+pub type ActionResult = (Action, Result<String, ActionError>);
+
+/// The loop's connections to the outside: store events in, volume-stats
+/// nodes out, actions out and their results in, and how to rewatch.
+pub struct Wiring<'a, R: FnMut(Option<String>), X: FnMut(Action)> {
+    pub store_rx: &'a mut mpsc::UnboundedReceiver<StoreEvent>,
+    pub nodes_tx: &'a watch::Sender<BTreeSet<String>>,
+    pub results_rx: &'a mut mpsc::UnboundedReceiver<ActionResult>,
+    pub rewatch: R,
+    pub execute: X,
+}
+
 /// Runs until the user quits, the terminal goes away, or `shutdown` resolves.
-#[allow(clippy::too_many_arguments)]
-pub async fn run<B, S, F>(
+pub async fn run<B, S, F, R, X>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     theme: &Theme,
     mut inputs: S,
-    store_rx: &mut mpsc::UnboundedReceiver<StoreEvent>,
-    nodes_tx: &watch::Sender<BTreeSet<String>>,
-    mut rewatch: impl FnMut(Option<String>),
+    wiring: Wiring<'_, R, X>,
     shutdown: F,
     options: &RunOptions,
 ) -> io::Result<Exit>
 where
+    R: FnMut(Option<String>),
+    X: FnMut(Action),
     B: Backend,
     B::Error: std::error::Error + Send + Sync + 'static,
     S: Stream<Item = io::Result<TermEvent>> + Unpin,
     F: std::future::Future<Output = ()>,
 {
+    let Wiring {
+        store_rx,
+        nodes_tx,
+        results_rx,
+        mut rewatch,
+        mut execute,
+    } = wiring;
     tokio::pin!(shutdown);
     let min_frame = Duration::from_secs(1) / options.max_fps.max(1);
     let mut tick = tokio::time::interval(options.tick);
@@ -83,6 +103,7 @@ where
         for effect in app.take_effects() {
             match effect {
                 Effect::Rewatch(ns) => rewatch(ns),
+                Effect::Execute(action) => execute(action),
             }
         }
         if app.quit {
@@ -132,6 +153,7 @@ where
                     app.apply(more, now);
                 }
             }
+            Some((action, result)) = results_rx.recv() => app.on_action_result(&action, result),
             _ = tick.tick() => {
                 if app.shows_ages() {
                     needs_draw = true;
