@@ -226,6 +226,7 @@ async fn run_tui(cli: Cli) -> Result<i32> {
     let (results_tx, mut results_rx) = mpsc::unbounded_channel();
     let audit_path = audit::default_path();
     let context = connection.context.clone();
+    let user = connection.user.clone();
     let mut terminal = ratatui::init();
     let inputs = crossterm::event::EventStream::new();
     let wiring = Wiring {
@@ -241,6 +242,7 @@ async fn run_tui(cli: Cli) -> Result<i32> {
             let results_tx = results_tx.clone();
             let audit_path = audit_path.clone();
             let context = context.clone();
+            let user = user.clone();
             tokio::spawn(async move {
                 let result = action.execute(&client).await;
                 if let Err(e) = audit::append(
@@ -248,7 +250,7 @@ async fn run_tui(cli: Cli) -> Result<i32> {
                     &audit::AuditRecord::new(
                         &action,
                         &context,
-                        None,
+                        user.as_deref(),
                         jiff::Timestamp::now(),
                         &result,
                     ),

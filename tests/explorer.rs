@@ -3,104 +3,22 @@
 
 mod common;
 
+use common::tui::Harness;
+
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
-use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use kube::api::{Api, Patch, PatchParams};
 use ordinal::app::App;
-use ordinal::cluster::watch::{self, Backoff, Watches};
+use ordinal::cluster::watch::{self, Backoff};
 use ordinal::sim::auth::{User, Users};
 use ordinal::sim::server::{SimConfig, SimServer};
-use ordinal::store::StoreEvent;
-use ordinal::ui::{self, theme::Theme};
+use ordinal::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::json;
 use tokio::sync::mpsc;
-
-struct Harness {
-    sim: SimServer,
-    app: App,
-    rx: mpsc::UnboundedReceiver<StoreEvent>,
-    terminal: Terminal<TestBackend>,
-    theme: Theme,
-    _watches: Watches,
-}
-
-impl Harness {
-    async fn start(config: SimConfig, token: Option<&str>, namespace: Option<&str>) -> Harness {
-        let sim = SimServer::start(config).await.unwrap();
-        let client = sim.client(token);
-        let (tx, rx) = mpsc::unbounded_channel();
-        let scope = match namespace {
-            Some(ns) => watch::Scope::Namespace(ns.to_string()),
-            None => watch::Scope::All,
-        };
-        let backoff = Backoff {
-            initial: Duration::from_millis(50),
-            max: Duration::from_millis(200),
-        };
-        let watches = watch::start(&client, &scope, &tx, backoff);
-        Harness {
-            sim,
-            app: App::new("demo", namespace.map(String::from), false),
-            rx,
-            terminal: Terminal::new(TestBackend::new(160, 48)).unwrap(),
-            theme: Theme::mono(),
-            _watches: watches,
-        }
-    }
-
-    fn pump(&mut self) {
-        while let Ok(ev) = self.rx.try_recv() {
-            self.app.apply(ev, Timestamp::now());
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        let ev = TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
-        self.app.on_event(&ev, Timestamp::now());
-    }
-
-    fn keys(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn screen(&mut self) -> String {
-        let frame = self.app.frame_view(Timestamp::now(), "00:00:00");
-        let theme = &self.theme;
-        self.terminal.draw(|f| ui::draw(f, &frame, theme)).unwrap();
-        let buffer = self.terminal.backend().buffer().clone();
-        let width = buffer.area.width as usize;
-        buffer
-            .content
-            .chunks(width)
-            .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// Pumps store events and redraws until `pred` holds on the screen.
-    async fn wait_for(&mut self, secs: u64, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-        loop {
-            self.pump();
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "waited {secs}s for {what}; screen:\n{screen}"
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-    }
-}
 
 fn demo(scenario: &str) -> SimConfig {
     SimConfig {

@@ -24,6 +24,8 @@ pub struct Connection {
     pub server: String,
     /// The context's namespace (or `default`).
     pub namespace: String,
+    /// The kubeconfig user of the context, when known (for the audit log).
+    pub user: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,11 +75,24 @@ fn context_name(options: &ConnectOptions) -> Option<String> {
     if let Some(c) = &options.context {
         return Some(c.clone());
     }
-    let kubeconfig = match &options.kubeconfig {
+    read_kubeconfig(options).and_then(|k| k.current_context)
+}
+
+fn read_kubeconfig(options: &ConnectOptions) -> Option<Kubeconfig> {
+    match &options.kubeconfig {
         Some(path) => Kubeconfig::read_from(path).ok(),
         None => Kubeconfig::read().ok(),
-    };
-    kubeconfig.and_then(|k| k.current_context)
+    }
+}
+
+/// The user name the context authenticates as, per the kubeconfig.
+fn user_of(options: &ConnectOptions, context: &str) -> Option<String> {
+    read_kubeconfig(options)?
+        .contexts
+        .into_iter()
+        .find(|c| c.name == context)?
+        .context?
+        .user
 }
 
 /// Loads the configuration and checks the server answers within `timeout`.
@@ -121,7 +136,11 @@ pub async fn connect(
             }
         },
     };
-    from_config(config, context.unwrap_or_else(|| "default".into()), timeout).await
+    let context = context.unwrap_or_else(|| "default".into());
+    let user = user_of(options, &context);
+    let mut connection = from_config(config, context, timeout).await?;
+    connection.user = user;
+    Ok(connection)
 }
 
 /// Builds a client from a ready configuration and checks the server answers.
@@ -153,6 +172,7 @@ pub async fn from_config(
         context,
         server,
         namespace,
+        user: None,
     })
 }
 

@@ -1,6 +1,8 @@
 //! Shared setup for tests that talk to the simulated cluster over loopback.
 #![allow(dead_code)]
 
+pub mod tui;
+
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
