@@ -4,3 +4,19 @@
 
 pub mod duration;
 pub mod pod;
+pub mod quantity;
+
+/// Access modes as kubectl abbreviates them: `RWO,RWX`.
+pub fn access_modes<S: AsRef<str>>(modes: &[S]) -> String {
+    modes
+        .iter()
+        .map(|m| match m.as_ref() {
+            "ReadWriteOnce" => "RWO",
+            "ReadOnlyMany" => "ROX",
+            "ReadWriteMany" => "RWX",
+            "ReadWriteOncePod" => "RWOP",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}

@@ -122,17 +122,7 @@ fn columns(kind: super::resources::Kind) -> Vec<Value> {
 }
 
 fn modes(m: Option<&Vec<String>>) -> String {
-    m.into_iter()
-        .flatten()
-        .map(|m| match m.as_str() {
-            "ReadWriteOnce" => "RWO",
-            "ReadOnlyMany" => "ROX",
-            "ReadWriteMany" => "RWX",
-            "ReadWriteOncePod" => "RWOP",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    crate::format::access_modes(m.map_or(&[][..], Vec::as_slice))
 }
 
 fn cells(object: &Object, now: Timestamp) -> Vec<Value> {

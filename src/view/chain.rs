@@ -7,17 +7,7 @@ use super::bytes;
 use super::model::{Chain, ClaimInfo, ClassInfo, Link, UsageView, VolumeInfo};
 
 pub(crate) fn access_modes(modes: &[String]) -> String {
-    modes
-        .iter()
-        .map(|m| match m.as_str() {
-            "ReadWriteOnce" => "RWO",
-            "ReadOnlyMany" => "ROX",
-            "ReadWriteMany" => "RWX",
-            "ReadWriteOncePod" => "RWOP",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(",")
+    crate::format::access_modes(modes)
 }
 
 pub(crate) fn claim_info(c: &Claim) -> ClaimInfo {
