@@ -4,9 +4,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
+use common::observe::*;
 use common::*;
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
@@ -21,7 +21,6 @@ use ordinal::store::{Kind, Object, Store, StoreEvent};
 use ordinal::view::plan;
 use serde_json::json;
 
-const STEP: Duration = Duration::from_millis(250);
 const NS: &str = "t";
 
 async fn start(users: Users) -> SimServer {
@@ -104,85 +103,6 @@ async fn snapshot(client: &kube::Client) -> Store {
         store.apply(StoreEvent::Restarted(kind, objects), now);
     }
     store
-}
-
-fn is_ready(p: &Pod) -> bool {
-    p.status.as_ref().is_some_and(|s| {
-        s.phase.as_deref() == Some("Running")
-            && s.conditions
-                .iter()
-                .flatten()
-                .any(|c| c.type_ == "Ready" && c.status == "True")
-    })
-}
-
-fn revision(p: &Pod) -> String {
-    p.metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get("controller-revision-hash").cloned())
-        .unwrap_or_default()
-}
-
-/// At which step each Pod was first seen, first Ready and gone, and which
-/// Pods were replaced (new uid), in order.
-#[derive(Default, Debug)]
-struct Timeline {
-    created: BTreeMap<String, usize>,
-    ready: BTreeMap<String, usize>,
-    gone: BTreeMap<String, usize>,
-    replaced: Vec<String>,
-}
-
-async fn observe(
-    sim: &SimServer,
-    pods: &Api<Pod>,
-    max_steps: usize,
-    mut done: impl FnMut(&[Pod]) -> bool,
-) -> Timeline {
-    let mut t = Timeline::default();
-    let mut uids: BTreeMap<String, String> = BTreeMap::new();
-    for step in 0..max_steps {
-        sim.advance(STEP);
-        let list = pods.list(&ListParams::default()).await.unwrap().items;
-        for p in &list {
-            let name = p.metadata.name.clone().unwrap();
-            let uid = p.metadata.uid.clone().unwrap();
-            if uids.get(&name).is_some_and(|u| *u != uid) {
-                t.replaced.push(name.clone());
-                t.ready.remove(&name);
-            }
-            uids.insert(name.clone(), uid);
-            t.created.entry(name.clone()).or_insert(step);
-            if is_ready(p) {
-                t.ready.entry(name.clone()).or_insert(step);
-            }
-            t.gone.remove(&name);
-        }
-        for name in uids.keys() {
-            if !list.iter().any(|p| p.metadata.name.as_ref() == Some(name)) {
-                t.gone.entry(name.clone()).or_insert(step);
-            }
-        }
-        if done(&list) {
-            return t;
-        }
-    }
-    panic!("not done after {max_steps} steps: {t:?}");
-}
-
-fn all_ready(n: usize) -> impl FnMut(&[Pod]) -> bool {
-    move |pods| pods.len() == n && pods.iter().all(is_ready)
-}
-
-async fn step_until<T>(sim: &SimServer, steps: usize, mut f: impl AsyncFnMut() -> Option<T>) -> T {
-    for _ in 0..steps {
-        if let Some(v) = f().await {
-            return v;
-        }
-        sim.advance(STEP);
-    }
-    panic!("condition not met after {steps} steps");
 }
 
 fn scale(replicas: i32) -> Action {

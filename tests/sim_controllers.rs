@@ -7,6 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use common::observe::*;
 use common::*;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{Event, PersistentVolume, PersistentVolumeClaim, Pod};
@@ -14,8 +15,6 @@ use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use ordinal::sim::server::{SimConfig, SimServer};
 use serde_json::json;
-
-const STEP: Duration = Duration::from_millis(250);
 
 /// The base cluster (three workers, default class `standard`) plus namespace `t`,
 /// with simulated time moved by hand.
@@ -30,80 +29,6 @@ async fn cluster() -> (SimServer, kube::Client) {
     let client = sim.client(None);
     create_namespace(&client, "t").await;
     (sim, client)
-}
-
-fn is_ready(p: &Pod) -> bool {
-    p.status.as_ref().is_some_and(|s| {
-        s.phase.as_deref() == Some("Running")
-            && s.conditions
-                .iter()
-                .flatten()
-                .any(|c| c.type_ == "Ready" && c.status == "True")
-    })
-}
-
-fn revision(p: &Pod) -> String {
-    p.metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get("controller-revision-hash").cloned())
-        .unwrap_or_default()
-}
-
-/// Pod names (of set `web`) by simulated step at which they were first seen,
-/// first Ready, and last seen, while stepping until `done` holds.
-#[derive(Default, Debug)]
-struct Timeline {
-    created: BTreeMap<String, usize>,
-    ready: BTreeMap<String, usize>,
-    gone: BTreeMap<String, usize>,
-    /// Which pods were being replaced (new uid) at which step.
-    replaced: Vec<(usize, String)>,
-}
-
-async fn observe(
-    sim: &SimServer,
-    pods: &Api<Pod>,
-    max_steps: usize,
-    mut done: impl FnMut(&[Pod]) -> bool,
-) -> Timeline {
-    let mut t = Timeline::default();
-    let mut uids: BTreeMap<String, String> = BTreeMap::new();
-    for step in 0..max_steps {
-        sim.advance(STEP);
-        let list = pods.list(&ListParams::default()).await.unwrap().items;
-        let names: Vec<String> = list
-            .iter()
-            .map(|p| p.metadata.name.clone().unwrap())
-            .collect();
-        for p in &list {
-            let name = p.metadata.name.clone().unwrap();
-            let uid = p.metadata.uid.clone().unwrap();
-            if uids.get(&name).is_some_and(|u| *u != uid) {
-                t.replaced.push((step, name.clone()));
-                t.ready.remove(&name);
-            }
-            uids.insert(name.clone(), uid);
-            t.created.entry(name.clone()).or_insert(step);
-            if is_ready(p) {
-                t.ready.entry(name.clone()).or_insert(step);
-            }
-            t.gone.remove(&name);
-        }
-        for name in uids.keys() {
-            if !names.contains(name) {
-                t.gone.entry(name.clone()).or_insert(step);
-            }
-        }
-        if done(&list) {
-            return t;
-        }
-    }
-    panic!("not done after {max_steps} steps: {t:?}");
-}
-
-fn all_ready(n: usize) -> impl FnMut(&[Pod]) -> bool {
-    move |pods| pods.len() == n && pods.iter().all(is_ready)
 }
 
 #[tokio::test]
@@ -288,7 +213,7 @@ async fn rolling_update_with_partition_1_replaces_2_then_1_and_never_0() {
             && ps.iter().filter(|p| revision(p) != old_rev).count() == 2
     })
     .await;
-    let order: Vec<&str> = t.replaced.iter().map(|(_, n)| n.as_str()).collect();
+    let order: Vec<&str> = t.replaced.iter().map(String::as_str).collect();
     assert_eq!(
         order,
         ["web-2", "web-1"],
@@ -364,10 +289,7 @@ async fn on_delete_updates_only_pods_that_are_deleted() {
     })
     .await;
     assert_eq!(
-        t.replaced
-            .iter()
-            .map(|(_, n)| n.as_str())
-            .collect::<Vec<_>>(),
+        t.replaced.iter().map(String::as_str).collect::<Vec<_>>(),
         ["web-1"]
     );
     let updated: Vec<String> = pods
@@ -479,16 +401,6 @@ fn phase(c: &PersistentVolumeClaim) -> String {
         .as_ref()
         .and_then(|s| s.phase.clone())
         .unwrap_or_default()
-}
-
-async fn step_until<T>(sim: &SimServer, steps: usize, mut f: impl AsyncFnMut() -> Option<T>) -> T {
-    for _ in 0..steps {
-        if let Some(v) = f().await {
-            return v;
-        }
-        sim.advance(STEP);
-    }
-    panic!("condition not met after {steps} steps");
 }
 
 #[tokio::test]

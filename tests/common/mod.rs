@@ -1,6 +1,7 @@
 //! Shared setup for tests that talk to the simulated cluster over loopback.
 #![allow(dead_code)]
 
+pub mod observe;
 pub mod tui;
 
 use std::time::Duration;
