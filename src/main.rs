@@ -16,7 +16,8 @@ use ordinal::cluster::{stats, watch};
 use ordinal::sim::auth::Users;
 use ordinal::sim::scenario;
 use ordinal::sim::server::{SimConfig, SimServer, parse_user};
-use ordinal::ui::theme::Theme;
+use ordinal::term::caps::{Caps, Overrides};
+use ordinal::term::screen;
 use tokio::sync::mpsc;
 
 fn sim_config(args: &SimArgs) -> SimConfig {
@@ -179,6 +180,28 @@ fn state_dir() -> std::path::PathBuf {
 }
 
 async fn run_tui(cli: Cli) -> Result<i32> {
+    // Decide about the terminal before touching the cluster or the screen.
+    let caps = Caps::from_env(Overrides {
+        no_color: cli.no_color,
+        ascii: cli.ascii,
+    });
+    if let Some(message) = screen::check(&caps) {
+        screen::say(&message);
+        return Ok(2);
+    }
+    let recorder = match &cli.record {
+        Some(path) => match screen::start_recording(path) {
+            Ok(recorder) => Some(recorder),
+            Err(e) => {
+                screen::say(&format!(
+                    "ordinal: cannot record to {}: {e}",
+                    path.display()
+                ));
+                return Ok(2);
+            }
+        },
+        None => None,
+    };
     log_to_file();
     let (connection, _sim) = match open(cli.demo, &cli.sim, &cli.target).await {
         Ok(c) => c,
@@ -207,7 +230,7 @@ async fn run_tui(cli: Cli) -> Result<i32> {
         Duration::from_secs(30),
     );
 
-    let theme = Theme::from_env();
+    let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
     if !cli.read_only {
         // Ask the API what this user may do, before they try.
@@ -227,7 +250,7 @@ async fn run_tui(cli: Cli) -> Result<i32> {
     let audit_path = audit::default_path();
     let context = connection.context.clone();
     let user = connection.user.clone();
-    let mut terminal = ratatui::init();
+    let mut screen = screen::enter(recorder).context("setting up the terminal")?;
     let inputs = crossterm::event::EventStream::new();
     let wiring = Wiring {
         store_rx: &mut rx,
@@ -262,19 +285,30 @@ async fn run_tui(cli: Cli) -> Result<i32> {
         },
     };
     let result = run(
-        &mut terminal,
+        &mut screen.terminal,
         &mut app,
         &theme,
         inputs,
         wiring,
         wait_for_signal(),
-        &RunOptions::default(),
+        &RunOptions {
+            max_fps: cli.max_fps,
+            ..RunOptions::default()
+        },
     )
     .await;
-    ratatui::restore();
+    let recorded = screen.leave();
     stats_task.abort();
+    if let (Some(path), Err(e)) = (&cli.record, &recorded) {
+        screen::say(&format!(
+            "ordinal: the recording {} stopped early: {e}",
+            path.display()
+        ));
+    }
     match result {
         Ok(Exit::Quit | Exit::Shutdown | Exit::TerminalGone) => Ok(0),
+        // A closed SSH session: writes fail with EIO; nobody is left to tell.
+        Err(e) if screen::is_gone(&e) => Ok(0),
         Err(e) => Err(anyhow::Error::new(e).context("terminal error")),
     }
 }
