@@ -180,7 +180,19 @@ fn state_dir() -> std::path::PathBuf {
 }
 
 async fn run_tui(cli: Cli) -> Result<i32> {
-    // Decide about the terminal before touching the cluster or the screen.
+    log_to_file();
+    let (connection, _sim) = match open(cli.demo, &cli.sim, &cli.target).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ordinal: {e}\n");
+            for line in e.explain() {
+                eprintln!("  {line}");
+            }
+            return Ok(2);
+        }
+    };
+    // Decide about the terminal before touching it. (After connecting, so a
+    // cluster that cannot be reached is explained first, piped or not.)
     let caps = Caps::from_env(Overrides {
         no_color: cli.no_color,
         ascii: cli.ascii,
@@ -201,17 +213,6 @@ async fn run_tui(cli: Cli) -> Result<i32> {
             }
         },
         None => None,
-    };
-    log_to_file();
-    let (connection, _sim) = match open(cli.demo, &cli.sim, &cli.target).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("ordinal: {e}\n");
-            for line in e.explain() {
-                eprintln!("  {line}");
-            }
-            return Ok(2);
-        }
     };
     let namespace = namespace_scope(cli.demo, &cli.target, &connection);
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -251,7 +252,11 @@ async fn run_tui(cli: Cli) -> Result<i32> {
     let context = connection.context.clone();
     let user = connection.user.clone();
     let mut screen = screen::enter(recorder).context("setting up the terminal")?;
-    let inputs = crossterm::event::EventStream::new();
+    // Input ends when the terminal hangs up, even without SIGHUP.
+    let inputs = futures::StreamExt::take_until(
+        crossterm::event::EventStream::new(),
+        Box::pin(screen::hung_up(Duration::from_millis(250))),
+    );
     let wiring = Wiring {
         store_rx: &mut rx,
         nodes_tx: &nodes_tx,

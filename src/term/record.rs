@@ -298,8 +298,8 @@ mod tests {
         let recording = Recording::new(Some(Recorder::start(Vec::new(), &header()).unwrap()));
         let mut tee = TeeWriter::new(Vec::new(), recording.clone());
         let frame = "\x1b[?1049h\x1b[1;1H┏ ● \"quoted\" \\ back\r\n\ttab";
-        tee.write_all(frame[..10].as_bytes()).unwrap();
-        tee.write_all(frame[10..].as_bytes()).unwrap();
+        tee.write_all(&frame.as_bytes()[..15]).unwrap(); // inside the ┏
+        tee.write_all(&frame.as_bytes()[15..]).unwrap();
         tee.flush().unwrap();
         tee.flush().unwrap(); // nothing new: no empty event
         tee.write_all(b"\x1b[2;1Hnext").unwrap();

@@ -6,7 +6,9 @@
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Stdout, Write};
+use std::os::fd::AsFd;
 use std::path::Path;
+use std::time::Duration;
 
 use crossterm::cursor::Show;
 use crossterm::execute;
@@ -81,9 +83,14 @@ impl Screen {
         // Raw mode first: it has more side effects than the alternate screen.
         let _ = disable_raw_mode();
         let _ = execute!(self.terminal.backend_mut(), LeaveAlternateScreen, Show);
-        // Shown already; this keeps Terminal's drop from trying again.
-        let _ = self.terminal.show_cursor();
-        drop(self.terminal);
+        // Shown already; this marks it shown so Terminal's drop does not
+        // try again. If that fails, the terminal is gone: the drop would
+        // report it with `eprintln!`, which panics on a hung-up stderr.
+        if self.terminal.show_cursor().is_err() {
+            std::mem::forget(self.terminal);
+        } else {
+            drop(self.terminal);
+        }
         self.recording.finish().map(|_| ())
     }
 }
@@ -117,6 +124,32 @@ pub fn is_gone(error: &io::Error) -> bool {
             error.kind(),
             io::ErrorKind::BrokenPipe | io::ErrorKind::UnexpectedEof
         )
+}
+
+/// Resolves once the terminal on standard output has hung up, checking
+/// every `every` with a zero-length write (which fails with EIO on a
+/// hung-up terminal and costs nothing otherwise).
+///
+/// A closed SSH session usually also sends SIGHUP, but not always (`nohup`,
+/// a pty that is not the controlling terminal), and crossterm's input
+/// reader does not report EIO/EOF: it retries the read forever. Ending the
+/// input stream on this future turns a hang-up into
+/// [`Exit::TerminalGone`](crate::app::run::Exit::TerminalGone) either way.
+pub async fn hung_up(every: Duration) {
+    let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
+        return std::future::pending().await;
+    };
+    let mut tty = File::from(fd);
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        if let Err(e) = tty.write(&[])
+            && is_gone(&e)
+        {
+            return;
+        }
+    }
 }
 
 /// Writes to stderr without panicking (`eprintln!` panics when stderr is a
