@@ -30,6 +30,22 @@ pub struct Cli {
     /// Disable every key that would change the cluster.
     #[arg(long)]
     pub read_only: bool,
+
+    /// No colours: bold, underline and reverse only (as NO_COLOR=1 does).
+    #[arg(long)]
+    pub no_color: bool,
+
+    /// ASCII borders, bars and symbols (the default unless the locale is UTF-8).
+    #[arg(long)]
+    pub ascii: bool,
+
+    /// At most N screen updates per second (1-120); lower it on slow links.
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = parse_max_fps)]
+    pub max_fps: u32,
+
+    /// Record what is drawn as an asciicast v2 file (play it with `asciinema play`).
+    #[arg(long, value_name = "FILE.cast")]
+    pub record: Option<std::path::PathBuf>,
 }
 
 /// Which cluster and namespaces, as kubectl's flags.
@@ -144,6 +160,15 @@ fn parse_speed(s: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_max_fps(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(v) if (1..=120).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "frames per second must be a whole number from 1 to 120, not {s:?}"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +202,45 @@ mod tests {
         assert_eq!(sim.users, ["t=read-only"]);
         assert_eq!(sim.sim.seed, 7);
         assert!(Cli::try_parse_from(["ordinal", "sim", "--speed", "0"]).is_err());
+    }
+
+    #[test]
+    fn terminal_flags() {
+        let cli = Cli::try_parse_from(["ordinal", "--demo"]).unwrap();
+        assert!(!cli.no_color && !cli.ascii);
+        assert_eq!(cli.max_fps, 30);
+        assert_eq!(cli.record, None);
+        let cli = Cli::try_parse_from([
+            "ordinal",
+            "--no-color",
+            "--ascii",
+            "--max-fps",
+            "5",
+            "--record",
+            "demo.cast",
+        ])
+        .unwrap();
+        assert!(cli.no_color && cli.ascii);
+        assert_eq!(cli.max_fps, 5);
+        assert_eq!(
+            cli.record.as_deref(),
+            Some(std::path::Path::new("demo.cast"))
+        );
+    }
+
+    #[test]
+    fn max_fps_is_validated() {
+        assert_eq!(parse_max_fps("1"), Ok(1));
+        assert_eq!(parse_max_fps("120"), Ok(120));
+        for bad in ["0", "121", "-3", "2.5", "fast", ""] {
+            let err = parse_max_fps(bad).unwrap_err();
+            assert!(err.contains("from 1 to 120"), "{bad}: {err}");
+        }
+        let err = Cli::try_parse_from(["ordinal", "--max-fps", "0"]).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("--max-fps") && text.contains("from 1 to 120"),
+            "{text}"
+        );
     }
 }

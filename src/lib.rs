@@ -11,5 +11,6 @@ pub mod format;
 pub mod get;
 pub mod sim;
 pub mod store;
+pub mod term;
 pub mod ui;
 pub mod view;

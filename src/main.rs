@@ -16,7 +16,8 @@ use ordinal::cluster::{stats, watch};
 use ordinal::sim::auth::Users;
 use ordinal::sim::scenario;
 use ordinal::sim::server::{SimConfig, SimServer, parse_user};
-use ordinal::ui::theme::Theme;
+use ordinal::term::caps::{Caps, Overrides};
+use ordinal::term::screen;
 use tokio::sync::mpsc;
 
 fn sim_config(args: &SimArgs) -> SimConfig {
@@ -190,6 +191,29 @@ async fn run_tui(cli: Cli) -> Result<i32> {
             return Ok(2);
         }
     };
+    // Decide about the terminal before touching it. (After connecting, so a
+    // cluster that cannot be reached is explained first, piped or not.)
+    let caps = Caps::from_env(Overrides {
+        no_color: cli.no_color,
+        ascii: cli.ascii,
+    });
+    if let Some(message) = screen::check(&caps) {
+        screen::say(&message);
+        return Ok(2);
+    }
+    let recorder = match &cli.record {
+        Some(path) => match screen::start_recording(path) {
+            Ok(recorder) => Some(recorder),
+            Err(e) => {
+                screen::say(&format!(
+                    "ordinal: cannot record to {}: {e}",
+                    path.display()
+                ));
+                return Ok(2);
+            }
+        },
+        None => None,
+    };
     let namespace = namespace_scope(cli.demo, &cli.target, &connection);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
@@ -207,7 +231,7 @@ async fn run_tui(cli: Cli) -> Result<i32> {
         Duration::from_secs(30),
     );
 
-    let theme = Theme::from_env();
+    let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
     if !cli.read_only {
         // Ask the API what this user may do, before they try.
@@ -227,8 +251,12 @@ async fn run_tui(cli: Cli) -> Result<i32> {
     let audit_path = audit::default_path();
     let context = connection.context.clone();
     let user = connection.user.clone();
-    let mut terminal = ratatui::init();
-    let inputs = crossterm::event::EventStream::new();
+    let mut screen = screen::enter(recorder).context("setting up the terminal")?;
+    // Input ends when the terminal hangs up, even without SIGHUP.
+    let inputs = futures::StreamExt::take_until(
+        crossterm::event::EventStream::new(),
+        Box::pin(screen::hung_up(Duration::from_millis(250))),
+    );
     let wiring = Wiring {
         store_rx: &mut rx,
         nodes_tx: &nodes_tx,
@@ -262,19 +290,30 @@ async fn run_tui(cli: Cli) -> Result<i32> {
         },
     };
     let result = run(
-        &mut terminal,
+        &mut screen.terminal,
         &mut app,
         &theme,
         inputs,
         wiring,
         wait_for_signal(),
-        &RunOptions::default(),
+        &RunOptions {
+            max_fps: cli.max_fps,
+            ..RunOptions::default()
+        },
     )
     .await;
-    ratatui::restore();
+    let recorded = screen.leave();
     stats_task.abort();
+    if let (Some(path), Err(e)) = (&cli.record, &recorded) {
+        screen::say(&format!(
+            "ordinal: the recording {} stopped early: {e}",
+            path.display()
+        ));
+    }
     match result {
         Ok(Exit::Quit | Exit::Shutdown | Exit::TerminalGone) => Ok(0),
+        // A closed SSH session: writes fail with EIO; nobody is left to tell.
+        Err(e) if screen::is_gone(&e) => Ok(0),
         Err(e) => Err(anyhow::Error::new(e).context("terminal error")),
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! Extension points (terminal detection, issue 6): a [`ColourDepth`] picks the
 //! palette ([`Theme::for_depth`]), [`Theme::ascii`] swaps the [`Symbols`] for
-//! ASCII ones, and [`Theme::from_vars`] decides from environment variables.
+//! ASCII ones, and [`Theme::from_vars`] decides from environment variables
+//! through [`crate::term::caps`].
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
@@ -297,20 +298,16 @@ impl Theme {
         }
     }
 
-    /// The theme the environment asks for: `NO_COLOR` set to any non-empty
-    /// value gives [`Theme::mono`], otherwise [`Theme::colour`].
+    /// The theme the environment asks for: colour depth from `TERM`,
+    /// `COLORTERM` and `NO_COLOR`, ASCII unless the locale is UTF-8 (see
+    /// [`crate::term::caps`]).
     pub fn from_env() -> Self {
         Theme::from_vars(|name| std::env::var(name).ok())
     }
 
     /// [`Theme::from_env`] over any variable lookup (testable).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let no_color = var("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if no_color {
-            Theme::mono()
-        } else {
-            Theme::colour()
-        }
+        crate::term::caps::detect(var, Default::default()).theme()
     }
 
     pub fn is_mono(&self) -> bool {

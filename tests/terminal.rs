@@ -1,0 +1,413 @@
+//! The real binary in real terminals: a pseudo-terminal of 80x24 that keys
+//! are typed into and that hangs up like a closed SSH session, SIGTERM, a
+//! pipe and `TERM=dumb` instead of a terminal, and `--record`.
+//!
+//! The pty tests skip (with a note) when no pseudo-terminal can be opened.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+use rustix::process::{Pid, Signal, kill_process};
+use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+use rustix::termios::{LocalModes, Winsize, tcgetattr, tcsetwinsize};
+
+const ALT_SCREEN_ENTER: &str = "\x1b[?1049h";
+const ALT_SCREEN_LEAVE: &str = "\x1b[?1049l";
+
+/// A child process on the slave side of a pseudo-terminal; the test holds
+/// the master side.
+struct Pty {
+    /// `None` once hung up.
+    master: Option<File>,
+    child: Child,
+    /// Everything the child wrote, escape sequences included.
+    raw: Vec<u8>,
+    _home: tempfile::TempDir,
+}
+
+/// Opens a pty pair of `cols` x `rows`: (master, slave).
+fn open_pty(cols: u16, rows: u16) -> std::io::Result<(File, OwnedFd)> {
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)?;
+    grantpt(&master)?;
+    unlockpt(&master)?;
+    let name = ptsname(&master, Vec::new())?;
+    let slave = rustix::fs::open(
+        name.as_c_str(),
+        OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    tcsetwinsize(
+        &master,
+        Winsize {
+            ws_row: rows,
+            ws_col: cols,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        },
+    )?;
+    // Non-blocking, so the test polls with timeouts and one fd is enough:
+    // dropping it hangs the terminal up.
+    let flags = fcntl_getfl(&master)?;
+    fcntl_setfl(&master, flags | OFlags::NONBLOCK)?;
+    Ok((File::from(master), slave))
+}
+
+impl Pty {
+    /// Runs ordinal with `args` in a new 80x24 pty, as the session leader
+    /// with the pty as its controlling terminal (as a login shell would).
+    /// `None` (after a note) when the machine cannot open a pty.
+    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Option<(Pty, OwnedFd)> {
+        Pty::spawn_with(args, env, true)
+    }
+
+    /// [`Pty::spawn`]; without `controlling`, the pty is only the child's
+    /// stdin/stdout/stderr, so a hang-up sends no SIGHUP and only shows as
+    /// EIO/EOF on the terminal (as under `nohup` or some multiplexers).
+    fn spawn_with(
+        args: &[&str],
+        env: &[(&str, &str)],
+        controlling: bool,
+    ) -> Option<(Pty, OwnedFd)> {
+        let (master, slave) = match open_pty(80, 24) {
+            Ok(pair) => pair,
+            Err(e) => {
+                eprintln!("note: skipping, no pseudo-terminal can be opened here: {e}");
+                return None;
+            }
+        };
+        let home = tempfile::tempdir().unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ordinal"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("TERM", "xterm-256color")
+            .env("LANG", "C.UTF-8")
+            .envs(env.iter().copied())
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave.try_clone().unwrap()));
+        // SAFETY: only async-signal-safe system calls between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                rustix::process::setsid()?;
+                if controlling {
+                    rustix::process::ioctl_tiocsctty(BorrowedFd::borrow_raw(0))?;
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().expect("the binary starts");
+        drop(command); // closes the parent's copies of the slave in Stdio
+        Some((
+            Pty {
+                master: Some(master),
+                child,
+                raw: Vec::new(),
+                _home: home,
+            },
+            slave,
+        ))
+    }
+
+    /// Reads what is available now; false once the slave side is gone.
+    fn pump(&mut self) -> bool {
+        let Some(master) = &mut self.master else {
+            return false;
+        };
+        let mut buf = [0u8; 8192];
+        loop {
+            match master.read(&mut buf) {
+                Ok(0) => return false,
+                Ok(n) => self.raw.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return true,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                // EIO: every slave fd is closed (the child exited).
+                Err(_) => return false,
+            }
+        }
+    }
+
+    /// Reads until the text drawn since byte `from` satisfies `seen`.
+    fn wait_for(&mut self, from: usize, what: &str, seen: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let open = self.pump();
+            if seen(&plain(&self.raw[from.min(self.raw.len())..])) {
+                return;
+            }
+            if !open || Instant::now() > deadline || self.exited() {
+                let _ = self.child.kill();
+                panic!(
+                    "{what} not seen; screen so far:\n{}",
+                    plain(&self.raw[from.min(self.raw.len())..])
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    fn send(&mut self, keys: &[u8]) {
+        let master = self.master.as_mut().expect("not hung up");
+        master.write_all(keys).unwrap();
+        master.flush().unwrap();
+    }
+
+    /// Closes the master side, as sshd does when the client goes away.
+    fn hang_up(&mut self) {
+        self.master = None;
+    }
+
+    /// Waits up to `limit` for the child to exit, reading its output
+    /// meanwhile; kills it and fails otherwise. Returns the exit code.
+    fn wait_exit(&mut self, limit: Duration) -> i32 {
+        let start = Instant::now();
+        loop {
+            self.pump();
+            if let Some(status) = self.child.try_wait().unwrap() {
+                self.pump();
+                return status.code().unwrap_or(-1);
+            }
+            if start.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("ordinal still running {limit:?} after it should have exited");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        if !self.exited() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The text in terminal output: escape sequences dropped, cursor moves
+/// turned into line breaks so words from different places never join.
+fn plain(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                // CSI: parameters up to a final byte in @..~.
+                for f in chars.by_ref() {
+                    if ('@'..='~').contains(&f) {
+                        if matches!(f, 'H' | 'f' | 'A' | 'B' | 'E' | 'F' | 'G' | 'd') {
+                            out.push('\n');
+                        }
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                // OSC: up to BEL or ST.
+                while let Some(f) = chars.next() {
+                    if f == '\x07' || (f == '\x1b' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn shows_the_list(screen: &str) -> bool {
+    screen.contains("StatefulSets (") && screen.contains("mysql")
+}
+
+fn shows_the_set(screen: &str) -> bool {
+    // Only what changed is redrawn, so look for text the list never shows.
+    screen.contains("Ordinals (") && screen.contains("mysql-0")
+}
+
+const DEMO: &[&str] = &["--demo", "--scenario", "mysql"];
+
+#[test]
+fn a_hang_up_ends_the_process_promptly() {
+    hang_up_ends_the_process(true);
+}
+
+#[test]
+fn a_hang_up_without_sighup_ends_the_process_on_eio() {
+    hang_up_ends_the_process(false);
+}
+
+fn hang_up_ends_the_process(controlling: bool) {
+    let Some((mut pty, slave)) = Pty::spawn_with(DEMO, &[], controlling) else {
+        return;
+    };
+    drop(slave);
+    pty.wait_for(0, "the StatefulSet list", shows_the_list);
+    let mark = pty.raw.len();
+    pty.send(b"j");
+    pty.send(b"\r");
+    pty.wait_for(mark, "the set screen", shows_the_set);
+
+    let hung_up = Instant::now();
+    pty.hang_up();
+    let code = pty.wait_exit(Duration::from_secs(2));
+    eprintln!(
+        "ordinal exited with {code} {:?} after the hang-up",
+        hung_up.elapsed()
+    );
+    // Not 101: nothing may panic on the way out (a write to the dead
+    // terminal must not end in `eprintln!`).
+    assert_eq!(code, 0, "a hang-up is a normal end");
+    assert!(
+        hung_up.elapsed() < Duration::from_secs(1),
+        "a closed session ends the process within a second, not {:?}",
+        hung_up.elapsed()
+    );
+}
+
+#[test]
+fn sigterm_exits_promptly_and_restores_the_terminal() {
+    let Some((mut pty, slave)) = Pty::spawn(DEMO, &[]) else {
+        return;
+    };
+    let before = tcgetattr(&slave).unwrap();
+    pty.wait_for(0, "the StatefulSet list", shows_the_list);
+    let raw_mode = tcgetattr(&slave).unwrap();
+    assert!(
+        !raw_mode.local_modes.contains(LocalModes::ICANON),
+        "the UI runs in raw mode"
+    );
+    assert!(String::from_utf8_lossy(&pty.raw).contains(ALT_SCREEN_ENTER));
+    let mark = pty.raw.len();
+    kill_process(Pid::from_child(&pty.child), Signal::TERM).unwrap();
+    let code = pty.wait_exit(Duration::from_secs(2));
+    assert_eq!(code, 0, "SIGTERM is a normal shutdown");
+    let after = String::from_utf8_lossy(&pty.raw[mark..]).into_owned();
+    assert!(
+        after.contains(ALT_SCREEN_LEAVE),
+        "the alternate screen is left: {after:?}"
+    );
+    let restored = tcgetattr(&slave).unwrap();
+    assert_eq!(
+        restored
+            .local_modes
+            .contains(LocalModes::ICANON | LocalModes::ECHO),
+        before
+            .local_modes
+            .contains(LocalModes::ICANON | LocalModes::ECHO),
+        "raw mode is switched off again"
+    );
+}
+
+#[test]
+fn record_writes_a_playable_asciicast() {
+    let dir = tempfile::tempdir().unwrap();
+    let cast = dir.path().join("demo.cast");
+    let mut args = DEMO.to_vec();
+    args.extend(["--record", cast.to_str().unwrap()]);
+    let Some((mut pty, slave)) = Pty::spawn(&args, &[("SHELL", "/bin/sh")]) else {
+        return;
+    };
+    drop(slave);
+    pty.wait_for(0, "the StatefulSet list", shows_the_list);
+    let mark = pty.raw.len();
+    pty.send(b"\r");
+    pty.wait_for(mark, "the set screen", shows_the_set);
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(Duration::from_secs(5)), 0);
+
+    let text = std::fs::read_to_string(&cast).expect("the recording exists");
+    let mut lines = text.lines();
+    let header: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(header["version"], 2);
+    assert_eq!(
+        (header["width"].as_u64(), header["height"].as_u64()),
+        (Some(80), Some(24))
+    );
+    assert!(header["timestamp"].as_i64().unwrap() > 1_600_000_000);
+    assert_eq!(header["env"]["TERM"], "xterm-256color");
+    assert_eq!(header["env"]["SHELL"], "/bin/sh");
+    let mut last = 0.0;
+    let mut output = String::new();
+    for line in lines {
+        let event: (f64, String, String) = serde_json::from_str(line).expect(line);
+        assert!(event.0 >= last, "times never go back: {line}");
+        assert_eq!(event.1, "o");
+        last = event.0;
+        output.push_str(&event.2);
+    }
+    // What was recorded is exactly what the terminal got.
+    assert_eq!(output, String::from_utf8_lossy(&pty.raw));
+    assert!(output.starts_with(ALT_SCREEN_ENTER), "{output:?}");
+    assert!(output.contains(ALT_SCREEN_LEAVE));
+    let screens = plain(output.as_bytes());
+    assert!(shows_the_list(&screens) && shows_the_set(&screens));
+}
+
+#[test]
+fn a_dumb_terminal_gets_the_get_form() {
+    let Some((mut pty, slave)) = Pty::spawn(DEMO, &[("TERM", "dumb")]) else {
+        return;
+    };
+    drop(slave);
+    let code = pty.wait_exit(Duration::from_secs(5));
+    let out = String::from_utf8_lossy(&pty.raw).into_owned();
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("TERM=dumb"), "{out}");
+    assert!(out.contains("ordinal get [NAME] -o text|json"), "{out}");
+    assert!(!out.contains('\x1b'), "the terminal is left alone: {out:?}");
+}
+
+#[test]
+fn piped_stdout_gets_the_get_form() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
+        .args(DEMO)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty(), "nothing drawn into the pipe");
+    assert!(err.contains("standard output is not a terminal"), "{err}");
+    assert!(err.contains("ordinal get [NAME] -o text|json"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+}
+
+#[test]
+fn max_fps_out_of_range_is_a_clear_error() {
+    for bad in ["0", "500", "x"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
+            .args(["--demo", "--max-fps", bad])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("--max-fps") && err.contains("from 1 to 120"),
+            "{err}"
+        );
+    }
+}
