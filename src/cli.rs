@@ -46,6 +46,12 @@ pub struct Cli {
     /// Record what is drawn as an asciicast v2 file (play it with `asciinema play`).
     #[arg(long, value_name = "FILE.cast")]
     pub record: Option<std::path::PathBuf>,
+
+    /// An unattended walk through the main features on the demo cluster,
+    /// with captions (for recordings; implies --demo). The script is
+    /// assets/tour.yaml.
+    #[arg(long)]
+    pub tour: bool,
 }
 
 /// Which cluster and namespaces, as kubectl's flags.

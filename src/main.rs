@@ -179,8 +179,21 @@ fn state_dir() -> std::path::PathBuf {
         .join("ordinal")
 }
 
-async fn run_tui(cli: Cli) -> Result<i32> {
+async fn run_tui(mut cli: Cli) -> Result<i32> {
     log_to_file();
+    // The tour walks the demo cluster.
+    let tour = if cli.tour {
+        cli.demo = true;
+        match ordinal::app::tour::parse(ordinal::app::tour::BUILTIN) {
+            Ok(steps) => Some(steps),
+            Err(e) => {
+                eprintln!("ordinal: {e}");
+                return Ok(2);
+            }
+        }
+    } else {
+        None
+    };
     let (connection, _sim) = match open(cli.demo, &cli.sim, &cli.target).await {
         Ok(c) => c,
         Err(e) => {
@@ -233,6 +246,9 @@ async fn run_tui(cli: Cli) -> Result<i32> {
 
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
+    if let Some(steps) = tour {
+        app.start_tour(steps);
+    }
     if !cli.read_only {
         // Ask the API what this user may do, before they try.
         match tokio::time::timeout(
@@ -298,7 +314,12 @@ async fn run_tui(cli: Cli) -> Result<i32> {
         wait_for_signal(),
         &RunOptions {
             max_fps: cli.max_fps,
-            ..RunOptions::default()
+            // The tour's steps are timed by the ticker.
+            tick: if cli.tour {
+                Duration::from_millis(250)
+            } else {
+                RunOptions::default().tick
+            },
         },
     )
     .await;

@@ -182,3 +182,56 @@ async fn a_read_only_user_is_refused_before_sending_and_a_race_shows_the_403() {
     let help = h.screen();
     assert!(help.contains("(unavailable)"), "{help}");
 }
+
+/// The `--tour` script, with its waits shortened, walks the demo cluster and
+/// its actions really happen: the script and the demo stay in step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tour_walks_the_demo_and_its_actions_happen() {
+    use ordinal::app::tour;
+    let mut h = Harness::start(demo("all"), None, None).await;
+    h.wait_for(30, "the whole demo list", |s| {
+        s.contains("sample-statefu") && s.contains("mysql")
+    })
+    .await;
+    let steps: Vec<tour::Step> = tour::parse(tour::BUILTIN)
+        .unwrap()
+        .into_iter()
+        .map(|mut s| {
+            s.wait = std::time::Duration::from_millis(200);
+            s
+        })
+        .collect();
+    h.app.start_tour(steps);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !h.app.quit {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the tour did not finish"
+        );
+        h.app.on_tick();
+        h.execute_effects().await;
+        h.pump();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let sets: Api<StatefulSet> = Api::namespaced(h.client.clone(), "nfs-demo");
+    let set = sets.get("sample-statefulset").await.unwrap();
+    let spec = set.spec.unwrap();
+    assert_eq!(spec.replicas, Some(4), "scaled up by one");
+    let annotations = spec
+        .template
+        .metadata
+        .unwrap()
+        .annotations
+        .unwrap_or_default();
+    assert!(
+        annotations.contains_key("kubectl.kubernetes.io/restartedAt"),
+        "restarted"
+    );
+    let partition = spec
+        .update_strategy
+        .unwrap()
+        .rolling_update
+        .unwrap()
+        .partition;
+    assert_eq!(partition, Some(0), "stepped from 1 to 0");
+}

@@ -5,6 +5,7 @@
 pub mod dialog;
 pub mod keymap;
 pub mod run;
+pub mod tour;
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind};
 use jiff::Timestamp;
@@ -74,6 +75,8 @@ pub struct App {
     /// Changes of UI state since the last frame.
     dirty: bool,
     effects: Vec<Effect>,
+    /// A scripted walk in progress (`--tour`) and when it started.
+    tour: Option<(tour::Tour, std::time::Instant)>,
 }
 
 impl App {
@@ -104,6 +107,7 @@ impl App {
             quit: false,
             dirty: true,
             effects: Vec::new(),
+            tour: None,
         }
     }
 
@@ -158,6 +162,34 @@ impl App {
                     ))
                 }
             },
+        }
+    }
+
+    /// Starts a scripted walk: its keys are pressed as if typed.
+    pub fn start_tour(&mut self, steps: Vec<tour::Step>) {
+        self.tour = Some((tour::Tour::new(steps), std::time::Instant::now()));
+    }
+
+    /// Called by the loop's ticker: runs the tour's due steps, and quits
+    /// when the tour is over.
+    pub fn on_tick(&mut self) {
+        let Some((tour, started)) = self.tour.as_mut() else {
+            return;
+        };
+        let steps = tour.due(started.elapsed());
+        let finished = tour.finished();
+        let now = Timestamp::now();
+        for step in steps {
+            for key in &step.keys {
+                self.on_event(&TermEvent::Key(*key), now);
+            }
+            if let Some(caption) = step.caption {
+                self.say(Severity::Info, caption);
+            }
+        }
+        if finished {
+            self.tour = None;
+            self.quit = true;
         }
     }
 

@@ -155,6 +155,7 @@ where
             }
             Some((action, result)) = results_rx.recv() => app.on_action_result(&action, result),
             _ = tick.tick() => {
+                app.on_tick();
                 if app.shows_ages() {
                     needs_draw = true;
                 }

@@ -286,7 +286,8 @@ fn status_line(
             // room for the text and the cursor, leaving some for hints
             (bottom.width / 2).max(12)
         } else {
-            (Line::from(f.text.as_str()).width() as u16).min(bottom.width / 2)
+            // the whole text (plus the cell the scroller keeps for a cursor)
+            (Line::from(f.text.as_str()).width() as u16 + 1).min(bottom.width / 2)
         };
         let (shown, cur) = scroll_input(&f.text, f.cursor, field.saturating_sub(1) as usize);
         let shown_line = Line::styled(shown, theme.filter);

@@ -438,3 +438,15 @@ fn dialogs_degrade_in_small_windows() {
         screen(&samples::rollback_frame(), 60, 15)
     );
 }
+
+#[test]
+fn a_kept_filter_shows_its_whole_text() {
+    let mut view = samples::filter_frame();
+    let f = view.status.filter.as_mut().unwrap();
+    f.text = "sample".into();
+    f.cursor = 6;
+    f.editing = false;
+    let out = screen(&view, 80, 24);
+    let last = out.lines().last().unwrap();
+    assert!(last.contains("/sample"), "{last}");
+}
