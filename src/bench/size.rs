@@ -61,7 +61,8 @@ impl Heap for serde_json::Value {
         match self {
             Value::String(s) => s.capacity(),
             Value::Array(a) => {
-                a.capacity() * std::mem::size_of::<Value>() + a.iter().map(Heap::heap).sum::<usize>()
+                a.capacity() * std::mem::size_of::<Value>()
+                    + a.iter().map(Heap::heap).sum::<usize>()
             }
             Value::Object(m) => m
                 .iter()

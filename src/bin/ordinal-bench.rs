@@ -8,7 +8,11 @@ use ordinal::bench::{self, Options};
 
 fn main() -> ExitCode {
     let quick = std::env::args().skip(1).any(|a| a == "--quick");
-    let opts = if quick { Options::quick() } else { Options::full() };
+    let opts = if quick {
+        Options::quick()
+    } else {
+        Options::full()
+    };
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     println!(
         "ordinal-bench{}: {} sets x {} ordinals, {} events, {cores} cores",

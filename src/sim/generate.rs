@@ -90,7 +90,9 @@ fn create_with_status(
 ) -> Result<(), GenerateError> {
     let status = value.as_object_mut().and_then(|m| m.remove("status"));
     let object = Object::from_json(kind, value).map_err(|e| fail("object", e))?;
-    let entry = state.create(object).map_err(|e| fail("create", e.message))?;
+    let entry = state
+        .create(object)
+        .map_err(|e| fail("create", e.message))?;
     if let Some(status) = status {
         let mut json = entry.object.to_json();
         json["status"] = status;
@@ -308,10 +310,22 @@ pub fn replace_events(state: &mut SimState, n: usize) -> Result<(), GenerateErro
     }
     const REASONS: [(&str, &str, &str); 5] = [
         ("Normal", "Scheduled", "Successfully assigned {} to a node"),
-        ("Normal", "Pulled", "Container image \"postgres:17.2\" already present on machine"),
+        (
+            "Normal",
+            "Pulled",
+            "Container image \"postgres:17.2\" already present on machine",
+        ),
         ("Normal", "Started", "Started container db"),
-        ("Warning", "Unhealthy", "Readiness probe failed: dial tcp: connection refused"),
-        ("Warning", "BackOff", "Back-off restarting failed container db in pod {}"),
+        (
+            "Warning",
+            "Unhealthy",
+            "Readiness probe failed: dial tcp: connection refused",
+        ),
+        (
+            "Warning",
+            "BackOff",
+            "Back-off restarting failed container db in pod {}",
+        ),
     ];
     let now = state.now();
     for i in 0..n {
