@@ -1,0 +1,51 @@
+//! The benchmark's code paths on a tiny cluster, so `ordinal-bench` does not
+//! rot. Only sanity is asserted (complete sync, finite positive figures);
+//! timings are printed, never compared with thresholds.
+
+use ordinal::bench::{self, Options};
+use ordinal::store::Kind;
+
+#[test]
+fn the_bench_runs_on_a_tiny_cluster() {
+    let opts = Options::tiny();
+    let report = bench::run(&opts, &mut |f| println!("{f}")).expect("the bench runs");
+    let spec = &opts.spec;
+    let per_set = spec.replicas as usize;
+    assert_eq!(report.list_rows, spec.sets);
+    assert_eq!(report.counts[&Kind::StatefulSet], spec.sets);
+    assert_eq!(report.counts[&Kind::Pod], spec.sets * per_set);
+    assert_eq!(report.counts[&Kind::Claim], spec.sets * per_set);
+    assert_eq!(report.counts[&Kind::Volume], spec.sets * per_set);
+    assert_eq!(report.counts[&Kind::Node], spec.nodes);
+    assert_eq!(report.counts[&Kind::StorageClass], spec.classes);
+    assert_eq!(report.counts[&Kind::Event], spec.events);
+    assert_eq!(report.big_rows, opts.big_replicas as usize);
+    for name in [
+        "sync",
+        "memory peak RSS",
+        "memory store",
+        "frame list 80x24",
+        "frame list 200x60",
+        "churn events applied",
+        "churn change-to-frame",
+        "input key-to-frame",
+        "frame set 80x24",
+        "frame set 200x60",
+    ] {
+        let f = report
+            .figure(name)
+            .unwrap_or_else(|| panic!("no {name} figure"));
+        assert!(f.value.is_finite() && f.value > 0.0, "{f}");
+    }
+    for name in [
+        "idle terminal bytes",
+        "idle API",
+        "idle client CPU",
+        "churn client CPU",
+    ] {
+        let f = report
+            .figure(name)
+            .unwrap_or_else(|| panic!("no {name} figure"));
+        assert!(f.value.is_finite() && f.value >= 0.0, "{f}");
+    }
+}
