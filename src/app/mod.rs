@@ -53,7 +53,9 @@ pub struct App {
     pub store: Store,
     screens: Vec<Screen>,
     list_selected: usize,
-    set_selected: usize,
+    /// The selected ordinal of the open set (by number, so it stays put
+    /// when rows appear or go); `None`: the first.
+    set_ordinal: Option<i32>,
     set_focus: SetPane,
     set_scroll: u16,
     storage_tab: StorageTab,
@@ -77,7 +79,12 @@ pub struct App {
     effects: Vec<Effect>,
     /// A scripted walk in progress (`--tour`) and when it started.
     tour: Option<(tour::Tour, std::time::Instant)>,
+    /// The list rows for (store generation, scope, filter, second): a key
+    /// press and the frame after it derive them once.
+    list_cache: std::cell::RefCell<Option<(ListKey, Vec<crate::view::model::SetRow>)>>,
 }
+
+type ListKey = (u64, Option<String>, String, i64);
 
 impl App {
     pub fn new(context: &str, namespace: Option<String>, read_only: bool) -> App {
@@ -85,7 +92,7 @@ impl App {
             store: Store::new(),
             screens: vec![Screen::List],
             list_selected: 0,
-            set_selected: 0,
+            set_ordinal: None,
             set_focus: SetPane::Ordinals,
             set_scroll: 0,
             storage_tab: StorageTab::Claims,
@@ -108,6 +115,7 @@ impl App {
             dirty: true,
             effects: Vec::new(),
             tour: None,
+            list_cache: std::cell::RefCell::new(None),
         }
     }
 
@@ -339,7 +347,27 @@ impl App {
     }
 
     fn list_len(&self, now: Timestamp) -> usize {
-        view::set_rows(&self.store, &self.scope(), self.filter.value(), now).len()
+        self.set_rows(now).len()
+    }
+
+    /// The list's rows, derived at most once per store change, scope,
+    /// filter and second (ages tick each second).
+    fn set_rows(&self, now: Timestamp) -> Vec<crate::view::model::SetRow> {
+        let key: ListKey = (
+            self.store.generation(),
+            self.namespace.clone(),
+            self.filter.value().to_string(),
+            now.as_second(),
+        );
+        let mut cache = self.list_cache.borrow_mut();
+        if let Some((k, rows)) = cache.as_ref()
+            && *k == key
+        {
+            return rows.clone();
+        }
+        let rows = view::set_rows(&self.store, &self.scope(), self.filter.value(), now);
+        *cache = Some((key, rows.clone()));
+        rows
     }
 
     fn run(&mut self, command: Command, now: Timestamp) {
@@ -375,13 +403,13 @@ impl App {
                 }
             }
             Command::Open => {
-                let rows = view::set_rows(&self.store, &self.scope(), self.filter.value(), now);
+                let rows = self.set_rows(now);
                 if let Some(row) = rows.get(self.list_selected) {
                     self.screens.push(Screen::Set {
                         namespace: row.namespace.clone(),
                         name: row.name.clone(),
                     });
-                    self.set_selected = 0;
+                    self.set_ordinal = None;
                     self.set_focus = SetPane::Ordinals;
                     self.set_scroll = 0;
                 }
@@ -411,7 +439,8 @@ impl App {
     fn target_set(&self, now: Timestamp) -> Option<(String, String)> {
         match self.screen() {
             Screen::Set { namespace, name } => Some((namespace.clone(), name.clone())),
-            Screen::List => view::set_rows(&self.store, &self.scope(), self.filter.value(), now)
+            Screen::List => self
+                .set_rows(now)
                 .get(self.list_selected)
                 .map(|r| (r.namespace.clone(), r.name.clone())),
             Screen::Storage => None,
@@ -423,8 +452,9 @@ impl App {
         let Screen::Set { namespace, name } = self.screen() else {
             return None;
         };
-        view::set_detail(&self.store, namespace, name, None, now)
-            .and_then(|d| d.ordinals.get(self.set_selected).cloned())
+        let detail = view::set_detail(&self.store, namespace, name, self.set_ordinal, now)?;
+        let i = selected_index(&detail.ordinals, self.set_ordinal);
+        detail.ordinals.get(i).cloned()
     }
 
     fn open_dialog(&mut self, command: Command, now: Timestamp) {
@@ -548,9 +578,12 @@ impl App {
             }
             Screen::Set { namespace, name } => {
                 if self.set_focus == SetPane::Ordinals {
-                    let len = view::set_detail(&self.store, &namespace, &name, None, now)
-                        .map_or(0, |d| d.ordinals.len());
-                    self.set_selected = step(self.set_selected, len);
+                    let rows =
+                        view::set_detail(&self.store, &namespace, &name, self.set_ordinal, now)
+                            .map(|d| d.ordinals)
+                            .unwrap_or_default();
+                    let i = step(selected_index(&rows, self.set_ordinal), rows.len());
+                    self.set_ordinal = rows.get(i).map(|o| o.ordinal);
                 } else {
                     self.set_scroll = match command {
                         Command::Up => self.set_scroll.saturating_sub(1),
@@ -585,18 +618,14 @@ impl App {
         let filter = self.filter.value();
         let screen = match self.screen() {
             Screen::List => {
-                let rows = view::set_rows(&self.store, &scope, filter, now);
+                let rows = self.set_rows(now);
                 let selected = self.list_selected.min(rows.len().saturating_sub(1));
                 ScreenView::List { rows, selected }
             }
             Screen::Set { namespace, name } => {
-                let ordinal = view::set_detail(&self.store, namespace, name, None, now)
-                    .and_then(|d| d.ordinals.get(self.set_selected).map(|o| o.ordinal));
-                match view::set_detail(&self.store, namespace, name, ordinal, now) {
+                match view::set_detail(&self.store, namespace, name, self.set_ordinal, now) {
                     Some(detail) => {
-                        let selected = self
-                            .set_selected
-                            .min(detail.ordinals.len().saturating_sub(1));
+                        let selected = selected_index(&detail.ordinals, self.set_ordinal);
                         ScreenView::Set {
                             detail: Box::new(detail),
                             selected,
@@ -698,3 +727,11 @@ impl App {
 }
 
 pub const ALL_NAMESPACES: &str = "all namespaces";
+
+/// The row index of the selected ordinal (the first row when none is
+/// selected or it is gone).
+fn selected_index(rows: &[crate::view::model::OrdinalRow], ordinal: Option<i32>) -> usize {
+    ordinal
+        .and_then(|n| rows.iter().position(|r| r.ordinal == n))
+        .unwrap_or(0)
+}
