@@ -70,6 +70,11 @@ async fn scale_from_the_keyboard_creates_the_new_ordinals() {
             .all(|p| s.lines().any(|l| l.contains(p) && l.contains("Running")))
     })
     .await;
+    // The status line follows the rollout and says when it is done.
+    h.wait_for(60, "done in the status line", |s| {
+        s.contains("done: scaled")
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

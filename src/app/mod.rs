@@ -82,6 +82,9 @@ pub struct App {
     /// The list rows for (store generation, scope, filter, second): a key
     /// press and the frame after it derive them once.
     list_cache: std::cell::RefCell<Option<(ListKey, Vec<crate::view::model::SetRow>)>>,
+    /// A set changed by an action, followed until it settles:
+    /// (namespace, name, what was done).
+    following: Option<(String, String, String)>,
 }
 
 type ListKey = (u64, Option<String>, String, i64);
@@ -116,6 +119,7 @@ impl App {
             effects: Vec::new(),
             tour: None,
             list_cache: std::cell::RefCell::new(None),
+            following: None,
         }
     }
 
@@ -159,7 +163,10 @@ impl App {
         match result {
             Ok(summary) => {
                 self.dialog = None;
-                self.message = Some((Severity::Info, summary));
+                self.message = Some((Severity::Info, format!("{summary}; following the rollout…")));
+                if let Some((namespace, name)) = self.dialog_set_of(action) {
+                    self.following = Some((namespace, name, summary));
+                }
             }
             Err(e) => match self.dialog.as_mut() {
                 Some(d) if d.state == crate::ui::model::DialogState::Sending => d.failed(&e),
@@ -173,6 +180,41 @@ impl App {
         }
     }
 
+    /// The StatefulSet an action changes (for Pods and claims, their set).
+    fn dialog_set_of(&self, action: &Action) -> Option<(String, String)> {
+        let ns = action.namespace().to_string();
+        match action {
+            Action::DeletePod { name, .. } => {
+                let (set, _) = crate::store::split_ordinal(name)?;
+                Some((ns, set.to_string()))
+            }
+            Action::DeleteClaim { .. } => None,
+            _ => Some((ns, action.name().to_string())),
+        }
+    }
+
+    /// Says "done" once a set changed by an action is stable again, or how
+    /// it is stuck (from the rollout words and findings of the views).
+    pub fn follow_up(&mut self, now: Timestamp) {
+        let Some((namespace, name, summary)) = self.following.clone() else {
+            return;
+        };
+        let Some(detail) = view::set_detail(&self.store, &namespace, &name, None, now) else {
+            self.following = None;
+            return;
+        };
+        let rollout = &detail.header.rollout;
+        if rollout.starts_with("stable:") || rollout == "stable" {
+            self.following = None;
+            self.message = Some((Severity::Info, format!("done: {summary}; {rollout}")));
+            self.dirty = true;
+        } else if let Some(stuck) = detail.findings.iter().find(|f| f.code == "rollout-stuck") {
+            self.message = Some((Severity::Warning, format!("stuck: {}", stuck.title)));
+        } else {
+            self.message = Some((Severity::Info, format!("{summary}; {rollout}")));
+        }
+    }
+
     /// Starts a scripted walk: its keys are pressed as if typed.
     pub fn start_tour(&mut self, steps: Vec<tour::Step>) {
         self.tour = Some((tour::Tour::new(steps), std::time::Instant::now()));
@@ -181,6 +223,9 @@ impl App {
     /// Called by the loop's ticker: runs the tour's due steps, and quits
     /// when the tour is over.
     pub fn on_tick(&mut self) {
+        if self.following.is_some() {
+            self.follow_up(Timestamp::now());
+        }
         let Some((tour, started)) = self.tour.as_mut() else {
             return;
         };

@@ -53,6 +53,8 @@ impl Harness {
         while let Ok(ev) = self.rx.try_recv() {
             self.app.apply(ev, Timestamp::now());
         }
+        // What the loop's ticker does (follow-ups after actions).
+        self.app.on_tick();
     }
 
     pub fn key(&mut self, code: KeyCode) {
