@@ -110,6 +110,11 @@ async fn bad_input_sends_nothing() {
 async fn force_deleting_an_unknown_pod_lets_the_set_recreate_it() {
     let mut h = Harness::start(demo("nfs"), None, None).await;
     open_set(&mut h, "sample-statefulset").await;
+    h.wait_for(10, "ordinal 1 Unknown", |s| {
+        s.lines()
+            .any(|l| l.contains("sample-statefulset-1") && l.contains("Unknown"))
+    })
+    .await;
     let pods: Api<Pod> = Api::namespaced(h.client.clone(), "nfs-demo");
     let before = pods.get("sample-statefulset-1").await.unwrap().metadata.uid;
     h.key(KeyCode::Down);

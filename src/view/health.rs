@@ -453,8 +453,20 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
     }
 }
 
-/// Pods in the claim's namespace that mount it.
+/// Pods in the claim's namespace that mount it. A StatefulSet claim
+/// (`<template>-<set>-<n>`) is looked up at its ordinal's Pod directly; only
+/// other claims need a scan of the namespace's Pods.
 fn pods_using<'a>(store: &'a Store, c: &Claim) -> Vec<&'a Pod> {
+    if let Some(o) = claim_owner(store, &c.namespace, &c.name) {
+        let owned: Vec<&Pod> = store
+            .pod_of(&c.namespace, &o.set, o.ordinal)
+            .filter(|p| p.claims.contains(&c.name))
+            .into_iter()
+            .collect();
+        if !owned.is_empty() {
+            return owned;
+        }
+    }
     store
         .pods(Some(&c.namespace))
         .filter(|p| p.claims.contains(&c.name))

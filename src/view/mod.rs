@@ -118,21 +118,21 @@ struct ClaimOwner {
 }
 
 fn claim_owner(store: &Store, namespace: &str, claim: &str) -> Option<ClaimOwner> {
-    for s in store.sets(Some(namespace)) {
-        for t in &s.templates {
-            if let Some(ord) = claim
-                .strip_prefix(t.name.as_str())
-                .and_then(|r| r.strip_prefix('-'))
-                .and_then(|r| r.strip_prefix(s.name.as_str()))
-                .and_then(|r| r.strip_prefix('-'))
-                .and_then(parse_ordinal)
-            {
-                return Some(ClaimOwner {
-                    set: s.name.clone(),
-                    template: t.name.clone(),
-                    ordinal: ord,
-                });
-            }
+    // `<template>-<set>-<ordinal>`: split off the ordinal, then try each
+    // `-` as the template/set boundary and look the set up by name, instead
+    // of matching every set of the namespace.
+    let (rest, ordinal) = claim.rsplit_once('-')?;
+    let ordinal = parse_ordinal(ordinal)?;
+    for (i, _) in rest.match_indices('-') {
+        let (template, set_name) = (&rest[..i], &rest[i + 1..]);
+        if let Some(s) = store.set(namespace, set_name)
+            && s.templates.iter().any(|t| t.name == template)
+        {
+            return Some(ClaimOwner {
+                set: s.name.clone(),
+                template: template.to_string(),
+                ordinal,
+            });
         }
     }
     None

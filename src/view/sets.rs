@@ -53,11 +53,21 @@ fn of_set<'a>(tagged: &'a [Tagged], s: &'a StatefulSet) -> impl Iterator<Item = 
 /// The StatefulSets list, sorted by namespace and name.
 pub fn set_rows(store: &Store, scope: &Scope, filter: &str, now: Timestamp) -> Vec<SetRow> {
     let tagged = health::tagged(store, scope, now);
+    // Findings grouped by set once, not scanned once per set.
+    let mut by_set: std::collections::HashMap<(&str, &str), Vec<&Tagged>> =
+        std::collections::HashMap::new();
+    for t in &tagged {
+        if let Some((ns, n)) = &t.set {
+            by_set.entry((ns.as_str(), n.as_str())).or_default().push(t);
+        }
+    }
     store
         .sets(scope.ns())
         .filter(|s| matches_filter(s, filter))
         .map(|s| {
-            let mine: Vec<&Tagged> = of_set(&tagged, s).collect();
+            let mine: &[&Tagged] = by_set
+                .get(&(s.namespace.as_str(), s.name.as_str()))
+                .map_or(&[], Vec::as_slice);
             SetRow {
                 namespace: s.namespace.clone(),
                 name: s.name.clone(),
