@@ -295,7 +295,7 @@ pub fn scale_plan(store: &Store, ns: &str, name: &str, replicas: i32) -> Plan {
             let bad = unhealthy(store, s);
             if !bad.is_empty() {
                 plan.warn(format!(
-                    "not Running and Ready: {}. OrderedReady creates {} only after every lower ordinal is",
+                    "not Running and Ready: {}. OrderedReady creates {} only once every lower ordinal is Running and Ready",
                     bad.join(", "),
                     pods[0]
                 ));
@@ -1140,7 +1140,13 @@ mod tests {
         );
         let p = scale_plan(&f.0, "app", "web", 4);
         assert!(has(&p.warnings, "web-1"), "{p:?}");
-        assert!(has(&p.warnings, "creates web-3 only after"), "{p:?}");
+        assert!(
+            has(
+                &p.warnings,
+                "creates web-3 only once every lower ordinal is Running and Ready"
+            ),
+            "{p:?}"
+        );
     }
 
     #[test]
