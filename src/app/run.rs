@@ -125,8 +125,13 @@ where
                     .draw(|f| ui::draw(f, &frame, theme))
                     .map_err(io::Error::other)?;
                 last_draw = Some(Instant::now());
+                let store_changed = drawn_generation != generation;
                 drawn_generation = generation;
                 needs_draw = false;
+                // Which nodes to poll for volume stats only changes with the store.
+                if !store_changed {
+                    continue;
+                }
                 let nodes = app.store.nodes_hosting_claims(app.namespace.as_deref());
                 nodes_tx.send_if_modified(|current| {
                     let changed = *current != nodes;

@@ -1,7 +1,9 @@
-//! Label and field selectors as the API server parses them from query strings.
+//! Label and field selectors: as the API server parses them from query
+//! strings, and as objects carry them (label selectors, node selector terms).
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::NodeSelectorTerm;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -174,6 +176,98 @@ impl FieldSelector {
             (actual == *value) == *equal
         })
     }
+}
+
+// ---- selectors written in objects (metav1 / core v1 types) ----------------
+
+fn label<'a>(labels: Option<&'a BTreeMap<String, String>>, key: &str) -> Option<&'a str> {
+    labels.and_then(|l| l.get(key)).map(String::as_str)
+}
+
+/// One `matchExpressions` requirement against labels (`In`, `NotIn`,
+/// `Exists`, `DoesNotExist`, `Gt`, `Lt`); unknown operators never match.
+pub fn requirement_matches(
+    labels: Option<&BTreeMap<String, String>>,
+    key: &str,
+    operator: &str,
+    values: &[String],
+) -> bool {
+    let value = label(labels, key);
+    match operator {
+        "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
+        "NotIn" => value.is_none_or(|v| values.iter().all(|x| x != v)),
+        "Exists" => value.is_some(),
+        "DoesNotExist" => value.is_none(),
+        "Gt" | "Lt" => {
+            let (Some(v), Some(bound)) = (
+                value.and_then(|v| v.parse::<i64>().ok()),
+                values.first().and_then(|b| b.parse::<i64>().ok()),
+            ) else {
+                return false;
+            };
+            if operator == "Gt" {
+                v > bound
+            } else {
+                v < bound
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Node selector terms are ORed; an empty term matches nothing.
+pub fn node_selector_terms_match(
+    terms: &[NodeSelectorTerm],
+    node_name: &str,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
+    terms.iter().any(|term| {
+        let exprs = term.match_expressions.as_deref().unwrap_or_default();
+        let fields = term.match_fields.as_deref().unwrap_or_default();
+        if exprs.is_empty() && fields.is_empty() {
+            return false;
+        }
+        let name_labels: BTreeMap<String, String> =
+            [("metadata.name".to_string(), node_name.to_string())].into();
+        exprs.iter().all(|r| {
+            requirement_matches(
+                labels,
+                &r.key,
+                &r.operator,
+                r.values.as_deref().unwrap_or_default(),
+            )
+        }) && fields.iter().all(|r| {
+            requirement_matches(
+                Some(&name_labels),
+                &r.key,
+                &r.operator,
+                r.values.as_deref().unwrap_or_default(),
+            )
+        })
+    })
+}
+
+/// A metav1 k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector; `None` matches nothing, an empty one everything.
+pub fn label_selector_matches(
+    selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
+    let Some(selector) = selector else {
+        return false;
+    };
+    selector
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| label(labels, k) == Some(v.as_str()))
+        && selector.match_expressions.iter().flatten().all(|r| {
+            requirement_matches(
+                labels,
+                &r.key,
+                &r.operator,
+                r.values.as_deref().unwrap_or_default(),
+            )
+        })
 }
 
 #[cfg(test)]

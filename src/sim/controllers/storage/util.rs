@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{
-    Node, NodeSelector, NodeSelectorRequirement, PersistentVolume, PersistentVolumeClaim,
-};
+use k8s_openapi::api::core::v1::{Node, NodeSelector, PersistentVolume, PersistentVolumeClaim};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::sim::scenario::parse_quantity;
@@ -147,24 +145,7 @@ pub fn label_selector_matches(
     selector: &LabelSelector,
     labels: Option<&BTreeMap<String, String>>,
 ) -> bool {
-    let get = |k: &str| labels.and_then(|l| l.get(k));
-    let labels_ok = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| get(k) == Some(v));
-    let exprs_ok = selector.match_expressions.iter().flatten().all(|req| {
-        let values = req.values.as_deref().unwrap_or_default();
-        let value = get(&req.key);
-        match req.operator.as_str() {
-            "In" => value.is_some_and(|v| values.contains(v)),
-            "NotIn" => value.is_none_or(|v| !values.contains(v)),
-            "Exists" => value.is_some(),
-            "DoesNotExist" => value.is_none(),
-            _ => false,
-        }
-    });
-    labels_ok && exprs_ok
+    crate::sim::select::label_selector_matches(Some(selector), labels)
 }
 
 /// A node's labels for affinity checks, with the hostname label filled in
@@ -179,31 +160,6 @@ pub fn node_labels(node_name: &str, node: Option<&Node>) -> BTreeMap<String, Str
     labels
 }
 
-fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&String>) -> bool {
-    let values = req.values.as_deref().unwrap_or_default();
-    let number = |s: &str| s.parse::<i64>().ok();
-    match req.operator.as_str() {
-        "In" => value.is_some_and(|v| values.contains(v)),
-        "NotIn" => value.is_none_or(|v| !values.contains(v)),
-        "Exists" => value.is_some(),
-        "DoesNotExist" => value.is_none(),
-        "Gt" | "Lt" => {
-            let (Some(v), Some(bound)) = (
-                value.and_then(|v| number(v)),
-                values.first().and_then(|b| number(b)),
-            ) else {
-                return false;
-            };
-            if req.operator == "Gt" {
-                v > bound
-            } else {
-                v < bound
-            }
-        }
-        _ => false,
-    }
-}
-
 /// Whether a node selector (terms ORed, requirements ANDed) admits a node.
 /// An empty term matches nothing, as in the scheduler.
 pub fn node_selector_matches(
@@ -211,21 +167,11 @@ pub fn node_selector_matches(
     node_name: &str,
     labels: &BTreeMap<String, String>,
 ) -> bool {
-    let name = node_name.to_string();
-    selector.node_selector_terms.iter().any(|term| {
-        let exprs = term.match_expressions.as_deref().unwrap_or_default();
-        let fields = term.match_fields.as_deref().unwrap_or_default();
-        if exprs.is_empty() && fields.is_empty() {
-            return false;
-        }
-        exprs
-            .iter()
-            .all(|r| requirement_matches(r, labels.get(&r.key)))
-            && fields.iter().all(|r| {
-                let value = (r.key == "metadata.name").then_some(&name);
-                requirement_matches(r, value)
-            })
-    })
+    crate::sim::select::node_selector_terms_match(
+        &selector.node_selector_terms,
+        node_name,
+        Some(labels),
+    )
 }
 
 /// Whether a volume may be used on a node (no affinity: anywhere).
