@@ -18,9 +18,13 @@ use crate::store::{Store, StoreEvent};
 use crate::ui::model::{
     FilterView, FrameView, Overlay, ScreenView, SetPane, StatusLine, StorageTab, TitleBar,
 };
+use crate::view::memo::{DetailMemo, ListMemo};
+use crate::view::model::{OrdinalRow, SetDetail, SetRow};
 use crate::view::{self, Scope, model::Severity};
 use dialog::{Dialog, DialogKind, DialogOutcome};
 use keymap::{Command, Mode};
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// Which screen is showing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,15 +83,14 @@ pub struct App {
     effects: Vec<Effect>,
     /// A scripted walk in progress (`--tour`) and when it started.
     tour: Option<(tour::Tour, std::time::Instant)>,
-    /// The list rows for (store generation, scope, filter, second): a key
-    /// press and the frame after it derive them once.
-    list_cache: std::cell::RefCell<Option<(ListKey, Vec<crate::view::model::SetRow>)>>,
+    /// Derived views kept between frames (re-derived only when their
+    /// inputs changed).
+    list_memo: RefCell<ListMemo>,
+    detail_memo: RefCell<DetailMemo>,
     /// A set changed by an action, followed until it settles:
     /// (namespace, name, what was done).
     following: Option<(String, String, String)>,
 }
-
-type ListKey = (u64, Option<String>, String, i64);
 
 impl App {
     pub fn new(context: &str, namespace: Option<String>, read_only: bool) -> App {
@@ -118,7 +121,8 @@ impl App {
             dirty: true,
             effects: Vec::new(),
             tour: None,
-            list_cache: std::cell::RefCell::new(None),
+            list_memo: RefCell::default(),
+            detail_memo: RefCell::default(),
             following: None,
         }
     }
@@ -395,24 +399,18 @@ impl App {
         self.set_rows(now).len()
     }
 
-    /// The list's rows, derived at most once per store change, scope,
-    /// filter and second (ages tick each second).
-    fn set_rows(&self, now: Timestamp) -> Vec<crate::view::model::SetRow> {
-        let key: ListKey = (
-            self.store.generation(),
-            self.namespace.clone(),
-            self.filter.value().to_string(),
-            now.as_second(),
-        );
-        let mut cache = self.list_cache.borrow_mut();
-        if let Some((k, rows)) = cache.as_ref()
-            && *k == key
-        {
-            return rows.clone();
-        }
-        let rows = view::set_rows(&self.store, &self.scope(), self.filter.value(), now);
-        *cache = Some((key, rows.clone()));
-        rows
+    /// The list's rows (re-derived per set, only where something changed).
+    fn set_rows(&self, now: Timestamp) -> Arc<Vec<SetRow>> {
+        self.list_memo
+            .borrow_mut()
+            .rows(&self.store, &self.scope(), self.filter.value(), now)
+    }
+
+    /// The open set's screen (re-derived only when something it shows changed).
+    fn set_detail(&self, namespace: &str, name: &str, now: Timestamp) -> Option<Arc<SetDetail>> {
+        self.detail_memo
+            .borrow_mut()
+            .detail(&self.store, namespace, name, self.set_ordinal, now)
     }
 
     fn run(&mut self, command: Command, now: Timestamp) {
@@ -493,11 +491,11 @@ impl App {
     }
 
     /// The selected ordinal row of the open set.
-    fn selected_ordinal(&self, now: Timestamp) -> Option<crate::view::model::OrdinalRow> {
+    fn selected_ordinal(&self, now: Timestamp) -> Option<OrdinalRow> {
         let Screen::Set { namespace, name } = self.screen() else {
             return None;
         };
-        let detail = view::set_detail(&self.store, namespace, name, self.set_ordinal, now)?;
+        let detail = self.set_detail(namespace, name, now)?;
         let i = selected_index(&detail.ordinals, self.set_ordinal);
         detail.ordinals.get(i).cloned()
     }
@@ -623,11 +621,9 @@ impl App {
             }
             Screen::Set { namespace, name } => {
                 if self.set_focus == SetPane::Ordinals {
-                    let rows =
-                        view::set_detail(&self.store, &namespace, &name, self.set_ordinal, now)
-                            .map(|d| d.ordinals)
-                            .unwrap_or_default();
-                    let i = step(selected_index(&rows, self.set_ordinal), rows.len());
+                    let detail = self.set_detail(&namespace, &name, now);
+                    let rows = detail.as_ref().map_or(&[][..], |d| &d.ordinals[..]);
+                    let i = step(selected_index(rows, self.set_ordinal), rows.len());
                     self.set_ordinal = rows.get(i).map(|o| o.ordinal);
                 } else {
                     self.set_scroll = match command {
@@ -667,26 +663,24 @@ impl App {
                 let selected = self.list_selected.min(rows.len().saturating_sub(1));
                 ScreenView::List { rows, selected }
             }
-            Screen::Set { namespace, name } => {
-                match view::set_detail(&self.store, namespace, name, self.set_ordinal, now) {
-                    Some(detail) => {
-                        let selected = selected_index(&detail.ordinals, self.set_ordinal);
-                        ScreenView::Set {
-                            detail: Box::new(detail),
-                            selected,
-                            focus: self.set_focus,
-                            scroll: self.set_scroll,
-                        }
+            Screen::Set { namespace, name } => match self.set_detail(namespace, name, now) {
+                Some(detail) => {
+                    let selected = selected_index(&detail.ordinals, self.set_ordinal);
+                    ScreenView::Set {
+                        detail,
+                        selected,
+                        focus: self.set_focus,
+                        scroll: self.set_scroll,
                     }
-                    None => ScreenView::Message {
-                        title: format!("{namespace}/{name}"),
-                        lines: vec![
-                            "This StatefulSet is not (or no longer) in the cluster.".into(),
-                            "Esc goes back to the list.".into(),
-                        ],
-                    },
                 }
-            }
+                None => ScreenView::Message {
+                    title: format!("{namespace}/{name}"),
+                    lines: vec![
+                        "This StatefulSet is not (or no longer) in the cluster.".into(),
+                        "Esc goes back to the list.".into(),
+                    ],
+                },
+            },
             Screen::Storage => {
                 let view = view::storage_view(&self.store, &scope, filter, now);
                 ScreenView::Storage {
@@ -775,7 +769,7 @@ pub const ALL_NAMESPACES: &str = "all namespaces";
 
 /// The row index of the selected ordinal (the first row when none is
 /// selected or it is gone).
-fn selected_index(rows: &[crate::view::model::OrdinalRow], ordinal: Option<i32>) -> usize {
+fn selected_index(rows: &[OrdinalRow], ordinal: Option<i32>) -> usize {
     ordinal
         .and_then(|n| rows.iter().position(|r| r.ordinal == n))
         .unwrap_or(0)

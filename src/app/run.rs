@@ -95,6 +95,8 @@ where
     let mut last_draw: Option<Instant> = None;
     let mut drawn_generation = u64::MAX;
     let mut needs_draw = true;
+    // A key press is answered at once; the frame cap is for watch bursts.
+    let mut input_waiting = false;
     let mut store_open = true;
     loop {
         if app.take_dirty() || app.store.generation() != drawn_generation {
@@ -110,6 +112,7 @@ where
             return Ok(Exit::Quit);
         }
         let draw_at = match last_draw {
+            Some(_) if needs_draw && input_waiting => Some(Instant::now()),
             Some(t) if needs_draw => Some(t + min_frame),
             None if needs_draw => Some(Instant::now()),
             _ => None,
@@ -125,6 +128,7 @@ where
                     .draw(|f| ui::draw(f, &frame, theme))
                     .map_err(io::Error::other)?;
                 last_draw = Some(Instant::now());
+                input_waiting = false;
                 let store_changed = drawn_generation != generation;
                 drawn_generation = generation;
                 needs_draw = false;
@@ -142,7 +146,10 @@ where
                 });
             }
             input = inputs.next() => match input {
-                Some(Ok(event)) => app.on_event(&event, Timestamp::now()),
+                Some(Ok(event)) => {
+                    app.on_event(&event, Timestamp::now());
+                    input_waiting = true;
+                }
                 // EOF or an error on the tty: the session is gone.
                 Some(Err(_)) | None => return Ok(Exit::TerminalGone),
             },

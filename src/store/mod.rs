@@ -242,7 +242,7 @@ struct Indexes {
     /// (namespace, set) → ordinal → pod name.
     pods_by_set: HashMap<Key, BTreeMap<i32, String>>,
     /// (claim namespace, claim name) → PV names whose claimRef points there.
-    volumes_by_claim: HashMap<Key, BTreeSet<String>>,
+    volumes_by_claim: BTreeMap<Key, BTreeSet<String>>,
     /// (kind, namespace, name) of the involved object → event keys.
     events_by_object: HashMap<(String, String, String), BTreeSet<Key>>,
     /// (namespace, set) → revision names.
@@ -263,6 +263,59 @@ trait Slim: Clone + PartialEq + Sized {
     }
     /// Whether changes of this kind go to the change log.
     const LOGGED: bool = true;
+    /// The StatefulSets whose views this object feeds (their derived views
+    /// are re-derived when it changes). Default: any set.
+    fn touches(&self, _maps: &Maps, out: &mut Touched) {
+        out.all();
+    }
+}
+
+/// The StatefulSets one store change can alter the views of.
+#[derive(Debug, Default)]
+enum Touched {
+    #[default]
+    Nothing,
+    Sets(Vec<Key>),
+    All,
+}
+
+impl Touched {
+    fn set(&mut self, namespace: &str, name: &str) {
+        let key = (namespace.to_string(), name.to_string());
+        match self {
+            Touched::All => {}
+            Touched::Sets(v) => v.push(key),
+            Touched::Nothing => *self = Touched::Sets(vec![key]),
+        }
+    }
+    fn all(&mut self) {
+        *self = Touched::All;
+    }
+    /// The sets a claim named `<template>-<set>-<n>` can belong to: every
+    /// existing set whose name ends the claim name before the ordinal.
+    fn claim(&mut self, maps: &Maps, namespace: &str, claim: &str) {
+        let Some((rest, _)) = split_ordinal(claim) else {
+            return;
+        };
+        for (i, _) in rest.match_indices('-') {
+            let set = &rest[i + 1..];
+            if maps
+                .sets
+                .contains_key(&(namespace.to_string(), set.to_string()))
+            {
+                self.set(namespace, set);
+            }
+        }
+    }
+    /// A Pod's set: its controller, and the `<set>-<n>` name pattern.
+    fn pod(&mut self, namespace: &str, pod: &Pod) {
+        if let Some((set, _)) = pod_slot(pod) {
+            self.set(namespace, &set);
+        }
+        if let Some((set, _)) = split_ordinal(&pod.name) {
+            self.set(namespace, set);
+        }
+    }
 }
 
 /// `set-3` → `("set", 3)`: the StatefulSet pod name pattern (no sign, no
@@ -319,6 +372,9 @@ fn bytes_opt(b: Option<u64>) -> String {
 
 impl Slim for StatefulSet {
     const KIND: Kind = Kind::StatefulSet;
+    fn touches(&self, _maps: &Maps, out: &mut Touched) {
+        out.set(&self.namespace, &self.name);
+    }
     fn key(&self) -> Key {
         (self.namespace.clone(), self.name.clone())
     }
@@ -394,6 +450,9 @@ impl Slim for StatefulSet {
 
 impl Slim for Pod {
     const KIND: Kind = Kind::Pod;
+    fn touches(&self, _maps: &Maps, out: &mut Touched) {
+        out.pod(&self.namespace, self);
+    }
     fn key(&self) -> Key {
         (self.namespace.clone(), self.name.clone())
     }
@@ -472,6 +531,9 @@ fn revision_suffix<'a>(revision: &'a str, set: Option<&str>) -> &'a str {
 
 impl Slim for Claim {
     const KIND: Kind = Kind::Claim;
+    fn touches(&self, maps: &Maps, out: &mut Touched) {
+        out.claim(maps, &self.namespace, &self.name);
+    }
     fn key(&self) -> Key {
         (self.namespace.clone(), self.name.clone())
     }
@@ -525,6 +587,11 @@ impl Slim for Claim {
 
 impl Slim for Volume {
     const KIND: Kind = Kind::Volume;
+    fn touches(&self, maps: &Maps, out: &mut Touched) {
+        if let Some((ns, claim)) = &self.claim_ref {
+            out.claim(maps, ns, claim);
+        }
+    }
     fn key(&self) -> Key {
         (String::new(), self.name.clone())
     }
@@ -657,6 +724,22 @@ impl Slim for Node {
 impl Slim for Event {
     const KIND: Kind = Kind::Event;
     const LOGGED: bool = false;
+    fn touches(&self, maps: &Maps, out: &mut Touched) {
+        let (kind, ns, name) = &self.involved;
+        match kind.as_str() {
+            "StatefulSet" => out.set(ns, name),
+            "Pod" => {
+                if let Some((set, _)) = split_ordinal(name) {
+                    out.set(ns, set);
+                }
+                if let Some(p) = maps.pods.get(&(ns.clone(), name.clone())) {
+                    out.pod(ns, p);
+                }
+            }
+            "PersistentVolumeClaim" => out.claim(maps, ns, name),
+            _ => {}
+        }
+    }
     fn key(&self) -> Key {
         (self.namespace.clone(), self.name.clone())
     }
@@ -692,6 +775,16 @@ impl Slim for Event {
 
 impl Slim for Revision {
     const KIND: Kind = Kind::Revision;
+    fn touches(&self, _maps: &Maps, out: &mut Touched) {
+        // `<set>-<hash>`; the header names revisions of its set.
+        let set = self
+            .owner_set
+            .as_deref()
+            .or_else(|| self.name.rsplit_once('-').map(|(s, _)| s));
+        if let Some(set) = set {
+            out.set(&self.namespace, set);
+        }
+    }
     fn key(&self) -> Key {
         (self.namespace.clone(), self.name.clone())
     }
@@ -742,6 +835,13 @@ pub struct Store {
     usage_by_node: HashMap<String, Vec<Key>>,
     usage_errors: BTreeMap<String, UsageError>,
     generation: u64,
+    /// (namespace, set) → the generation of the last change that can alter
+    /// that set's views (see [`Store::set_generation`]).
+    set_generations: HashMap<Key, u64>,
+    /// The generation of the last change that can alter any set's views.
+    shared_generation: u64,
+    /// What the change being applied touches.
+    touched: Touched,
     log: VecDeque<LogEntry>,
 }
 
@@ -762,6 +862,9 @@ impl Store {
             usage_by_node: HashMap::new(),
             usage_errors: BTreeMap::new(),
             generation: 0,
+            set_generations: HashMap::new(),
+            shared_generation: 0,
+            touched: Touched::Nothing,
             log: VecDeque::new(),
         }
     }
@@ -794,6 +897,7 @@ impl Store {
                     false
                 } else {
                     *slot = next;
+                    self.touched.all();
                     true
                 }
             }
@@ -804,6 +908,7 @@ impl Store {
                 forbidden,
             } => {
                 let mut changed = self.drop_usage_of(&node);
+                self.touched.all();
                 let err = UsageError { message, forbidden };
                 if self.usage_errors.get(&node) != Some(&err) {
                     self.usage_errors.insert(node, err);
@@ -812,8 +917,22 @@ impl Store {
                 changed
             }
         };
+        let touched = std::mem::take(&mut self.touched);
         if changed {
             self.generation += 1;
+            match touched {
+                Touched::All => self.shared_generation = self.generation,
+                Touched::Sets(keys) => {
+                    for k in keys {
+                        if self.maps.sets.contains_key(&k) {
+                            self.set_generations.insert(k, self.generation);
+                        } else {
+                            self.set_generations.remove(&k);
+                        }
+                    }
+                }
+                Touched::Nothing => {}
+            }
         }
         changed
     }
@@ -862,6 +981,7 @@ impl Store {
             changed = true;
         }
         self.listed[kind.index()] = true;
+        self.touched.all();
         changed
     }
 
@@ -885,7 +1005,12 @@ impl Store {
             Some(old) => T::diff(old, &obj).join(", "),
             None => "created".to_string(),
         };
-        let old = map.insert(key.clone(), obj);
+        obj.touches(&self.maps, &mut self.touched);
+        let old = T::map_mut(&mut self.maps).insert(key.clone(), obj);
+        if let Some(old) = &old {
+            old.touches(&self.maps, &mut self.touched);
+        }
+        let map = T::map_mut(&mut self.maps);
         let new = map.get(&key);
         T::reindex(&mut self.idx, old.as_ref(), new);
         if T::LOGGED && !change.is_empty() {
@@ -898,6 +1023,7 @@ impl Store {
         let Some(old) = T::map_mut(&mut self.maps).remove(key) else {
             return false;
         };
+        old.touches(&self.maps, &mut self.touched);
         T::reindex(&mut self.idx, Some(&old), None);
         if T::LOGGED {
             self.push_log(now, T::KIND, key.clone(), "deleted".into());
@@ -952,6 +1078,7 @@ impl Store {
         let mut changed = false;
         for k in keys {
             if self.usage.get(&k).is_some_and(|u| u.node == node) {
+                self.touched.claim(&self.maps, &k.0, &k.1);
                 self.usage.remove(&k);
                 changed = true;
             }
@@ -966,6 +1093,9 @@ impl Store {
         now: Timestamp,
     ) -> bool {
         let mut changed = self.usage_errors.remove(&node).is_some();
+        if changed {
+            self.touched.all();
+        }
         let same = self.usage_by_node.get(&node).is_some_and(|keys| {
             keys.len() == volumes.len()
                 && volumes.iter().all(|(k, u)| {
@@ -980,6 +1110,7 @@ impl Store {
         self.drop_usage_of(&node);
         let mut keys = Vec::with_capacity(volumes.len());
         for (k, usage) in volumes {
+            self.touched.claim(&self.maps, &k.0, &k.1);
             self.usage.insert(
                 k.clone(),
                 ClaimUsage {
@@ -999,6 +1130,42 @@ impl Store {
 
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The generation of the last change that can alter what the views show
+    /// for one StatefulSet: the set, its Pods, claims, their volumes, events
+    /// and usage, and anything shared (classes, nodes, sync state, re-lists).
+    /// Equal values mean the set's derived views are still valid (up to time
+    /// thresholds).
+    pub fn set_generation(&self, namespace: &str, name: &str) -> u64 {
+        self.set_generations
+            .get(&(namespace.to_string(), name.to_string()))
+            .copied()
+            .unwrap_or(0)
+            .max(self.shared_generation)
+    }
+
+    /// PVs whose claimRef names a claim in `namespace` starting with `prefix`.
+    pub fn volumes_for_claim_prefix<'s, 'p>(
+        &'s self,
+        namespace: &'p str,
+        prefix: &'p str,
+    ) -> impl Iterator<Item = (&'s str, &'s Volume)> + 'p
+    where
+        's: 'p,
+    {
+        self.idx
+            .volumes_by_claim
+            .range::<Key, _>((
+                Bound::Included((namespace.to_string(), prefix.to_string())),
+                Bound::Unbounded,
+            ))
+            .take_while(move |((ns, name), _)| ns == namespace && name.starts_with(prefix))
+            .flat_map(move |((_, claim), names)| {
+                names
+                    .iter()
+                    .filter_map(move |n| self.volume(n).map(|v| (claim.as_str(), v)))
+            })
     }
 
     pub fn sync(&self, kind: Kind) -> &SyncState {

@@ -26,7 +26,10 @@ pub struct TitleBar {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScreenView {
     /// The StatefulSets list.
-    List { rows: Vec<SetRow>, selected: usize },
+    List {
+        rows: std::sync::Arc<Vec<SetRow>>,
+        selected: usize,
+    },
     /// One StatefulSet; `selected` indexes `detail.ordinals`.
     ///
     /// `scroll` applies to the focused pane only: in Findings it is the
@@ -35,7 +38,7 @@ pub enum ScreenView {
     /// line/event shown; in Live (oldest first, following the tail) it is how
     /// many entries back from the newest. Out-of-range values are clamped.
     Set {
-        detail: Box<SetDetail>,
+        detail: std::sync::Arc<SetDetail>,
         selected: usize,
         focus: SetPane,
         scroll: u16,

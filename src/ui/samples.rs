@@ -271,7 +271,7 @@ pub fn list_frame() -> FrameView {
     frame(
         "all namespaces",
         ScreenView::List {
-            rows: set_rows(),
+            rows: set_rows().into(),
             selected: 8,
         },
         list_hints(),
@@ -286,7 +286,10 @@ pub fn list_frame_namespace() -> FrameView {
         .collect();
     let mut f = frame(
         "kafka",
-        ScreenView::List { rows, selected: 0 },
+        ScreenView::List {
+            rows: std::sync::Arc::new(rows),
+            selected: 0,
+        },
         list_hints(),
     );
     f.status.sync = sync_stale();
@@ -304,7 +307,7 @@ pub fn empty_list_frame() -> FrameView {
     frame(
         "payments",
         ScreenView::List {
-            rows: vec![],
+            rows: Default::default(),
             selected: 0,
         },
         list_hints(),
@@ -319,7 +322,10 @@ pub fn filter_frame() -> FrameView {
         .collect();
     let mut f = frame(
         "all namespaces",
-        ScreenView::List { rows, selected: 1 },
+        ScreenView::List {
+            rows: std::sync::Arc::new(rows),
+            selected: 1,
+        },
         hints(&[("Enter", "apply"), ("Esc", "clear")]),
     );
     f.status.filter = Some(FilterView {
@@ -758,7 +764,7 @@ pub fn mysql_frame(focus: SetPane, selected: usize) -> FrameView {
     frame(
         "mysql",
         ScreenView::Set {
-            detail: Box::new(mysql_detail()),
+            detail: std::sync::Arc::new(mysql_detail()),
             selected,
             focus,
             scroll: 0,
@@ -932,7 +938,7 @@ pub fn partition_frame(focus: SetPane) -> FrameView {
     frame(
         "nfs-demo",
         ScreenView::Set {
-            detail: Box::new(partition_detail()),
+            detail: std::sync::Arc::new(partition_detail()),
             selected: 1,
             focus,
             scroll: 0,
@@ -1123,7 +1129,7 @@ pub fn postgres_frame(focus: SetPane) -> FrameView {
     frame(
         "postgres",
         ScreenView::Set {
-            detail: Box::new(postgres_detail()),
+            detail: std::sync::Arc::new(postgres_detail()),
             selected: 0,
             focus,
             scroll: 0,
@@ -1155,7 +1161,7 @@ pub fn big_frame(n: i32) -> FrameView {
     frame(
         "nfs-demo",
         ScreenView::Set {
-            detail: Box::new(d),
+            detail: std::sync::Arc::new(d),
             selected: (n / 2) as usize,
             focus: SetPane::Ordinals,
             scroll: 0,

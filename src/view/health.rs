@@ -46,11 +46,29 @@ pub(crate) struct Tagged {
     pub ordinal: Option<i32>,
 }
 
+#[derive(Default)]
 struct Out {
     items: Vec<Tagged>,
+    /// The first time a threshold not yet passed will pass: the findings
+    /// may differ from then on.
+    horizon: Option<Timestamp>,
 }
 
 impl Out {
+    /// Whether at least `secs` have passed since `since`; when not yet,
+    /// remembers when they will have.
+    fn passed(&mut self, since: Option<Timestamp>, now: Timestamp, secs: i64) -> bool {
+        if secs_since(since, now) >= secs {
+            return true;
+        }
+        if let Some(at) =
+            since.and_then(|t| t.checked_add(jiff::SignedDuration::from_secs(secs)).ok())
+        {
+            self.horizon = Some(self.horizon.map_or(at, |h| h.min(at)));
+        }
+        false
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -84,8 +102,53 @@ pub fn findings(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Finding> {
         .collect()
 }
 
+/// The findings about one StatefulSet (what [`tagged`] tags with it), worst
+/// first, and until when they hold if nothing in the store changes.
+pub(crate) fn set_tagged(
+    store: &Store,
+    s: &StatefulSet,
+    now: Timestamp,
+) -> (Vec<Tagged>, Option<Timestamp>) {
+    let mut out = Out::default();
+    set_findings(store, s, now, &mut out);
+    let (ns, name) = (s.namespace.as_str(), s.name.as_str());
+    let mut claims = Vec::new();
+    let mut volumes = Vec::new();
+    for t in &s.templates {
+        let prefix = format!("{}-{}-", t.name, s.name);
+        claims.extend(store.claims_with_prefix(ns, &prefix));
+        volumes.extend(
+            store
+                .volumes_for_claim_prefix(ns, &prefix)
+                .map(|(claim, v)| (claim.to_string(), v)),
+        );
+    }
+    for c in &claims {
+        claim_findings(store, c, now, &mut out);
+    }
+    for (claim, v) in volumes {
+        volume_finding(store, v, ns, &claim, &mut out);
+    }
+    // Warning events about the set, its Pods and its claims.
+    let mut events: Vec<&crate::store::Event> = store.events_for("StatefulSet", ns, name).collect();
+    for (_, p) in store.pods_of_set(ns, name) {
+        events.extend(store.events_for("Pod", ns, &p.name));
+    }
+    for c in &claims {
+        events.extend(store.events_for("PersistentVolumeClaim", ns, &c.name));
+    }
+    // Pods named like the set's but owned by another, sorted out below.
+    events.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    events.dedup_by(|a, b| a.namespace == b.namespace && a.name == b.name);
+    event_findings(store, events.into_iter(), now, &mut out);
+    out.items
+        .retain(|t| t.set.as_ref().is_some_and(|(n, x)| n == ns && x == name));
+    sort(&mut out.items);
+    (out.items, out.horizon)
+}
+
 pub(crate) fn tagged(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Tagged> {
-    let mut out = Out { items: Vec::new() };
+    let mut out = Out::default();
     for s in store.sets(scope.ns()) {
         set_findings(store, s, now, &mut out);
     }
@@ -93,7 +156,7 @@ pub(crate) fn tagged(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Tagged
         claim_findings(store, c, now, &mut out);
     }
     volume_findings(store, scope, &mut out);
-    event_findings(store, scope, now, &mut out);
+    event_findings(store, store.events(scope.ns()), now, &mut out);
     class_findings(store, &mut out);
     sort(&mut out.items);
     out.items
@@ -146,7 +209,7 @@ fn set_findings(store: &Store, s: &StatefulSet, now: Timestamp, out: &mut Out) {
     // Rollout stuck (Warning): the controller waits on one Pod for too long.
     if let Some(w) = &r.waiting
         && !w.missing
-        && secs_since(w.since, now) >= STUCK_SECS
+        && out.passed(w.since, now, STUCK_SECS)
     {
         let what = match &r.phase {
             Phase::Scaling { from, to } => format!("scaling {from}→{to}"),
@@ -340,7 +403,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
     // Stuck Terminating on a live node (Warning).
     if let Some(d) = p.deleting {
         let grace = p.grace_seconds.unwrap_or(30);
-        if secs_since(Some(d), now) > grace + TERMINATING_SLACK_SECS {
+        if out.passed(Some(d), now, grace + TERMINATING_SLACK_SECS + 1) {
             out.push(
                 Severity::Warning,
                 "pod-stuck-terminating",
@@ -379,7 +442,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
     // Unschedulable (Warning).
     if p.node.is_empty()
         && let Some((reason, message)) = &p.unschedulable
-        && secs_since(p.created, now) >= GRACE_SECS
+        && out.passed(p.created, now, GRACE_SECS)
     {
         out.push(
             Severity::Warning,
@@ -422,9 +485,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
         return;
     }
     // Running but not Ready (Warning).
-    if p.phase == "Running"
-        && !p.ready
-        && secs_since(p.ready_since.or(p.created), now) >= GRACE_SECS
+    if p.phase == "Running" && !p.ready && out.passed(p.ready_since.or(p.created), now, GRACE_SECS)
     {
         out.push(
             Severity::Warning,
@@ -640,8 +701,7 @@ fn pending_finding(
         && !matches!(store.sync(Kind::StorageClass), SyncState::Forbidden { .. });
     let missing_class =
         classes_known && class.is_none() && class_name.as_deref().is_some_and(|n| !n.is_empty());
-    let pending_for = secs_since(c.created, now);
-    if !missing_class && pending_for < GRACE_SECS {
+    if !missing_class && !out.passed(c.created, now, GRACE_SECS) {
         return;
     }
     let users = pods_using(store, c);
@@ -866,78 +926,96 @@ fn volume_findings(store: &Store, scope: &Scope, out: &mut Out) {
         if !(scope.namespace.is_none() || (!claim_ns.is_empty() && scope.contains(&claim_ns))) {
             continue;
         }
-        let owner = if claim_ns.is_empty() {
-            None
-        } else {
-            claim_owner(store, &claim_ns, &claim_name)
-        };
-        let key = owner.as_ref().map(|o| (claim_ns.clone(), o.set.clone()));
-        let ordinal = owner.as_ref().map(|o| o.ordinal);
-        let pv = obj("PersistentVolume", "", &v.name);
-        match v.phase.as_str() {
-            "Released" => {
-                // Released (Warning): data kept, not reusable until cleaned.
-                let detail = if v.reclaim_policy == "Delete" {
-                    format!(
-                        "Its claim {claim_ns}/{claim_name} was deleted and reclaim policy Delete should remove the volume; if it stays Released, deletion is failing (see the PV's events)."
-                    )
-                } else {
-                    format!(
-                        "Its claim {claim_ns}/{claim_name} was deleted. With reclaim policy {} the data is kept, but the PV binds to no new claim until an admin deletes it (and the disk) or removes its spec.claimRef.",
-                        v.reclaim_policy
-                    )
-                };
-                out.push(
-                    Severity::Warning,
-                    "volume-released",
-                    format!(
-                        "{}: PV Released ({}, {})",
-                        v.name,
-                        v.reclaim_policy,
-                        bytes(v.capacity_bytes)
-                    ),
-                    detail,
-                    vec![pv],
-                    key,
-                    ordinal,
-                );
-            }
-            "Failed" => {
-                // Failed (Critical): automatic reclamation failed.
-                out.push(
-                    Severity::Critical,
-                    "volume-failed",
-                    format!("{}: PV Failed", v.name),
-                    format!(
-                        "Automatic reclamation ({}) failed{}; the volume and its data need manual cleanup.",
-                        v.reclaim_policy,
-                        if v.message.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", v.message)
-                        }
-                    ),
-                    vec![pv],
-                    key,
-                    ordinal,
-                );
-            }
-            _ => {}
-        }
+        volume_finding(store, v, &claim_ns, &claim_name, out);
     }
 }
 
-fn event_findings(store: &Store, scope: &Scope, now: Timestamp, out: &mut Out) {
+/// A PV's finding; `claim_ns`/`claim_name`: its claimRef (empty when none).
+fn volume_finding(
+    store: &Store,
+    v: &crate::store::Volume,
+    claim_ns: &str,
+    claim_name: &str,
+    out: &mut Out,
+) {
+    let owner = if claim_ns.is_empty() {
+        None
+    } else {
+        claim_owner(store, claim_ns, claim_name)
+    };
+    let key = owner
+        .as_ref()
+        .map(|o| (claim_ns.to_string(), o.set.clone()));
+    let ordinal = owner.as_ref().map(|o| o.ordinal);
+    let pv = obj("PersistentVolume", "", &v.name);
+    match v.phase.as_str() {
+        "Released" => {
+            // Released (Warning): data kept, not reusable until cleaned.
+            let detail = if v.reclaim_policy == "Delete" {
+                format!(
+                    "Its claim {claim_ns}/{claim_name} was deleted and reclaim policy Delete should remove the volume; if it stays Released, deletion is failing (see the PV's events)."
+                )
+            } else {
+                format!(
+                    "Its claim {claim_ns}/{claim_name} was deleted. With reclaim policy {} the data is kept, but the PV binds to no new claim until an admin deletes it (and the disk) or removes its spec.claimRef.",
+                    v.reclaim_policy
+                )
+            };
+            out.push(
+                Severity::Warning,
+                "volume-released",
+                format!(
+                    "{}: PV Released ({}, {})",
+                    v.name,
+                    v.reclaim_policy,
+                    bytes(v.capacity_bytes)
+                ),
+                detail,
+                vec![pv],
+                key,
+                ordinal,
+            );
+        }
+        "Failed" => {
+            // Failed (Critical): automatic reclamation failed.
+            out.push(
+                Severity::Critical,
+                "volume-failed",
+                format!("{}: PV Failed", v.name),
+                format!(
+                    "Automatic reclamation ({}) failed{}; the volume and its data need manual cleanup.",
+                    v.reclaim_policy,
+                    if v.message.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", v.message)
+                    }
+                ),
+                vec![pv],
+                key,
+                ordinal,
+            );
+        }
+        _ => {}
+    }
+}
+
+fn event_findings<'a>(
+    store: &Store,
+    events: impl Iterator<Item = &'a crate::store::Event>,
+    now: Timestamp,
+    out: &mut Out,
+) {
     // (reason, kind, namespace, name) → (count, last seen, message)
     #[allow(clippy::type_complexity)]
     let mut seen: BTreeMap<(String, String, String, String), (i32, Option<Timestamp>, String)> =
         BTreeMap::new();
-    for e in store.events(scope.ns()) {
+    for e in events {
         if e.type_ != "Warning" {
             continue;
         }
         let last = e.last_seen;
-        if last.is_none() || secs_since(last, now) > EVENT_WINDOW_SECS {
+        if last.is_none() || out.passed(last, now, EVENT_WINDOW_SECS + 1) {
             continue;
         }
         let (kind, ns, name) = &e.involved;

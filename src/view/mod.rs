@@ -9,6 +9,7 @@
 
 mod chain;
 mod health;
+pub mod memo;
 pub mod model;
 pub mod plan;
 mod rollout;

@@ -37,17 +37,9 @@ fn strategy_text(s: &StatefulSet) -> String {
     }
 }
 
-fn matches_filter(s: &StatefulSet, filter: &str) -> bool {
+pub(crate) fn matches_filter(s: &StatefulSet, filter: &str) -> bool {
     let f = filter.trim().to_lowercase();
     f.is_empty() || s.name.to_lowercase().contains(&f) || s.namespace.to_lowercase().contains(&f)
-}
-
-fn of_set<'a>(tagged: &'a [Tagged], s: &'a StatefulSet) -> impl Iterator<Item = &'a Tagged> + 'a {
-    tagged.iter().filter(move |t| {
-        t.set
-            .as_ref()
-            .is_some_and(|(ns, n)| *ns == s.namespace && *n == s.name)
-    })
 }
 
 /// The StatefulSets list, sorted by namespace and name.
@@ -68,27 +60,38 @@ pub fn set_rows(store: &Store, scope: &Scope, filter: &str, now: Timestamp) -> V
             let mine: &[&Tagged] = by_set
                 .get(&(s.namespace.as_str(), s.name.as_str()))
                 .map_or(&[], Vec::as_slice);
-            SetRow {
-                namespace: s.namespace.clone(),
-                name: s.name.clone(),
-                ready: format!("{}/{}", s.status.ready, s.replicas),
-                updated: format!("{}/{}", s.status.updated, s.replicas),
-                strategy: strategy_text(s),
-                policy: s.pod_management.clone(),
-                service: s.service.clone(),
-                templates: s
-                    .templates
-                    .iter()
-                    .map(|t| t.name.clone())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                rollout: rollout::analyse(store, s).short(),
-                health: worst(mine.iter().copied()),
-                findings: mine.len(),
-                age: age(s.created, now),
-            }
+            set_row(store, s, worst(mine.iter().copied()), mine.len(), now)
         })
         .collect()
+}
+
+/// One list row, given the set's worst finding and how many it has.
+pub(crate) fn set_row(
+    store: &Store,
+    s: &StatefulSet,
+    health: Option<super::model::Severity>,
+    findings: usize,
+    now: Timestamp,
+) -> SetRow {
+    SetRow {
+        namespace: s.namespace.clone(),
+        name: s.name.clone(),
+        ready: format!("{}/{}", s.status.ready, s.replicas),
+        updated: format!("{}/{}", s.status.updated, s.replicas),
+        strategy: strategy_text(s),
+        policy: s.pod_management.clone(),
+        service: s.service.clone(),
+        templates: s
+            .templates
+            .iter()
+            .map(|t| t.name.clone())
+            .collect::<Vec<_>>()
+            .join(","),
+        rollout: rollout::analyse(store, s).short(),
+        health,
+        findings,
+        age: age(s.created, now),
+    }
 }
 
 fn revision_text(store: &Store, s: &StatefulSet, name: &str) -> String {
@@ -219,8 +222,8 @@ pub fn set_detail(
     now: Timestamp,
 ) -> Option<SetDetail> {
     let s = store.set(namespace, name)?;
-    let tagged = health::tagged(store, &Scope::namespace(namespace), now);
-    let mine: Vec<&Tagged> = of_set(&tagged, s).collect();
+    let (tagged, _) = health::set_tagged(store, s, now);
+    let mine: Vec<&Tagged> = tagged.iter().collect();
     let r = rollout::analyse(store, s);
     let partition = match &s.strategy {
         UpdateStrategy::RollingUpdate { partition, .. } => Some(*partition),

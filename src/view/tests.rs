@@ -8,7 +8,28 @@ use super::*;
 use crate::store::{Object, StoreEvent, VolumeUsage};
 
 pub(crate) fn sim_store() -> (Store, Timestamp) {
+    let (_, store, now) = sim_state_and_store();
+    (store, now)
+}
+
+/// A sim object as the watches would hand it to the store.
+pub(crate) fn from_sim(o: &crate::sim::objects::Object) -> Option<Object> {
     use crate::sim::objects::Object as S;
+    match o {
+        S::StatefulSet(o) => Some(Object::from(o)),
+        S::Pod(o) => Some(Object::from(o)),
+        S::PersistentVolumeClaim(o) => Some(Object::from(o)),
+        S::PersistentVolume(o) => Some(Object::from(o)),
+        S::StorageClass(o) => Some(Object::from(o)),
+        S::Node(o) => Some(Object::from(o)),
+        S::Event(o) => Some(Object::from(o)),
+        S::ControllerRevision(o) => Some(Object::from(o)),
+        _ => None,
+    }
+}
+
+/// Every scenario after its warmup, and the store a client would have.
+pub(crate) fn sim_state_and_store() -> (crate::sim::state::SimState, Store, Timestamp) {
     use crate::sim::resources::Kind as SK;
     let state = crate::sim::server::build_state(&crate::sim::server::SimConfig {
         scenario: Some("all".into()),
@@ -32,17 +53,7 @@ pub(crate) fn sim_store() -> (Store, Timestamp) {
         let objects: Vec<Object> = state
             .store
             .iter(sk, None)
-            .filter_map(|e| match &e.object {
-                S::StatefulSet(o) => Some(Object::from(o)),
-                S::Pod(o) => Some(Object::from(o)),
-                S::PersistentVolumeClaim(o) => Some(Object::from(o)),
-                S::PersistentVolume(o) => Some(Object::from(o)),
-                S::StorageClass(o) => Some(Object::from(o)),
-                S::Node(o) => Some(Object::from(o)),
-                S::Event(o) => Some(Object::from(o)),
-                S::ControllerRevision(o) => Some(Object::from(o)),
-                _ => None,
-            })
+            .filter_map(|e| from_sim(&e.object))
             .collect();
         store.apply(StoreEvent::Restarted(k, objects), now);
     }
@@ -84,7 +95,7 @@ pub(crate) fn sim_store() -> (Store, Timestamp) {
             }
         }
     }
-    (store, now)
+    (state, store, now)
 }
 
 fn find<'a>(fs: &'a [Finding], code: &str, title_part: &str) -> &'a Finding {
