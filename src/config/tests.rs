@@ -429,3 +429,14 @@ fn print_config_round_trips() {
     assert!(printed.contains("\nhelp = []\n"), "{printed}");
     assert_eq!(parse(&printed).unwrap(), off);
 }
+
+#[test]
+fn the_readme_example_is_valid() {
+    let readme = include_str!("../../README.md");
+    let section = &readme[readme.find("## Configuration").expect("the section")..];
+    let start = section.find("```toml\n").expect("an example") + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let config = parse(example).unwrap_or_else(|e| panic!("{e}\n{}", e.excerpt()));
+    assert_eq!(config.ui.refresh, Refresh::Every(Duration::from_secs(5)));
+    assert_eq!(config.keymap.keys(Command::Help), []);
+}
