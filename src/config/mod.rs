@@ -144,6 +144,8 @@ pub enum Problem {
         key: String,
         why: String,
     },
+    #[error("quit needs at least one key (there would be no way out)")]
+    NoQuit,
     /// Two commands that share a screen on one key: the binding at the
     /// reported line first, then the other; each as `command (line N)` or
     /// `command (default)`.
@@ -480,9 +482,17 @@ impl Config {
 
 /// The TOML reader's message, with serde's "field" in the config's words.
 fn toml_message(message: &str) -> String {
-    let message = message.trim_end();
+    let message = message
+        .trim_end()
+        .replace("expected struct UiFile", "expected the [ui] table")
+        .replace(
+            "expected struct NamespaceFile",
+            "expected the [namespace] table",
+        )
+        .replace("expected a map", "expected a table")
+        .replace("expected i64", "expected a whole number");
     let Some(rest) = message.strip_prefix("unknown field ") else {
-        return message.to_string();
+        return message;
     };
     let what = if rest.ends_with("expected one of `ui`, `namespace`, `keys`") {
         "section"
@@ -568,6 +578,9 @@ fn keymap(text: &str, table: &BTreeMap<Spanned<String>, Spanned<KeyList>>) -> Re
                 .map(|k| (k.get_ref().clone(), k.span()))
                 .collect(),
         };
+        if command == Command::Quit && spelled.is_empty() {
+            return Err(At(list.span(), Problem::NoQuit));
+        }
         let mut keys = Vec::new();
         for (key_text, span) in spelled {
             let key = Key::parse(&key_text).map_err(|why| {

@@ -138,9 +138,10 @@ pub(super) fn commented_toml(config: &Config, path: Option<&Path>) -> String {
         "# A command's keys: \"x\", \"S\" (Shift-s), \"ctrl-x\", \"alt-x\", \"enter\", \"esc\",\n\
          # \"tab\", \"backtab\", \"up\", \"down\", \"left\", \"right\", \"pgup\", \"pgdn\", \"home\",\n\
          # \"end\", \"backspace\", \"delete\", \"insert\", \"space\", \"f1\" to \"f12\"; a list\n\
-         # ([\"r\", \"ctrl-r\"]); or [] for none. A command listed here loses its\n\
-         # default keys. Two commands on one screen cannot share a key. Typing\n\
-         # (the filter, dialogs, the namespace list) is not remapped.\n",
+         # ([\"r\", \"ctrl-r\"]); or [] for none (quit needs one). A command listed\n\
+         # here loses its default keys. Two commands on one screen cannot share\n\
+         # a key. Typing (the filter, dialogs, the namespace list) is not\n\
+         # remapped.\n",
     );
     for command in Command::ALL {
         let modes: Vec<&str> = command.modes().iter().map(|m| m.name()).collect();

@@ -222,6 +222,28 @@ fn error_kinds() {
         problem("[keys]\nscale = 5\n"),
         Problem::Toml(m) if m.contains("a key (\"r\") or a list of keys")
     ));
+    // The TOML reader's words, without serde's internal names.
+    for (text, message) in [
+        (
+            "ui = 5",
+            "invalid type: integer `5`, expected the [ui] table",
+        ),
+        ("keys = 5", "invalid type: integer `5`, expected a table"),
+        (
+            "namespace = \"db\"",
+            "invalid type: string \"db\", expected the [namespace] table",
+        ),
+        (
+            "[ui]\nmax_fps = \"10\"",
+            "invalid type: string \"10\", expected a whole number",
+        ),
+    ] {
+        assert_eq!(problem(text), Problem::Toml(message.into()), "{text}");
+    }
+    assert_eq!(
+        error("[keys]\nquit = []\n").to_string(),
+        "config.toml: line 2, column 8: quit needs at least one key (there would be no way out)"
+    );
     assert_eq!(
         problem("[keys]\nscale = \"shift-s\"\n"),
         Problem::BadKey {
