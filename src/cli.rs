@@ -9,9 +9,7 @@ use clap::{Args, Parser, Subcommand};
     name = "ordinal",
     version,
     about = "A terminal UI for Kubernetes StatefulSets, their ordinals and their storage",
-    after_help = "Every action sent is appended to the audit log $XDG_STATE_HOME/ordinal/actions.log \
-(default ~/.local/state/ordinal/actions.log); diagnostics go to ordinal.log beside it \
-(level from ORDINAL_LOG, default warn).\n\nRun `ordinal sim --help` for the simulated cluster alone."
+    after_help = after_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -39,9 +37,10 @@ pub struct Cli {
     #[arg(long)]
     pub ascii: bool,
 
-    /// At most N screen updates per second (1-120); lower it on slow links.
-    #[arg(long, value_name = "N", default_value_t = 30, value_parser = parse_max_fps)]
-    pub max_fps: u32,
+    /// At most N screen updates per second (1-120; default 30, or the config
+    /// file's max_fps); lower it on slow links.
+    #[arg(long, value_name = "N", value_parser = parse_max_fps)]
+    pub max_fps: Option<u32>,
 
     /// Record what is drawn as an asciicast v2 file (play it with `asciinema play`).
     #[arg(long, value_name = "FILE.cast")]
@@ -52,6 +51,32 @@ pub struct Cli {
     /// assets/tour.yaml.
     #[arg(long)]
     pub tour: bool,
+
+    /// Read this config file instead of the default one (see below); it
+    /// must exist.
+    #[arg(long, value_name = "FILE", env = "ORDINAL_CONFIG", global = true)]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Print the effective configuration as a commented TOML file (to start
+    /// one from) and exit.
+    #[arg(long)]
+    pub print_config: bool,
+}
+
+/// The text under `--help`: where the config file, the audit log and the
+/// diagnostics are (the config path resolved for this environment).
+fn after_help() -> String {
+    let config = crate::config::default_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "none: neither XDG_CONFIG_HOME nor HOME is set".into());
+    format!(
+        "Settings (theme, colours, refresh, default namespace, keys) are read from \
+$XDG_CONFIG_HOME/ordinal/config.toml (default ~/.config/ordinal/config.toml; here: {config}) \
+when it exists; flags and NO_COLOR win over it; `ordinal --print-config` shows it.\n\n\
+Every action sent is appended to the audit log $XDG_STATE_HOME/ordinal/actions.log \
+(default ~/.local/state/ordinal/actions.log); diagnostics go to ordinal.log beside it \
+(level from ORDINAL_LOG, default warn).\n\nRun `ordinal sim --help` for the simulated cluster alone."
+    )
 }
 
 /// Which cluster and namespaces, as kubectl's flags.
@@ -214,7 +239,8 @@ mod tests {
     fn terminal_flags() {
         let cli = Cli::try_parse_from(["ordinal", "--demo"]).unwrap();
         assert!(!cli.no_color && !cli.ascii);
-        assert_eq!(cli.max_fps, 30);
+        assert_eq!(cli.max_fps, None, "unset: the config file's, else 30");
+        assert_eq!(cli.config, None);
         assert_eq!(cli.record, None);
         let cli = Cli::try_parse_from([
             "ordinal",
@@ -227,11 +253,33 @@ mod tests {
         ])
         .unwrap();
         assert!(cli.no_color && cli.ascii);
-        assert_eq!(cli.max_fps, 5);
+        assert_eq!(cli.max_fps, Some(5));
         assert_eq!(
             cli.record.as_deref(),
             Some(std::path::Path::new("demo.cast"))
         );
+    }
+
+    #[test]
+    fn config_flags() {
+        let cli = Cli::try_parse_from(["ordinal", "--config", "x.toml", "--print-config"]).unwrap();
+        assert_eq!(cli.config.as_deref(), Some(std::path::Path::new("x.toml")));
+        assert!(cli.print_config);
+        // Global: also after `get`.
+        let cli = Cli::try_parse_from(["ordinal", "get", "--config", "y.toml"]).unwrap();
+        assert_eq!(cli.config.as_deref(), Some(std::path::Path::new("y.toml")));
+    }
+
+    #[test]
+    fn help_names_the_config_file() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_long_help().to_string();
+        assert!(
+            help.contains("$XDG_CONFIG_HOME/ordinal/config.toml"),
+            "{help}"
+        );
+        assert!(help.contains("--config <FILE>"), "{help}");
+        assert!(help.contains("--print-config"), "{help}");
     }
 
     #[test]

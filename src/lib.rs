@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bench;
 pub mod cli;
 pub mod cluster;
+pub mod config;
 pub mod format;
 pub mod get;
 pub mod sim;

@@ -13,10 +13,11 @@ use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
 use ordinal::cluster::access;
 use ordinal::cluster::connect::{self, ConnectOptions, Connection};
 use ordinal::cluster::{stats, watch};
+use ordinal::config::{self, Config};
 use ordinal::sim::auth::Users;
 use ordinal::sim::scenario;
 use ordinal::sim::server::{SimConfig, SimServer, parse_user};
-use ordinal::term::caps::{Caps, Overrides};
+use ordinal::term::caps::Caps;
 use ordinal::term::screen;
 use tokio::sync::mpsc;
 
@@ -126,18 +127,34 @@ async fn open(
     ))
 }
 
-/// The namespace scope: `-A` → all; `-n` → that one; else the context's
-/// namespace (all for the demo, whose stories live in several).
-fn namespace_scope(demo: bool, target: &TargetArgs, connection: &Connection) -> Option<String> {
-    if target.all_namespaces {
-        None
-    } else if let Some(ns) = &target.namespace {
-        Some(ns.clone())
-    } else if demo {
-        None
-    } else {
-        Some(connection.namespace.clone())
-    }
+/// The namespace scope: `-A` → all; `-n` → that one; else the config
+/// file's default, else the context's namespace (all for the demo, whose
+/// stories live in several).
+fn namespace_scope(
+    demo: bool,
+    target: &TargetArgs,
+    connection: &Connection,
+    config: &Config,
+) -> Option<String> {
+    config.namespace_scope(
+        target.all_namespaces,
+        target.namespace.as_deref(),
+        demo,
+        &connection.namespace,
+    )
+}
+
+/// Reads the config file (`--config`, else the default one), or says what
+/// is wrong with it: `ordinal: PATH: line N, column M: …` and the line.
+fn load_config(explicit: Option<&std::path::Path>) -> Result<config::Loaded, i32> {
+    config::load(explicit).map_err(|e| {
+        eprintln!("ordinal: {e}");
+        let excerpt = e.excerpt();
+        if !excerpt.is_empty() {
+            eprintln!("{excerpt}");
+        }
+        2
+    })
 }
 
 fn watch_scope(namespace: &Option<String>) -> watch::Scope {
@@ -179,7 +196,7 @@ fn state_dir() -> std::path::PathBuf {
         .join("ordinal")
 }
 
-async fn run_tui(mut cli: Cli) -> Result<i32> {
+async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
     log_to_file();
     // The tour walks the demo cluster.
     let tour = if cli.tour {
@@ -206,10 +223,7 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
     };
     // Decide about the terminal before touching it. (After connecting, so a
     // cluster that cannot be reached is explained first, piped or not.)
-    let caps = Caps::from_env(Overrides {
-        no_color: cli.no_color,
-        ascii: cli.ascii,
-    });
+    let caps = Caps::from_env(config.overrides(cli.no_color, cli.ascii));
     if let Some(message) = screen::check(&caps) {
         screen::say(&message);
         return Ok(2);
@@ -227,7 +241,7 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
         },
         None => None,
     };
-    let namespace = namespace_scope(cli.demo, &cli.target, &connection);
+    let namespace = namespace_scope(cli.demo, &cli.target, &connection, &config);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
     let mut watches = watch::start(
@@ -247,8 +261,12 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
     if let Some(steps) = tour {
+        // The tour's script presses the default keys.
         app.start_tour(steps);
+    } else {
+        app.set_keymap(config.keymap.clone());
     }
+    app.set_redraw_on_tick(config.ui.refresh != config::Refresh::Off);
     if !cli.read_only {
         // Ask the API what this user may do, before they try.
         match tokio::time::timeout(
@@ -313,12 +331,14 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
         wiring,
         wait_for_signal(),
         &RunOptions {
-            max_fps: cli.max_fps,
-            // The tour's steps are timed by the ticker.
-            tick: if cli.tour {
-                Duration::from_millis(250)
-            } else {
-                RunOptions::default().tick
+            max_fps: config.max_fps(cli.max_fps),
+            // The tour's steps are timed by the ticker; otherwise it
+            // refreshes the ages and the clock (and follows actions, each
+            // second when the redraws are off).
+            tick: match (cli.tour, config.ui.refresh) {
+                (true, _) => Duration::from_millis(250),
+                (false, config::Refresh::Every(every)) => every,
+                (false, config::Refresh::Off) => RunOptions::default().tick,
             },
         },
     )
@@ -339,7 +359,7 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
     }
 }
 
-async fn run_get(cmd: GetCommand, target: TargetArgs) -> Result<i32> {
+async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<i32> {
     let (connection, _sim) = match open(cmd.demo, &cmd.sim, &target).await {
         Ok(c) => c,
         Err(e) => {
@@ -350,12 +370,28 @@ async fn run_get(cmd: GetCommand, target: TargetArgs) -> Result<i32> {
             return Ok(2);
         }
     };
-    let namespace = namespace_scope(cmd.demo, &target, &connection);
+    let namespace = namespace_scope(cmd.demo, &target, &connection, &config);
     ordinal::get::run(&connection.client, namespace, &cmd).await
 }
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
+    // A bad config file is reported before anything else happens.
+    let config = if matches!(cli.command, Some(Command::Sim(_))) {
+        Config::default()
+    } else {
+        match load_config(cli.config.as_deref()) {
+            Ok(loaded) if cli.print_config => {
+                print!(
+                    "{}",
+                    loaded.config.to_commented_toml(loaded.path.as_deref())
+                );
+                return Ok(());
+            }
+            Ok(loaded) => loaded.config,
+            Err(code) => std::process::exit(code),
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -371,8 +407,8 @@ fn main() -> Result<()> {
                 }
                 run_sim(cmd).await.map(|_| 0)
             }
-            Some(Command::Get(cmd)) => run_get(cmd, cli.target.clone()).await,
-            None => run_tui(cli).await,
+            Some(Command::Get(cmd)) => run_get(cmd, cli.target.clone(), config).await,
+            None => run_tui(cli, config).await,
         }
     })?;
     // Watch tasks may still be parked on sockets; don't wait for them.

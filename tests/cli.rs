@@ -1,5 +1,5 @@
-//! The binary as users run it: `ordinal get` against the demo cluster, and
-//! the message when no cluster can be reached.
+//! The binary as users run it: `ordinal get` against the demo cluster, the
+//! message when no cluster can be reached, and bad config files.
 
 use std::process::Command;
 
@@ -9,6 +9,8 @@ fn ordinal(args: &[&str]) -> (i32, String, String) {
         .args(args)
         .env("HOME", home.path())
         .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env_remove("ORDINAL_CONFIG")
         .env_remove("KUBECONFIG")
         .output()
         .expect("the binary runs");
@@ -116,4 +118,148 @@ fn bad_flags_are_refused_with_a_clear_error() {
     let (code, _, err) = ordinal(&["-n", "a", "-A"]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot be used with"), "{err}");
+}
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/config/{name}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Each invalid fixture: `ordinal: PATH: line N, column M: message`, the
+/// line itself, exit status 2, nothing drawn (stdout is a pipe here, and the
+/// config is checked before the terminal and before connecting).
+#[test]
+fn a_bad_config_file_is_reported_with_its_line_before_anything_else() {
+    let table = [
+        (
+            "bad-syntax",
+            "line 3, column 14: invalid basic string",
+            "theme = \"mono",
+        ),
+        (
+            "unknown-section",
+            "line 4, column 2: unknown section `colours`",
+            "[colours]",
+        ),
+        (
+            "unknown-setting",
+            "line 3, column 1: unknown setting `refesh`",
+            "refesh = \"5s\"",
+        ),
+        (
+            "unknown-command",
+            "line 3, column 1: unknown command \"delete\" in [keys]; the commands are up, down,",
+            "delete = \"X\"",
+        ),
+        (
+            "bad-key",
+            "line 2, column 17: cannot read key \"ctrl+r\" for restart: unknown key name",
+            "restart = [\"r\", \"ctrl+r\"]",
+        ),
+        (
+            "conflict",
+            "line 4, column 17: key \"z\" is bound to both restart (line 4) and scale (line 3)",
+            "restart = [\"r\", \"z\"]",
+        ),
+        (
+            "conflict-default",
+            "line 6, column 11: key \"d\" is bound to both restart (line 6) and delete-pod (default)",
+            "restart = \"d\"",
+        ),
+        (
+            "refresh-range",
+            "line 2, column 11: ui.refresh must be \"off\" or from \"1s\" to \"60s\", not \"90s\"",
+            "refresh = \"90s\"",
+        ),
+    ];
+    for (name, message, line) in table {
+        let path = fixture(name);
+        let (code, out, err) = ordinal(&["--demo", "--config", &path]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(out.is_empty(), "{name}: nothing drawn: {out:?}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("ordinal: {path}: {message}")),
+            "{name}: {err}"
+        );
+        assert!(
+            err.lines().any(|l| l.ends_with(&format!("| {line}"))),
+            "{name}: {err}"
+        );
+        assert!(
+            !err.contains("not a terminal"),
+            "{name}: the config comes first: {err}"
+        );
+    }
+    // `get` and --print-config read it too.
+    let (code, _, err) = ordinal(&["get", "--demo", "--config", &fixture("conflict")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 4, column 17"), "{err}");
+    let (code, _, err) = ordinal(&["--print-config", "--config", &fixture("bad-key")]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn a_named_config_file_must_exist_the_default_one_need_not() {
+    let (code, out, err) = ordinal(&["--demo", "--config", "/nonexistent/ordinal.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with("ordinal: /nonexistent/ordinal.toml: cannot read the config file: "),
+        "{err}"
+    );
+    // No file at the default place: the defaults.
+    let (code, out, err) = ordinal(&["--print-config"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no file read; ordinal reads "), "{out}");
+    assert!(
+        out.contains("config/ordinal/config.toml when it exists"),
+        "{out}"
+    );
+    assert!(out.contains("# scale = \"s\""), "{out}");
+}
+
+#[test]
+fn print_config_shows_the_effective_settings() {
+    let path = fixture("remap");
+    let (code, out, err) = ordinal(&["--print-config", "--config", &path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("read from {path}")), "{out}");
+    for line in [
+        "theme = \"mono\"",
+        "refresh = \"5s\"",
+        "default = \"db\"",
+        "scale = \"z\"",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line}: {out}");
+    }
+    // The output is itself a valid config file.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("config.toml");
+    std::fs::write(&copy, &out).unwrap();
+    let (code, again, err) = ordinal(&["--print-config", "--config", copy.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        again.lines().skip(1).collect::<Vec<_>>(),
+        out.lines().skip(1).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn help_shows_where_the_config_file_is() {
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ordinal"))
+        .arg("--help")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", "/xdg/conf")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("here: /xdg/conf/ordinal/config.toml"),
+        "{help}"
+    );
+    assert!(help.contains("--config <FILE>"), "{help}");
 }

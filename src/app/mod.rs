@@ -22,7 +22,7 @@ use crate::view::memo::{DetailMemo, ListMemo};
 use crate::view::model::{OrdinalRow, SetDetail, SetRow};
 use crate::view::{self, Scope, model::Severity};
 use dialog::{Dialog, DialogKind, DialogOutcome};
-use keymap::{Command, Mode};
+use keymap::{Command, Keymap, Mode};
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -90,6 +90,10 @@ pub struct App {
     /// A set changed by an action, followed until it settles:
     /// (namespace, name, what was done).
     following: Option<(String, String, String)>,
+    /// The keys of each command (defaults plus the config file's `[keys]`).
+    keymap: Keymap,
+    /// Redraw on every tick, for the ages and the clock (`refresh = "off"`: no).
+    redraw_on_tick: bool,
 }
 
 impl App {
@@ -124,7 +128,21 @@ impl App {
             list_memo: RefCell::default(),
             detail_memo: RefCell::default(),
             following: None,
+            keymap: Keymap::default(),
+            redraw_on_tick: true,
         }
+    }
+
+    /// Uses these keys (the config file's `[keys]`) instead of the defaults.
+    pub fn set_keymap(&mut self, keymap: Keymap) {
+        self.keymap = keymap;
+        self.dirty = true;
+    }
+
+    /// Whether each tick redraws the screen (ages, clock); off, an idle
+    /// screen writes nothing.
+    pub fn set_redraw_on_tick(&mut self, on: bool) {
+        self.redraw_on_tick = on;
     }
 
     pub fn screen(&self) -> &Screen {
@@ -303,7 +321,7 @@ impl App {
             self.on_overlay_key(overlay, key, now);
             return;
         }
-        let Some(command) = keymap::command(self.mode(), key) else {
+        let Some(command) = self.keymap.command(self.mode(), key) else {
             return;
         };
         self.run(command, now);
@@ -312,8 +330,15 @@ impl App {
     fn on_overlay_key(&mut self, overlay: OverlayState, key: &KeyEvent, now: Timestamp) {
         match overlay {
             OverlayState::Help => {
-                if matches!(keymap::command(self.mode(), key), Some(Command::Quit))
-                    && key.code != KeyCode::Char('q')
+                // Any key closes the help; a quit key other than a plain
+                // character (Ctrl-C) also quits.
+                let plain_char = matches!(key.code, KeyCode::Char(_))
+                    && !key.modifiers.intersects(
+                        crossterm::event::KeyModifiers::CONTROL
+                            | crossterm::event::KeyModifiers::ALT,
+                    );
+                if matches!(self.keymap.command(self.mode(), key), Some(Command::Quit))
+                    && !plain_char
                 {
                     self.quit = true;
                 }
@@ -648,9 +673,10 @@ impl App {
         }
     }
 
-    /// Whether the screen shows ages that tick each second.
+    /// Whether the screen shows ages that tick each second (and should be
+    /// redrawn on each tick: not with `refresh = "off"`).
     pub fn shows_ages(&self) -> bool {
-        true
+        self.redraw_on_tick
     }
 
     /// Everything one frame draws.
@@ -695,7 +721,7 @@ impl App {
             (None, None) => None,
             (None, Some(OverlayState::Help)) => Some(Overlay::Help {
                 title: format!("Keys: {}", self.screen_title()),
-                keys: keymap::help(self.mode(), |c| {
+                keys: self.keymap.help(self.mode(), |c| {
                     c.action()
                         .is_none_or(|k| self.permissions.denial(k).is_none())
                 }),
@@ -743,24 +769,45 @@ impl App {
     }
 
     fn hints(&self) -> Vec<(String, String)> {
-        let h = |k: &str, w: &str| (k.to_string(), w.to_string());
-        let mut hints = match self.mode() {
-            Mode::List => vec![h("Enter", "open"), h("/", "filter"), h("v", "storage")],
-            Mode::Set => vec![
-                h("Tab", "pane"),
-                h("Esc", "back"),
-                h("s", "scale"),
-                h("r", "restart"),
-                h("p", "partition"),
-                h("d", "delete"),
+        use Command as C;
+        let mut commands = match self.mode() {
+            Mode::List => vec![
+                (C::Open, "open"),
+                (C::Filter, "filter"),
+                (C::Storage, "storage"),
             ],
-            Mode::Storage => vec![h("Tab", "tab"), h("/", "filter"), h("Esc", "back")],
+            Mode::Set => vec![
+                (C::NextPane, "pane"),
+                (C::Back, "back"),
+                (C::Scale, "scale"),
+                (C::Restart, "restart"),
+                (C::Partition, "partition"),
+                (C::DeletePod, "delete"),
+            ],
+            Mode::Storage => vec![
+                (C::NextPane, "tab"),
+                (C::Filter, "filter"),
+                (C::Back, "back"),
+            ],
         };
         if self.read_only {
-            hints.retain(|(k, _)| !["s", "r", "p", "d"].contains(&k.as_str()));
-            hints.push(h("read-only", "actions off"));
+            commands.retain(|(c, _)| c.action().is_none());
         }
-        hints.extend([h("n", "namespace"), h("?", "help"), h("q", "quit")]);
+        let hint =
+            |(c, what): (Command, &str)| self.keymap.hint(c).map(|key| (key, what.to_string()));
+        let mut hints: Vec<(String, String)> = commands.into_iter().filter_map(hint).collect();
+        if self.read_only {
+            hints.push(("read-only".into(), "actions off".into()));
+        }
+        hints.extend(
+            [
+                (C::Namespaces, "namespace"),
+                (C::Help, "help"),
+                (C::Quit, "quit"),
+            ]
+            .into_iter()
+            .filter_map(hint),
+        );
         hints
     }
 }

@@ -10,16 +10,23 @@
 //!   `LC_ALL`, `LC_CTYPE`, `LANG` (the order the C library uses) must name
 //!   a UTF-8 codeset (`en_US.UTF-8`, `C.utf8`). Otherwise, or with `--ascii`,
 //!   ASCII borders, bars and symbols.
+//! - The config file (see [`crate::config`]) can force a colour depth over
+//!   `COLORTERM`/`TERM`, but not over `NO_COLOR`, `--no-color` or
+//!   `TERM=dumb`; its `mono` and `ascii` act as the flags.
 
 use crate::ui::theme::{ColourDepth, Theme};
 
-/// What the command line asks for, over what the environment says.
+/// What the command line (and the config file) asks for, over what the
+/// environment says.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Overrides {
-    /// `--no-color`.
+    /// `--no-color` (or the file's `theme = "mono"`).
     pub no_color: bool,
-    /// `--ascii`.
+    /// `--ascii` (or the file's `ascii = true`).
     pub ascii: bool,
+    /// The file's `colors`: this depth instead of the one `COLORTERM` and
+    /// `TERM` suggest.
+    pub colors: Option<ColourDepth>,
 }
 
 /// The terminal's capabilities as far as ordinal cares.
@@ -52,6 +59,8 @@ pub fn detect(var: impl Fn(&str) -> Option<String>, overrides: Overrides) -> Cap
     let no_color = overrides.no_color || var("NO_COLOR").is_some_and(|v| !v.is_empty());
     let depth = if dumb || no_color {
         ColourDepth::Mono
+    } else if let Some(depth) = overrides.colors {
+        depth
     } else if var("COLORTERM").is_some_and(|v| {
         let v = v.trim().to_ascii_lowercase();
         v == "truecolor" || v == "24bit"
@@ -152,6 +161,24 @@ mod tests {
     }
 
     #[test]
+    fn a_forced_depth_beats_detection_but_not_no_color_or_dumb() {
+        let forced = Overrides {
+            colors: Some(TrueColor),
+            ..Overrides::default()
+        };
+        let c = |vars: &[(&str, &str)]| detect(env(vars), forced).depth;
+        assert_eq!(c(&[("TERM", "screen")]), TrueColor);
+        assert_eq!(c(&[("TERM", "xterm-256color")]), TrueColor);
+        assert_eq!(c(&[("TERM", "xterm"), ("NO_COLOR", "1")]), Mono);
+        assert_eq!(c(&[("TERM", "dumb")]), Mono);
+        let mono = Overrides {
+            no_color: true,
+            ..forced
+        };
+        assert_eq!(detect(env(&[("TERM", "xterm")]), mono).depth, Mono);
+    }
+
+    #[test]
     fn dumb_is_flagged() {
         assert!(caps(&[("TERM", "dumb")]).dumb);
         assert!(!caps(&[("TERM", "xterm")]).dumb);
@@ -162,7 +189,7 @@ mod tests {
     fn no_color_flag_gives_mono() {
         let no_color = Overrides {
             no_color: true,
-            ascii: false,
+            ..Overrides::default()
         };
         let c = detect(env(&[("TERM", "xterm-256color"), UTF8]), no_color);
         assert_eq!(c.depth, Mono);
@@ -204,8 +231,8 @@ mod tests {
     #[test]
     fn ascii_flag_forces_ascii() {
         let ascii = Overrides {
-            no_color: false,
             ascii: true,
+            ..Overrides::default()
         };
         let c = detect(env(&[("TERM", "xterm-256color"), UTF8]), ascii);
         assert!(!c.unicode);
