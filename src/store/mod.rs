@@ -24,6 +24,17 @@ pub use objects::{
 /// `(namespace, name)`; `("", name)` for cluster-scoped objects.
 pub type Key = (String, String);
 
+mod key;
+use key::{KeyView, pair};
+
+/// `&dyn KeyView` for a borrowed `(namespace, name)`: looks up a map keyed
+/// by [`Key`] without allocating.
+macro_rules! k {
+    ($a:expr, $b:expr) => {
+        &pair($a, $b) as &dyn KeyView
+    };
+}
+
 /// How many change-log entries are kept.
 pub const LOG_CAPACITY: usize = 500;
 
@@ -244,7 +255,8 @@ struct Indexes {
     /// (claim namespace, claim name) → PV names whose claimRef points there.
     volumes_by_claim: BTreeMap<Key, BTreeSet<String>>,
     /// (kind, namespace, name) of the involved object → event keys.
-    events_by_object: HashMap<(String, String, String), BTreeSet<Key>>,
+    /// (namespace, name) of the involved object (any kind) → event keys.
+    events_by_object: HashMap<Key, BTreeSet<Key>>,
     /// (namespace, set) → revision names.
     revisions_by_set: HashMap<Key, BTreeSet<String>>,
 }
@@ -299,10 +311,7 @@ impl Touched {
         };
         for (i, _) in rest.match_indices('-') {
             let set = &rest[i + 1..];
-            if maps
-                .sets
-                .contains_key(&(namespace.to_string(), set.to_string()))
-            {
+            if maps.sets.contains_key(k!(namespace, set)) {
                 self.set(namespace, set);
             }
         }
@@ -754,16 +763,19 @@ impl Slim for Event {
     }
     fn reindex(idx: &mut Indexes, old: Option<&Self>, new: Option<&Self>) {
         if let Some(old) = old
-            && let Some(set) = idx.events_by_object.get_mut(&old.involved)
+            && let Some(set) = idx
+                .events_by_object
+                .get_mut(k!(&old.involved.1, &old.involved.2))
         {
-            set.remove(&(old.namespace.clone(), old.name.clone()));
+            set.remove(k!(&old.namespace, &old.name));
             if set.is_empty() {
-                idx.events_by_object.remove(&old.involved);
+                idx.events_by_object
+                    .remove(k!(&old.involved.1, &old.involved.2));
             }
         }
         if let Some(new) = new {
             idx.events_by_object
-                .entry(new.involved.clone())
+                .entry((new.involved.1.clone(), new.involved.2.clone()))
                 .or_default()
                 .insert((new.namespace.clone(), new.name.clone()));
         }
@@ -1139,7 +1151,7 @@ impl Store {
     /// thresholds).
     pub fn set_generation(&self, namespace: &str, name: &str) -> u64 {
         self.set_generations
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(k!(namespace, name))
             .copied()
             .unwrap_or(0)
             .max(self.shared_generation)
@@ -1197,9 +1209,7 @@ impl Store {
     }
 
     pub fn set(&self, namespace: &str, name: &str) -> Option<&StatefulSet> {
-        self.maps
-            .sets
-            .get(&(namespace.to_string(), name.to_string()))
+        self.maps.sets.get(k!(namespace, name))
     }
 
     pub fn pods(&self, namespace: Option<&str>) -> impl Iterator<Item = &Pod> {
@@ -1207,16 +1217,14 @@ impl Store {
     }
 
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
-        self.maps
-            .pods
-            .get(&(namespace.to_string(), name.to_string()))
+        self.maps.pods.get(k!(namespace, name))
     }
 
     /// Pods of a StatefulSet by ordinal (owner reference or name pattern).
     pub fn pods_of_set(&self, namespace: &str, set: &str) -> impl Iterator<Item = (i32, &Pod)> {
         self.idx
             .pods_by_set
-            .get(&(namespace.to_string(), set.to_string()))
+            .get(k!(namespace, set))
             .into_iter()
             .flatten()
             .filter_map(move |(n, name)| self.pod(namespace, name).map(|p| (*n, p)))
@@ -1227,7 +1235,7 @@ impl Store {
         let name = self
             .idx
             .pods_by_set
-            .get(&(namespace.to_string(), set.to_string()))?
+            .get(k!(namespace, set))?
             .get(&ordinal)?;
         self.pod(namespace, name)
     }
@@ -1237,9 +1245,7 @@ impl Store {
     }
 
     pub fn claim(&self, namespace: &str, name: &str) -> Option<&Claim> {
-        self.maps
-            .claims
-            .get(&(namespace.to_string(), name.to_string()))
+        self.maps.claims.get(k!(namespace, name))
     }
 
     /// Claims in `namespace` whose name starts with `prefix` (a range scan).
@@ -1266,7 +1272,7 @@ impl Store {
     }
 
     pub fn volume(&self, name: &str) -> Option<&Volume> {
-        self.maps.volumes.get(&(String::new(), name.to_string()))
+        self.maps.volumes.get(k!("", name))
     }
 
     /// PVs whose claimRef names this claim (a Released PV keeps pointing at a
@@ -1274,7 +1280,7 @@ impl Store {
     pub fn volumes_for_claim(&self, namespace: &str, claim: &str) -> impl Iterator<Item = &Volume> {
         self.idx
             .volumes_by_claim
-            .get(&(namespace.to_string(), claim.to_string()))
+            .get(k!(namespace, claim))
             .into_iter()
             .flatten()
             .filter_map(|n| self.volume(n))
@@ -1295,7 +1301,7 @@ impl Store {
     }
 
     pub fn class(&self, name: &str) -> Option<&StorageClass> {
-        self.maps.classes.get(&(String::new(), name.to_string()))
+        self.maps.classes.get(k!("", name))
     }
 
     /// Classes marked default, oldest first.
@@ -1310,7 +1316,7 @@ impl Store {
     }
 
     pub fn node(&self, name: &str) -> Option<&Node> {
-        self.maps.nodes.get(&(String::new(), name.to_string()))
+        self.maps.nodes.get(k!("", name))
     }
 
     /// The node with this name or `kubernetes.io/hostname` label.
@@ -1333,30 +1339,29 @@ impl Store {
     ) -> impl Iterator<Item = &Event> {
         self.idx
             .events_by_object
-            .get(&(kind.to_string(), namespace.to_string(), name.to_string()))
+            .get(k!(namespace, name))
             .into_iter()
             .flatten()
             .filter_map(|k| self.maps.events.get(k))
+            .filter(move |e| e.involved.0 == kind)
     }
 
     /// ControllerRevisions owned by a StatefulSet.
     pub fn revisions_of_set(&self, namespace: &str, set: &str) -> impl Iterator<Item = &Revision> {
         self.idx
             .revisions_by_set
-            .get(&(namespace.to_string(), set.to_string()))
+            .get(k!(namespace, set))
             .into_iter()
             .flatten()
-            .filter_map(move |n| self.maps.revisions.get(&(namespace.to_string(), n.clone())))
+            .filter_map(move |n| self.maps.revisions.get(k!(namespace, n)))
     }
 
     pub fn revision(&self, namespace: &str, name: &str) -> Option<&Revision> {
-        self.maps
-            .revisions
-            .get(&(namespace.to_string(), name.to_string()))
+        self.maps.revisions.get(k!(namespace, name))
     }
 
     pub fn usage(&self, namespace: &str, claim: &str) -> Option<&ClaimUsage> {
-        self.usage.get(&(namespace.to_string(), claim.to_string()))
+        self.usage.get(k!(namespace, claim))
     }
 
     pub fn usage_error(&self, node: &str) -> Option<&UsageError> {

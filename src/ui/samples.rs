@@ -564,6 +564,12 @@ pub fn standard_class() -> ClassInfo {
 
 /// mysql: 3 replicas after 3→5→3, orphaned `data-mysql-3/4`, `mysql-2` 1/2
 /// with a failing readiness probe. Selected ordinal 2.
+/// Sample details list every event they have.
+fn counted(mut d: SetDetail) -> SetDetail {
+    d.events_total = d.events.len();
+    d
+}
+
 pub fn mysql_detail() -> SetDetail {
     use PartitionSide::None as N;
     use Severity::*;
@@ -633,7 +639,7 @@ pub fn mysql_detail() -> SetDetail {
     for o in &mut ordinals[3..] {
         o.beyond_replicas = true;
     }
-    SetDetail {
+    counted(SetDetail {
         header: SetHeader {
             namespace: s("mysql"),
             name: s("mysql"),
@@ -702,6 +708,7 @@ pub fn mysql_detail() -> SetDetail {
                 &[("StatefulSet", "mysql", "mysql")],
             ),
         ],
+        events_total: 0,
         events: vec![
             event(
                 "45s",
@@ -757,7 +764,7 @@ pub fn mysql_detail() -> SetDetail {
             log("13:57:02", "pod/mysql-3", "deleted"),
             log("14:02:42", "pod/mysql-2", "ready 2/2 → 1/2"),
         ],
-    }
+    })
 }
 
 pub fn mysql_frame(focus: SetPane, selected: usize) -> FrameView {
@@ -808,7 +815,7 @@ pub fn partition_detail() -> SetDetail {
     };
     let old = || rev("5d7c9b8f4", false, true);
     let new = || rev("7b6f8d9c2", true, false);
-    SetDetail {
+    counted(SetDetail {
         header: SetHeader {
             namespace: s("nfs-demo"),
             name: s("sample-statefulset"),
@@ -893,6 +900,7 @@ pub fn partition_detail() -> SetDetail {
                 &[("StatefulSet", "nfs-demo", "sample-statefulset")],
             ),
         ],
+        events_total: 0,
         events: vec![
             event(
                 "4m",
@@ -931,7 +939,7 @@ pub fn partition_detail() -> SetDetail {
             log("13:59:31", "node/nfs-worker-2", "Ready → NotReady"),
             log("13:59:31", "pod/sample-statefulset-1", "Running → Unknown"),
         ],
-    }
+    })
 }
 
 pub fn partition_frame(focus: SetPane) -> FrameView {
@@ -993,7 +1001,7 @@ pub fn postgres_detail() -> SetDetail {
     ];
     ordinals[2].beyond_replicas = true;
     let rbd = |n: &str| format!("csi rbd.csi.ceph.com 0001-0009-rook-ceph-0000000000000002-{n}");
-    SetDetail {
+    counted(SetDetail {
         header: SetHeader {
             namespace: s("postgres"),
             name: s("postgresql-k8s"),
@@ -1095,6 +1103,7 @@ pub fn postgres_detail() -> SetDetail {
                 )],
             ),
         ],
+        events_total: 0,
         events: vec![
             event(
                 "2m",
@@ -1122,7 +1131,7 @@ pub fn postgres_detail() -> SetDetail {
                 "requested 20Gi → 40Gi",
             ),
         ],
-    }
+    })
 }
 
 pub fn postgres_frame(focus: SetPane) -> FrameView {

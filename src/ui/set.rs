@@ -144,7 +144,7 @@ fn tab_title<'a>(d: &SetDetail, shown: SetPane, theme: &Theme) -> Line<'a> {
     for p in &SetPane::ALL[1..] {
         let count = match p {
             SetPane::Findings => Some(d.findings.len()),
-            SetPane::Events => Some(d.events.len()),
+            SetPane::Events => Some(d.events_total),
             _ => None,
         };
         let label = match count {
@@ -811,7 +811,7 @@ fn events_pane(
     theme: &Theme,
 ) {
     let title = tabs
-        .unwrap_or_else(|| Line::raw(format!("{} ({})", SetPane::Events.title(), d.events.len())));
+        .unwrap_or_else(|| Line::raw(format!("{} ({})", SetPane::Events.title(), d.events_total)));
     let block = pane(title, focused, theme);
     let inner = block.inner(area);
     ratatui::widgets::Widget::render(block, area, buf);

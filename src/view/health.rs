@@ -117,29 +117,32 @@ pub(crate) fn set_tagged(
     for t in &s.templates {
         let prefix = format!("{}-{}-", t.name, s.name);
         claims.extend(store.claims_with_prefix(ns, &prefix));
-        volumes.extend(
-            store
-                .volumes_for_claim_prefix(ns, &prefix)
-                .map(|(claim, v)| (claim.to_string(), v)),
-        );
+        volumes.extend(store.volumes_for_claim_prefix(ns, &prefix));
     }
     for c in &claims {
         claim_findings(store, c, now, &mut out);
     }
     for (claim, v) in volumes {
-        volume_finding(store, v, ns, &claim, &mut out);
+        volume_finding(store, v, ns, claim, &mut out);
     }
-    // Warning events about the set, its Pods and its claims.
-    let mut events: Vec<&crate::store::Event> = store.events_for("StatefulSet", ns, name).collect();
+    // Warning events about the set, its Pods and its claims (each event is
+    // about one object, so none comes twice; findings about Pods named like
+    // the set's but owned by another are dropped below).
+    let warning = |e: &&crate::store::Event| e.type_ == "Warning";
+    let mut events: Vec<&crate::store::Event> = store
+        .events_for("StatefulSet", ns, name)
+        .filter(warning)
+        .collect();
     for (_, p) in store.pods_of_set(ns, name) {
-        events.extend(store.events_for("Pod", ns, &p.name));
+        events.extend(store.events_for("Pod", ns, &p.name).filter(warning));
     }
     for c in &claims {
-        events.extend(store.events_for("PersistentVolumeClaim", ns, &c.name));
+        events.extend(
+            store
+                .events_for("PersistentVolumeClaim", ns, &c.name)
+                .filter(warning),
+        );
     }
-    // Pods named like the set's but owned by another, sorted out below.
-    events.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
-    events.dedup_by(|a, b| a.namespace == b.namespace && a.name == b.name);
     event_findings(store, events.into_iter(), now, &mut out);
     out.items
         .retain(|t| t.set.as_ref().is_some_and(|(n, x)| n == ns && x == name));

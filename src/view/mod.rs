@@ -22,7 +22,7 @@ use crate::store::{self, Claim, Kind, StatefulSet, Store, SyncState};
 use model::{ObjectRef, SyncSummary, SyncView};
 
 pub use health::findings;
-pub use sets::{set_detail, set_rows};
+pub use sets::{EVENT_ROWS, set_detail, set_rows};
 pub use storage::storage_view;
 
 /// Which namespaces a view covers.

@@ -288,7 +288,11 @@ pub struct SetDetail {
     pub chains: Vec<Chain>,
     /// Findings for this set (all ordinals), worst first.
     pub findings: Vec<Finding>,
+    /// The newest events about the set, its Pods and claims, newest first
+    /// (at most [`EVENT_ROWS`](crate::view::EVENT_ROWS)).
     pub events: Vec<EventRow>,
+    /// How many events there are in all.
+    pub events_total: usize,
     /// The set's recent changes, oldest first.
     pub log: Vec<LogRow>,
 }

@@ -16,6 +16,9 @@ use super::{Scope, age, claim_name, template_claims};
 
 /// How many change-log rows the set screen gets.
 const LOG_ROWS: usize = 200;
+/// How many event rows the set screen gets (the newest; the pane title
+/// counts them all).
+pub const EVENT_ROWS: usize = 500;
 
 /// `RollingUpdate`, `RollingUpdate p=2`, `RollingUpdate p=1 mu=2`, `OnDelete`.
 fn strategy_text(s: &StatefulSet) -> String {
@@ -195,16 +198,15 @@ fn wall_clock(t: Timestamp) -> String {
 }
 
 /// Whether a log entry concerns this set: the set, its Pods, its claims.
-fn log_matches(s: &StatefulSet, kind: Kind, key: &(String, String)) -> bool {
-    if key.0 != s.namespace {
+fn log_matches(s: &StatefulSet, kind: Kind, (namespace, name): (&str, &str)) -> bool {
+    if namespace != s.namespace {
         return false;
     }
     match kind {
-        Kind::StatefulSet => key.1 == s.name,
-        Kind::Pod => split_ordinal(&key.1).is_some_and(|(set, _)| set == s.name),
+        Kind::StatefulSet => name == s.name,
+        Kind::Pod => split_ordinal(name).is_some_and(|(set, _)| set == s.name),
         Kind::Claim => s.templates.iter().any(|t| {
-            key.1
-                .strip_prefix(t.name.as_str())
+            name.strip_prefix(t.name.as_str())
                 .and_then(|r| r.strip_prefix('-'))
                 .and_then(|r| split_ordinal(r))
                 .is_some_and(|(set, _)| set == s.name)
@@ -291,17 +293,17 @@ pub fn set_detail(
             ns == namespace
                 && match kind.as_str() {
                     "StatefulSet" => n == name,
-                    "Pod" => log_matches(s, Kind::Pod, &(ns.clone(), n.clone())),
-                    "PersistentVolumeClaim" => {
-                        log_matches(s, Kind::Claim, &(ns.clone(), n.clone()))
-                    }
+                    "Pod" => log_matches(s, Kind::Pod, (ns, n)),
+                    "PersistentVolumeClaim" => log_matches(s, Kind::Claim, (ns, n)),
                     _ => false,
                 }
         })
         .collect();
     events.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.name.cmp(&b.name)));
+    let events_total = events.len();
     let events = events
         .into_iter()
+        .take(EVENT_ROWS)
         .map(|e| {
             let (kind, _, n) = &e.involved;
             let short = match kind.as_str() {
@@ -324,7 +326,7 @@ pub fn set_detail(
     // (the live pane follows the tail).
     let matching: Vec<_> = store
         .log()
-        .filter(|l| log_matches(s, l.kind, &l.key))
+        .filter(|l| log_matches(s, l.kind, (&l.key.0, &l.key.1)))
         .collect();
     let skip = matching.len().saturating_sub(LOG_ROWS);
     let log: Vec<LogRow> = matching
@@ -347,6 +349,7 @@ pub fn set_detail(
         chains,
         findings: mine.iter().map(|t| t.finding.clone()).collect(),
         events,
+        events_total,
         log,
     })
 }
