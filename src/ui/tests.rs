@@ -11,6 +11,10 @@ use super::model::{FrameView, SetPane, StorageTab};
 use super::samples;
 use super::{Theme, draw};
 
+/// Styles per colour depth (a file of its own; `mod.rs` is not ours to edit).
+#[path = "tests_depth.rs"]
+mod depth;
+
 fn render(view: &FrameView, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| draw(f, view, theme)).unwrap();

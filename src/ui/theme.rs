@@ -246,12 +246,20 @@ impl Theme {
             return Theme::mono();
         }
         let (grey, bar_bg) = match depth {
-            ColourDepth::Ansi256 => (Color::Indexed(245), Color::Indexed(237)),
-            ColourDepth::TrueColor => (Color::Rgb(138, 138, 138), Color::Rgb(58, 58, 58)),
-            _ => (Color::DarkGray, Color::DarkGray),
+            ColourDepth::Ansi256 => (Color::Indexed(245), Some(Color::Indexed(237))),
+            ColourDepth::TrueColor => (Color::Rgb(138, 138, 138), Some(Color::Rgb(58, 58, 58))),
+            _ => (Color::DarkGray, None),
         };
         let bold = Modifier::BOLD;
         let fg = |c: Color| Style::new().fg(c);
+        // The selection is patched over the row. On 16 colours the only dark
+        // bar is DarkGray, the very colour of muted text, which it would hide
+        // (a selected row's namespace, IP, age); reverse video keeps every
+        // cell legible in its own colour.
+        let selected = match bar_bg {
+            Some(bg) => Style::new().bg(bg).add_modifier(bold),
+            None => Style::new().add_modifier(Modifier::REVERSED | bold),
+        };
         Theme {
             depth,
             symbols: Symbols::UNICODE,
@@ -265,7 +273,7 @@ impl Theme {
                 .add_modifier(bold),
             header: fg(Color::Cyan).add_modifier(bold),
             label: fg(grey),
-            selected: Style::new().bg(bar_bg).add_modifier(bold),
+            selected,
             border: fg(grey),
             border_focused: fg(Color::Cyan).add_modifier(bold),
             pane_title: fg(grey),
