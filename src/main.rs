@@ -5,8 +5,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Parser;
 use ordinal::app::{
-    App,
-    run::{Exit, RunOptions, Wiring, run},
+    App, lockstep,
+    run::{Clock, Exit, RunOptions, Wiring, run},
 };
 use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
@@ -26,6 +26,16 @@ fn sim_config(args: &SimArgs) -> SimConfig {
         speed: args.speed,
         scenario: Some(args.scenario.clone()),
         ..SimConfig::default()
+    }
+}
+
+/// The sim of a tour: its story starts at a fixed date and its time only
+/// moves when the tour driver advances it, so runs repeat exactly.
+fn tour_sim_config(args: &SimArgs) -> SimConfig {
+    SimConfig {
+        auto_tick: false,
+        epoch: Some(lockstep::epoch()),
+        ..sim_config(args)
     }
 }
 
@@ -98,12 +108,12 @@ async fn wait_for_signal() {
 /// live as long as the connection.
 async fn open(
     demo: bool,
-    sim: &SimArgs,
+    sim: &SimConfig,
     target: &TargetArgs,
 ) -> Result<(Connection, Option<SimServer>), connect::ConnectError> {
     if demo {
         let server =
-            SimServer::start(sim_config(sim))
+            SimServer::start(sim.clone())
                 .await
                 .map_err(|e| connect::ConnectError::Config {
                     message: format!("starting the simulated cluster: {e}"),
@@ -194,7 +204,12 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
     } else {
         None
     };
-    let (connection, _sim) = match open(cli.demo, &cli.sim, &cli.target).await {
+    let sim_config = if cli.tour {
+        tour_sim_config(&cli.sim)
+    } else {
+        sim_config(&cli.sim)
+    };
+    let (connection, sim) = match open(cli.demo, &sim_config, &cli.target).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("ordinal: {e}\n");
@@ -215,40 +230,46 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
         return Ok(2);
     }
     let recorder = match &cli.record {
-        Some(path) => match screen::start_recording(path) {
-            Ok(recorder) => Some(recorder),
-            Err(e) => {
-                screen::say(&format!(
-                    "ordinal: cannot record to {}: {e}",
-                    path.display()
-                ));
-                return Ok(2);
+        // A tour's recording is stamped with its own (virtual) times.
+        Some(path) => {
+            match screen::start_recording(path, tour.as_ref().and(sim.as_ref()).map(SimServer::now))
+            {
+                Ok(recorder) => Some(recorder),
+                Err(e) => {
+                    screen::say(&format!(
+                        "ordinal: cannot record to {}: {e}",
+                        path.display()
+                    ));
+                    return Ok(2);
+                }
             }
-        },
+        }
         None => None,
     };
     let namespace = namespace_scope(cli.demo, &cli.target, &connection);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
-    let mut watches = watch::start(
+    let progress = watch::Progress::default();
+    let mut watches = watch::start_tracked(
         &client,
         &watch_scope(&namespace),
         &tx,
         watch::Backoff::default(),
+        &progress,
     );
     let (nodes_tx, nodes_rx) = tokio::sync::watch::channel(BTreeSet::new());
-    let stats_task = stats::start(
-        client.clone(),
-        nodes_rx,
-        tx.clone(),
-        Duration::from_secs(30),
-    );
+    // The tour polls usage itself, in step with simulated time.
+    let stats_task = tour.is_none().then(|| {
+        stats::start(
+            client.clone(),
+            nodes_rx,
+            tx.clone(),
+            Duration::from_secs(30),
+        )
+    });
 
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
-    if let Some(steps) = tour {
-        app.start_tour(steps);
-    }
     if !cli.read_only {
         // Ask the API what this user may do, before they try.
         match tokio::time::timeout(
@@ -273,58 +294,97 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
         crossterm::event::EventStream::new(),
         Box::pin(screen::hung_up(Duration::from_millis(250))),
     );
-    let wiring = Wiring {
-        store_rx: &mut rx,
-        nodes_tx: &nodes_tx,
-        results_rx: &mut results_rx,
-        rewatch: |ns: Option<String>| {
-            watches.stop();
-            watches = watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
-        },
-        execute: |action: ordinal::cluster::actions::Action| {
-            let client = client.clone();
-            let results_tx = results_tx.clone();
-            let audit_path = audit_path.clone();
-            let context = context.clone();
-            let user = user.clone();
-            tokio::spawn(async move {
-                let result = action.execute(&client).await;
-                if let Err(e) = audit::append(
-                    &audit_path,
-                    &audit::AuditRecord::new(
-                        &action,
-                        &context,
-                        user.as_deref(),
-                        jiff::Timestamp::now(),
-                        &result,
-                    ),
-                ) {
-                    tracing::warn!("audit log {}: {e}", audit_path.display());
-                }
-                let _ = results_tx.send((action, result));
-            });
-        },
+    let execute = |action: ordinal::cluster::actions::Action| {
+        let client = client.clone();
+        let results_tx = results_tx.clone();
+        let audit_path = audit_path.clone();
+        let context = context.clone();
+        let user = user.clone();
+        tokio::spawn(async move {
+            let result = action.execute(&client).await;
+            if let Err(e) = audit::append(
+                &audit_path,
+                &audit::AuditRecord::new(
+                    &action,
+                    &context,
+                    user.as_deref(),
+                    jiff::Timestamp::now(),
+                    &result,
+                ),
+            ) {
+                tracing::warn!("audit log {}: {e}", audit_path.display());
+            }
+            let _ = results_tx.send((action, result));
+        });
     };
-    let result = run(
-        &mut screen.terminal,
-        &mut app,
-        &theme,
-        inputs,
-        wiring,
-        wait_for_signal(),
-        &RunOptions {
-            max_fps: cli.max_fps,
-            // The tour's steps are timed by the ticker.
-            tick: if cli.tour {
-                Duration::from_millis(250)
-            } else {
-                RunOptions::default().tick
-            },
-        },
-    )
-    .await;
+    let result = match (tour, &sim) {
+        (Some(steps), Some(sim)) => {
+            let recording = screen.recording();
+            let usage_client = client.clone();
+            lockstep::run(
+                &mut screen.terminal,
+                &mut app,
+                &theme,
+                inputs,
+                steps,
+                lockstep::Wiring {
+                    sim,
+                    progress: &progress,
+                    store_rx: &mut rx,
+                    results_rx: &mut results_rx,
+                    execute,
+                    usage: |nodes| {
+                        let client = usage_client.clone();
+                        async move { stats::poll_all(&client, &nodes).await }
+                    },
+                    pace: |at| recording.set_time(at),
+                },
+                wait_for_signal(),
+                &lockstep::Options {
+                    speed: cli.sim.speed,
+                    // Tests (and the impatient) need not wait for the real pace.
+                    fast: std::env::var_os("ORDINAL_TOUR_FAST").is_some_and(|v| v == "1"),
+                    ..lockstep::Options::default()
+                },
+            )
+            .await
+        }
+        _ => {
+            let wiring = Wiring {
+                store_rx: &mut rx,
+                nodes_tx: &nodes_tx,
+                results_rx: &mut results_rx,
+                rewatch: |ns: Option<String>| {
+                    watches.stop();
+                    watches =
+                        watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
+                },
+                execute,
+            };
+            run(
+                &mut screen.terminal,
+                &mut app,
+                &theme,
+                inputs,
+                wiring,
+                wait_for_signal(),
+                &RunOptions {
+                    max_fps: cli.max_fps,
+                    // The demo's ages and clock follow its simulated time.
+                    clock: match &sim {
+                        Some(sim) => Clock::Sim(std::sync::Arc::new(sim.clock())),
+                        None => Clock::Wall,
+                    },
+                    ..RunOptions::default()
+                },
+            )
+            .await
+        }
+    };
     let recorded = screen.leave();
-    stats_task.abort();
+    if let Some(task) = stats_task {
+        task.abort();
+    }
     if let (Some(path), Err(e)) = (&cli.record, &recorded) {
         screen::say(&format!(
             "ordinal: the recording {} stopped early: {e}",
@@ -340,7 +400,7 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
 }
 
 async fn run_get(cmd: GetCommand, target: TargetArgs) -> Result<i32> {
-    let (connection, _sim) = match open(cmd.demo, &cmd.sim, &target).await {
+    let (connection, _sim) = match open(cmd.demo, &sim_config(&cmd.sim), &target).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("ordinal: {e}");
