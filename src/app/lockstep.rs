@@ -15,7 +15,8 @@
 //!    holds the same objects whatever the interleaving was, all applied at
 //!    the same simulated instant;
 //! 3. presses the script's due keys, sends the actions they ask for and
-//!    waits for their answers and for the changes they made;
+//!    waits for their answers and for the changes they made, then shows
+//!    the step's caption;
 //! 4. polls volume usage when due (by the simulated clock);
 //! 5. draws one frame, stamped in the recording with the virtual time.
 //!
@@ -344,16 +345,24 @@ where
     let mut drawn: Option<(u64, i64)> = None;
     loop {
         let now = driver.wiring.sim.now();
-        app.follow_up(now);
         let due = tour.due(at);
         let finished = tour.finished();
-        for step in due {
+        for mut step in due {
+            // The caption goes up after the answers to the actions the keys
+            // sent, or those answers would replace it at once. (The app's
+            // follow-up of an action's rollout is not run either: it
+            // rewrites the status line every tick, and here the captions
+            // tell the story.)
+            let caption = step.caption.take();
             tour::play(app, step, now);
+            driver.run_effects(app).await;
+            if let Some(caption) = caption {
+                app.say(crate::view::model::Severity::Info, caption);
+            }
         }
         if finished || app.quit {
             return Ok(Exit::Quit);
         }
-        driver.run_effects(app).await;
         driver.poll_usage(app).await;
 
         // One frame, when anything visible changed (ages tick by the second).
