@@ -320,7 +320,13 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
     let result = match (tour, &sim) {
         (Some(steps), Some(sim)) => {
             let recording = screen.recording();
-            let usage_client = client.clone();
+            // One try per usage poll: the client's retries of a kubelet that
+            // is gone would run into the poll's wall-clock deadline, stalling
+            // the tour for seconds and making its outcome a matter of timing.
+            let mut usage_config = sim.kube_config(None);
+            usage_config.default_retry = false;
+            let usage_client = kube::Client::try_from(usage_config)
+                .context("a client for the simulated cluster")?;
             lockstep::run(
                 &mut screen.terminal,
                 &mut app,
