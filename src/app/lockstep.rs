@@ -428,6 +428,32 @@ mod tests {
         assert_eq!(mapped.len(), Kind::ALL.len());
     }
 
+    #[tokio::test]
+    async fn emitted_changes_are_the_newest_per_watched_kind_in_scope() {
+        let sim = SimServer::start(crate::sim::server::SimConfig {
+            scenario: Some("mysql".into()),
+            auto_tick: false,
+            epoch: Some(epoch()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let before = sim.with_state(|s| s.store.resource_version());
+        let start = sim.now();
+        assert!(start > epoch(), "the warmup ran from the fixed epoch");
+        assert_eq!(emitted(&sim, before, None), (before, [0; 8]), "paused");
+        sim.advance(Duration::from_secs(60));
+        let (now, all) = emitted(&sim, before, None);
+        assert!(now > before);
+        assert!(all.iter().all(|rv| *rv <= now));
+        assert!(all.iter().any(|rv| *rv > before), "mysql-2's probe flaps");
+        let (_, elsewhere) = emitted(&sim, before, Some("nowhere"));
+        for kind in [Kind::Pod, Kind::StatefulSet, Kind::Claim, Kind::Event] {
+            assert_eq!(elsewhere[slot(kind)], 0, "{kind:?} is namespaced");
+        }
+        assert_eq!(sim.now(), start + jiff::SignedDuration::from_secs(60));
+    }
+
     #[test]
     fn the_epoch_is_fixed() {
         assert_eq!(epoch().as_second(), 1_741_942_800);
