@@ -229,21 +229,20 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
         screen::say(&message);
         return Ok(2);
     }
+    // A tour's recording starts at the simulated present and is stamped
+    // with the tour's own times.
+    let virtual_start = tour.as_ref().and(sim.as_ref()).map(SimServer::now);
     let recorder = match &cli.record {
-        // A tour's recording is stamped with its own (virtual) times.
-        Some(path) => {
-            match screen::start_recording(path, tour.as_ref().and(sim.as_ref()).map(SimServer::now))
-            {
-                Ok(recorder) => Some(recorder),
-                Err(e) => {
-                    screen::say(&format!(
-                        "ordinal: cannot record to {}: {e}",
-                        path.display()
-                    ));
-                    return Ok(2);
-                }
+        Some(path) => match screen::start_recording(path, virtual_start) {
+            Ok(recorder) => Some(recorder),
+            Err(e) => {
+                screen::say(&format!(
+                    "ordinal: cannot record to {}: {e}",
+                    path.display()
+                ));
+                return Ok(2);
             }
-        }
+        },
         None => None,
     };
     let namespace = namespace_scope(cli.demo, &cli.target, &connection);
@@ -258,8 +257,19 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
         &progress,
     );
     let (nodes_tx, nodes_rx) = tokio::sync::watch::channel(BTreeSet::new());
-    // The tour polls usage itself, in step with simulated time.
-    let stats_task = tour.is_none().then(|| {
+    // The tour polls usage itself, in step with simulated time, and with
+    // one try per poll: the client's retries of a kubelet that is gone would
+    // run into the poll's wall-clock deadline, stalling the tour for seconds
+    // and making its outcome a matter of timing.
+    let tour_usage_client = match (&tour, &sim) {
+        (Some(_), Some(sim)) => {
+            let mut config = sim.kube_config(None);
+            config.default_retry = false;
+            Some(kube::Client::try_from(config).context("a client for the simulated cluster")?)
+        }
+        _ => None,
+    };
+    let stats_task = tour_usage_client.is_none().then(|| {
         stats::start(
             client.clone(),
             nodes_rx,
@@ -317,16 +327,9 @@ async fn run_tui(mut cli: Cli) -> Result<i32> {
             let _ = results_tx.send((action, result));
         });
     };
-    let result = match (tour, &sim) {
-        (Some(steps), Some(sim)) => {
+    let result = match (tour, &sim, tour_usage_client) {
+        (Some(steps), Some(sim), Some(usage_client)) => {
             let recording = screen.recording();
-            // One try per usage poll: the client's retries of a kubelet that
-            // is gone would run into the poll's wall-clock deadline, stalling
-            // the tour for seconds and making its outcome a matter of timing.
-            let mut usage_config = sim.kube_config(None);
-            usage_config.default_retry = false;
-            let usage_client = kube::Client::try_from(usage_config)
-                .context("a client for the simulated cluster")?;
             lockstep::run(
                 &mut screen.terminal,
                 &mut app,
