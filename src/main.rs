@@ -5,8 +5,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Parser;
 use ordinal::app::{
-    App,
-    run::{Exit, RunOptions, Wiring, run},
+    App, lockstep,
+    run::{Clock, Exit, RunOptions, Wiring, run},
 };
 use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
@@ -27,6 +27,16 @@ fn sim_config(args: &SimArgs) -> SimConfig {
         speed: args.speed,
         scenario: Some(args.scenario.clone()),
         ..SimConfig::default()
+    }
+}
+
+/// The sim of a tour: its story starts at a fixed date and its time only
+/// moves when the tour driver advances it, so runs repeat exactly.
+fn tour_sim_config(args: &SimArgs) -> SimConfig {
+    SimConfig {
+        auto_tick: false,
+        epoch: Some(lockstep::epoch()),
+        ..sim_config(args)
     }
 }
 
@@ -99,12 +109,12 @@ async fn wait_for_signal() {
 /// live as long as the connection.
 async fn open(
     demo: bool,
-    sim: &SimArgs,
+    sim: &SimConfig,
     target: &TargetArgs,
 ) -> Result<(Connection, Option<SimServer>), connect::ConnectError> {
     if demo {
         let server =
-            SimServer::start(sim_config(sim))
+            SimServer::start(sim.clone())
                 .await
                 .map_err(|e| connect::ConnectError::Config {
                     message: format!("starting the simulated cluster: {e}"),
@@ -211,7 +221,12 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
     } else {
         None
     };
-    let (connection, _sim) = match open(cli.demo, &cli.sim, &cli.target).await {
+    let sim_config = if cli.tour {
+        tour_sim_config(&cli.sim)
+    } else {
+        sim_config(&cli.sim)
+    };
+    let (connection, sim) = match open(cli.demo, &sim_config, &cli.target).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("ordinal: {e}\n");
@@ -228,8 +243,11 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         screen::say(&message);
         return Ok(2);
     }
+    // A tour's recording starts at the simulated present and is stamped
+    // with the tour's own times.
+    let virtual_start = tour.as_ref().and(sim.as_ref()).map(SimServer::now);
     let recorder = match &cli.record {
-        Some(path) => match screen::start_recording(path) {
+        Some(path) => match screen::start_recording(path, virtual_start) {
             Ok(recorder) => Some(recorder),
             Err(e) => {
                 screen::say(&format!(
@@ -244,26 +262,40 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
     let namespace = namespace_scope(cli.demo, &cli.target, &connection, &config);
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
-    let mut watches = watch::start(
+    let progress = watch::Progress::default();
+    let mut watches = watch::start_tracked(
         &client,
         &watch_scope(&namespace),
         &tx,
         watch::Backoff::default(),
+        &progress,
     );
     let (nodes_tx, nodes_rx) = tokio::sync::watch::channel(BTreeSet::new());
-    let stats_task = stats::start(
-        client.clone(),
-        nodes_rx,
-        tx.clone(),
-        Duration::from_secs(30),
-    );
+    // The tour polls usage itself, in step with simulated time, and with
+    // one try per poll: the client's retries of a kubelet that is gone would
+    // run into the poll's wall-clock deadline, stalling the tour for seconds
+    // and making its outcome a matter of timing.
+    let tour_usage_client = match (&tour, &sim) {
+        (Some(_), Some(sim)) => {
+            let mut config = sim.kube_config(None);
+            config.default_retry = false;
+            Some(kube::Client::try_from(config).context("a client for the simulated cluster")?)
+        }
+        _ => None,
+    };
+    let stats_task = tour_usage_client.is_none().then(|| {
+        stats::start(
+            client.clone(),
+            nodes_rx,
+            tx.clone(),
+            Duration::from_secs(30),
+        )
+    });
 
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
-    if let Some(steps) = tour {
+    if tour.is_none() {
         // The tour's script presses the default keys.
-        app.start_tour(steps);
-    } else {
         app.set_keymap(config.keymap.clone());
     }
     app.set_redraw_on_tick(config.ui.refresh != config::Refresh::Off);
@@ -291,60 +323,101 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         crossterm::event::EventStream::new(),
         Box::pin(screen::hung_up(Duration::from_millis(250))),
     );
-    let wiring = Wiring {
-        store_rx: &mut rx,
-        nodes_tx: &nodes_tx,
-        results_rx: &mut results_rx,
-        rewatch: |ns: Option<String>| {
-            watches.stop();
-            watches = watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
-        },
-        execute: |action: ordinal::cluster::actions::Action| {
-            let client = client.clone();
-            let results_tx = results_tx.clone();
-            let audit_path = audit_path.clone();
-            let context = context.clone();
-            let user = user.clone();
-            tokio::spawn(async move {
-                let result = action.execute(&client).await;
-                if let Err(e) = audit::append(
-                    &audit_path,
-                    &audit::AuditRecord::new(
-                        &action,
-                        &context,
-                        user.as_deref(),
-                        jiff::Timestamp::now(),
-                        &result,
-                    ),
-                ) {
-                    tracing::warn!("audit log {}: {e}", audit_path.display());
-                }
-                let _ = results_tx.send((action, result));
-            });
-        },
+    let execute = |action: ordinal::cluster::actions::Action| {
+        let client = client.clone();
+        let results_tx = results_tx.clone();
+        let audit_path = audit_path.clone();
+        let context = context.clone();
+        let user = user.clone();
+        tokio::spawn(async move {
+            let result = action.execute(&client).await;
+            if let Err(e) = audit::append(
+                &audit_path,
+                &audit::AuditRecord::new(
+                    &action,
+                    &context,
+                    user.as_deref(),
+                    jiff::Timestamp::now(),
+                    &result,
+                ),
+            ) {
+                tracing::warn!("audit log {}: {e}", audit_path.display());
+            }
+            let _ = results_tx.send((action, result));
+        });
     };
-    let result = run(
-        &mut screen.terminal,
-        &mut app,
-        &theme,
-        inputs,
-        wiring,
-        wait_for_signal(),
-        &RunOptions {
-            max_fps: config.max_fps(cli.max_fps),
-            // The tour's steps are timed by the ticker; otherwise it
-            // refreshes the ages and the clock (and follows actions, each
-            // second when the redraws are off).
-            tick: match (cli.tour, config.ui.refresh) {
-                (true, _) => Duration::from_millis(250),
-                (false, config::Refresh::Every(every)) => every,
-                (false, config::Refresh::Off) => RunOptions::default().tick,
-            },
-        },
-    )
-    .await;
+    let result = match (tour, &sim, tour_usage_client) {
+        (Some(steps), Some(sim), Some(usage_client)) => {
+            let recording = screen.recording();
+            lockstep::run(
+                &mut screen.terminal,
+                &mut app,
+                &theme,
+                inputs,
+                steps,
+                lockstep::Wiring {
+                    sim,
+                    progress: &progress,
+                    store_rx: &mut rx,
+                    results_rx: &mut results_rx,
+                    execute,
+                    usage: |nodes| {
+                        let client = usage_client.clone();
+                        async move { stats::poll_all(&client, &nodes).await }
+                    },
+                    pace: |at| recording.set_time(at),
+                },
+                wait_for_signal(),
+                &lockstep::Options {
+                    speed: cli.sim.speed,
+                    // Tests (and the impatient) need not wait for the real pace.
+                    fast: std::env::var_os("ORDINAL_TOUR_FAST").is_some_and(|v| v == "1"),
+                    ..lockstep::Options::default()
+                },
+            )
+            .await
+        }
+        _ => {
+            let wiring = Wiring {
+                store_rx: &mut rx,
+                nodes_tx: &nodes_tx,
+                results_rx: &mut results_rx,
+                rewatch: |ns: Option<String>| {
+                    watches.stop();
+                    watches =
+                        watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
+                },
+                execute,
+            };
+            run(
+                &mut screen.terminal,
+                &mut app,
+                &theme,
+                inputs,
+                wiring,
+                wait_for_signal(),
+                &RunOptions {
+                    max_fps: config.max_fps(cli.max_fps),
+                    // Refreshes the ages and the clock (and follows actions,
+                    // each second when the redraws are off).
+                    tick: match config.ui.refresh {
+                        config::Refresh::Every(every) => every,
+                        config::Refresh::Off => RunOptions::default().tick,
+                    },
+                    // The demo's ages and clock follow its simulated time.
+                    clock: match &sim {
+                        Some(sim) => Clock::Sim(std::sync::Arc::new(sim.clock())),
+                        None => Clock::Wall,
+                    },
+                },
+            )
+            .await
+        }
+    };
     let recorded = screen.leave();
-    stats_task.abort();
+    if let Some(task) = stats_task {
+        task.abort();
+    }
     if let (Some(path), Err(e)) = (&cli.record, &recorded) {
         screen::say(&format!(
             "ordinal: the recording {} stopped early: {e}",
@@ -360,7 +433,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
 }
 
 async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<i32> {
-    let (connection, _sim) = match open(cmd.demo, &cmd.sim, &target).await {
+    let (connection, _sim) = match open(cmd.demo, &sim_config(&cmd.sim), &target).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("ordinal: {e}");

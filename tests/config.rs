@@ -117,6 +117,7 @@ async fn idle_bytes(config: &Config) -> usize {
     let options = RunOptions {
         max_fps: config.max_fps(None),
         tick: Duration::from_millis(300),
+        ..RunOptions::default()
     };
     let first_frame = async {
         tokio::time::sleep(Duration::from_millis(200)).await;

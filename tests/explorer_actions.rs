@@ -218,7 +218,7 @@ async fn the_tour_walks_the_demo_and_its_actions_happen() {
             tokio::time::Instant::now() < deadline,
             "the tour did not finish"
         );
-        h.app.on_tick();
+        h.app.on_tick(jiff::Timestamp::now());
         h.execute_effects().await;
         h.pump();
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

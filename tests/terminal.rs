@@ -1,6 +1,7 @@
 //! The real binary in real terminals: a pseudo-terminal of 80x24 that keys
-//! are typed into and that hangs up like a closed SSH session, SIGTERM, a
-//! pipe and `TERM=dumb` instead of a terminal, and `--record`.
+//! are typed into, resized, and hung up like a closed SSH session, SIGTERM,
+//! a pipe and `TERM=dumb` instead of a terminal, `--record` (replayed in a
+//! terminal emulator) and `--tour` recordings that repeat exactly.
 //!
 //! The pty tests skip (with a note) when no pseudo-terminal can be opened.
 
@@ -27,6 +28,9 @@ struct Pty {
     child: Child,
     /// Everything the child wrote, escape sequences included.
     raw: Vec<u8>,
+    /// The terminal's size at the start, and from which byte of `raw` on
+    /// each later size held.
+    sizes: Vec<(usize, (u16, u16))>,
     _home: tempfile::TempDir,
 }
 
@@ -73,7 +77,17 @@ impl Pty {
         env: &[(&str, &str)],
         controlling: bool,
     ) -> Option<(Pty, OwnedFd)> {
-        let (master, slave) = match open_pty(80, 24) {
+        Pty::spawn_sized(args, env, controlling, (80, 24))
+    }
+
+    /// [`Pty::spawn_with`] in a pty of `(cols, rows)`.
+    fn spawn_sized(
+        args: &[&str],
+        env: &[(&str, &str)],
+        controlling: bool,
+        (cols, rows): (u16, u16),
+    ) -> Option<(Pty, OwnedFd)> {
+        let (master, slave) = match open_pty(cols, rows) {
             Ok(pair) => pair,
             Err(e) => {
                 eprintln!("note: skipping, no pseudo-terminal can be opened here: {e}");
@@ -111,6 +125,7 @@ impl Pty {
                 master: Some(master),
                 child,
                 raw: Vec::new(),
+                sizes: vec![(0, (cols, rows))],
                 _home: home,
             },
             slave,
@@ -162,6 +177,61 @@ impl Pty {
         let master = self.master.as_mut().expect("not hung up");
         master.write_all(keys).unwrap();
         master.flush().unwrap();
+    }
+
+    /// What a terminal emulator shows after the bytes `raw[..end]`, at the
+    /// sizes the terminal had.
+    fn screen_until(&self, end: usize) -> String {
+        let mut parser = emulator(self.sizes[0].1);
+        let mut from = 0;
+        for &(at, (cols, rows)) in &self.sizes[1..] {
+            let at = at.min(end);
+            parser.process(&self.raw[from..at]);
+            parser.set_size(
+                std::num::NonZeroU16::new(rows).unwrap(),
+                std::num::NonZeroU16::new(cols).unwrap(),
+            );
+            from = at;
+        }
+        parser.process(&self.raw[from..end]);
+        parser.screen().contents()
+    }
+
+    /// Reads until the emulated screen satisfies `seen`.
+    fn wait_for_screen(&mut self, what: &str, seen: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let open = self.pump();
+            let screen = self.screen_until(self.raw.len());
+            if seen(&screen) {
+                return;
+            }
+            if !open || Instant::now() > deadline || self.exited() {
+                let _ = self.child.kill();
+                panic!("{what} not seen; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Resizes the terminal, as a terminal window does: the kernel sends
+    /// SIGWINCH to the foreground process group. (Bytes read later count
+    /// as drawn at the new size: a frame at the old size still in flight is
+    /// overdrawn by the full redraw that follows a resize.)
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.pump();
+        self.sizes.push((self.raw.len(), (cols, rows)));
+        let master = self.master.as_ref().expect("not hung up");
+        tcsetwinsize(
+            master,
+            Winsize {
+                ws_row: rows,
+                ws_col: cols,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )
+        .unwrap();
     }
 
     /// Closes the master side, as sshd does when the client goes away.
@@ -408,6 +478,223 @@ fn max_fps_out_of_range_is_a_clear_error() {
         assert!(
             err.contains("--max-fps") && err.contains("from 1 to 120"),
             "{err}"
+        );
+    }
+}
+
+fn emulator((cols, rows): (u16, u16)) -> vt100::Parser {
+    vt100::Parser::new(
+        std::num::NonZeroU16::new(rows).unwrap(),
+        std::num::NonZeroU16::new(cols).unwrap(),
+        0,
+    )
+}
+
+/// An asciicast v2 file, read strictly: the header and every event.
+struct Cast {
+    header: serde_json::Value,
+    /// (time, code, data): "o" output or "r" resize.
+    events: Vec<(f64, String, String)>,
+}
+
+impl Cast {
+    fn parse(text: &str) -> Cast {
+        let mut lines = text.lines();
+        let header: serde_json::Value =
+            serde_json::from_str(lines.next().expect("a header line")).expect("header is JSON");
+        assert_eq!(header["version"], 2, "asciicast v2");
+        let mut last = 0.0;
+        let events = lines
+            .map(|line| {
+                let event: (f64, String, String) = serde_json::from_str(line).expect(line);
+                assert!(event.0 >= last, "times never go back: {line}");
+                assert!(matches!(event.1.as_str(), "o" | "r"), "{line}");
+                last = event.0;
+                event
+            })
+            .collect();
+        Cast { header, events }
+    }
+
+    fn size(&self) -> (u16, u16) {
+        let n = |k: &str| u16::try_from(self.header[k].as_u64().unwrap()).unwrap();
+        (n("width"), n("height"))
+    }
+
+    /// All output, resizes left out.
+    fn output(&self) -> String {
+        self.events
+            .iter()
+            .filter(|(_, code, _)| code == "o")
+            .map(|(_, _, data)| data.as_str())
+            .collect()
+    }
+
+    /// Plays the cast into a terminal emulator of the header's size,
+    /// following "r" events, and returns the last screen shown while the
+    /// alternate screen was up (that is, while ordinal ran: leaving it
+    /// brings back the shell's screen) and the size it had.
+    fn replay(&self) -> (String, (u16, u16)) {
+        self.screens()
+            .pop()
+            .expect("the recording shows the alternate screen")
+    }
+
+    /// Every screen the player shows on the alternate screen, with its size.
+    fn screens(&self) -> Vec<(String, (u16, u16))> {
+        let mut size = self.size();
+        let mut parser = emulator(size);
+        let mut shown = Vec::new();
+        for (_, code, data) in &self.events {
+            if code == "r" {
+                let (cols, rows) = data.split_once('x').expect("COLSxROWS");
+                size = (cols.parse().unwrap(), rows.parse().unwrap());
+                parser.set_size(
+                    std::num::NonZeroU16::new(size.1).unwrap(),
+                    std::num::NonZeroU16::new(size.0).unwrap(),
+                );
+                continue;
+            }
+            parser.process(data.as_bytes());
+            if parser.screen().alternate_screen() {
+                shown.push((parser.screen().contents(), size));
+            }
+        }
+        shown
+    }
+}
+
+/// `--record` while keys are typed and the window is resized: the cast
+/// parses, holds exactly what the terminal got, and a player that replays
+/// it (resizes included) ends on the screen the terminal showed.
+#[test]
+fn a_recording_replays_to_the_screen_the_terminal_showed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cast_path = dir.path().join("demo.cast");
+    let mut args = DEMO.to_vec();
+    args.extend(["--record", cast_path.to_str().unwrap()]);
+    let Some((mut pty, slave)) = Pty::spawn(&args, &[]) else {
+        return;
+    };
+    drop(slave);
+    pty.wait_for(0, "the StatefulSet list", shows_the_list);
+    let mark = pty.raw.len();
+    pty.send(b"\r");
+    pty.wait_for(mark, "the set screen", shows_the_set);
+
+    // A bigger window: a resize event, then frames at the new size.
+    pty.resize(100, 30);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        pty.pump();
+        let cast = std::fs::read_to_string(&cast_path).unwrap_or_default();
+        if let Some(at) = cast.find("\"r\", \"100x30\"]")
+            && cast[at..].contains("\"o\"")
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no resize event in the recording:\n{cast}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pty.send(b"\t");
+    pty.wait_for_screen("the claims pane", |s| s.contains("PVC"));
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(Duration::from_secs(5)), 0);
+
+    let cast = Cast::parse(&std::fs::read_to_string(&cast_path).unwrap());
+    assert_eq!(cast.size(), (80, 24));
+    assert_eq!(cast.output(), String::from_utf8_lossy(&pty.raw));
+    let resizes: Vec<&str> = cast
+        .events
+        .iter()
+        .filter(|(_, code, _)| code == "r")
+        .map(|(_, _, data)| data.as_str())
+        .collect();
+    assert_eq!(resizes, ["100x30"]);
+
+    // The terminal's side: the bytes it got, at its sizes, up to the
+    // moment ordinal left the alternate screen.
+    let left = pty
+        .raw
+        .windows(ALT_SCREEN_LEAVE.len())
+        .rposition(|w| w == ALT_SCREEN_LEAVE.as_bytes())
+        .expect("the alternate screen is left");
+    let shown = pty.screen_until(left);
+
+    let (replayed, size) = cast.replay();
+    assert_eq!(size, (100, 30));
+    assert_eq!(replayed, shown);
+    assert!(replayed.contains("mysql-0"), "{replayed}");
+    assert!(replayed.contains("PVC"), "{replayed}");
+}
+
+/// Runs `ordinal --tour` at full speed in a 100x30 pty, recording; returns
+/// the cast.
+fn record_tour(args: &[&str], path: &std::path::Path) -> Option<String> {
+    let mut all = vec!["--tour", "--record", path.to_str().unwrap()];
+    all.extend(args);
+    let (mut pty, slave) = Pty::spawn_sized(
+        &all,
+        &[("ORDINAL_TOUR_FAST", "1"), ("SHELL", "/bin/sh")],
+        true,
+        (100, 30),
+    )?;
+    drop(slave);
+    let code = pty.wait_exit(Duration::from_secs(300));
+    assert_eq!(code, 0, "{}", plain(&pty.raw));
+    Some(std::fs::read_to_string(path).expect("the recording exists"))
+}
+
+/// The tour with a fixed seed makes the same recording twice, byte for
+/// byte, header included (a tour's header gives its simulated start time).
+#[test]
+fn a_tour_with_a_fixed_seed_records_the_same_cast_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--seed", "7"];
+    let Some(first) = record_tour(&args, &dir.path().join("one.cast")) else {
+        return;
+    };
+    let second = record_tour(&args, &dir.path().join("two.cast")).unwrap();
+
+    let cast = Cast::parse(&first);
+    assert_eq!(cast.size(), (100, 30));
+    // Virtual times: the script's waits add up to over a minute, however
+    // fast it ran.
+    let end = cast.events.last().unwrap().0;
+    assert!(end > 60.0, "the recording lasts {end}s");
+    // Not trivially equal: the captions, the scale-up dialog and its result
+    // are in it.
+    let screens: String = cast.screens().into_iter().map(|(s, _)| s).collect();
+    for text in [
+        "Every StatefulSet with readiness",
+        "Scale up by one: the dialog shows the plan",
+        "Scale nfs-demo/sample-statefulset up by 1",
+        "Ordinal 0 moves to the update revision",
+        "That was ordinal.",
+    ] {
+        assert!(
+            screens.contains(text),
+            "{text:?} not in the tour; its last screen:\n{}",
+            cast.replay().0
+        );
+    }
+    if first != second {
+        let a: Vec<&str> = first.lines().collect();
+        let b: Vec<&str> = second.lines().collect();
+        let at = a
+            .iter()
+            .zip(&b)
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.len().min(b.len()));
+        panic!(
+            "the recordings differ at line {at} (of {} and {}):\n{:?}\n{:?}",
+            a.len(),
+            b.len(),
+            a.get(at),
+            b.get(at)
         );
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod dialog;
 pub mod keymap;
+pub mod lockstep;
 pub mod run;
 pub mod tour;
 
@@ -242,25 +243,19 @@ impl App {
         self.tour = Some((tour::Tour::new(steps), std::time::Instant::now()));
     }
 
-    /// Called by the loop's ticker: runs the tour's due steps, and quits
-    /// when the tour is over.
-    pub fn on_tick(&mut self) {
+    /// Called by the loop's ticker (`now` from the loop's clock): runs the
+    /// tour's due steps, and quits when the tour is over.
+    pub fn on_tick(&mut self, now: Timestamp) {
         if self.following.is_some() {
-            self.follow_up(Timestamp::now());
+            self.follow_up(now);
         }
         let Some((tour, started)) = self.tour.as_mut() else {
             return;
         };
         let steps = tour.due(started.elapsed());
         let finished = tour.finished();
-        let now = Timestamp::now();
         for step in steps {
-            for key in &step.keys {
-                self.on_event(&TermEvent::Key(*key), now);
-            }
-            if let Some(caption) = step.caption {
-                self.say(Severity::Info, caption);
-            }
+            tour::play(self, step, now);
         }
         if finished {
             self.tour = None;

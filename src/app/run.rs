@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::Event as TermEvent;
@@ -19,11 +20,43 @@ use crate::cluster::actions::{Action, ActionError};
 use crate::store::StoreEvent;
 use crate::ui::{self, theme::Theme};
 
+/// Where "now" comes from: ages, the title clock, the times store events
+/// are applied at.
+#[derive(Clone, Default)]
+pub enum Clock {
+    /// The real present (a real cluster).
+    #[default]
+    Wall,
+    /// Another clock: the demo's simulated present, which `--speed` makes
+    /// run faster or slower than real time.
+    Sim(Arc<dyn Fn() -> Timestamp + Send + Sync>),
+}
+
+impl Clock {
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::Wall => Timestamp::now(),
+            Clock::Sim(now) => now(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Clock::Wall => "Wall",
+            Clock::Sim(_) => "Sim",
+        })
+    }
+}
+
+#[derive(Debug)]
 pub struct RunOptions {
     /// Upper bound on redraws per second (bursts of watch events coalesce).
     pub max_fps: u32,
     /// How often ages are refreshed when shown.
     pub tick: Duration,
+    pub clock: Clock,
 }
 
 impl Default for RunOptions {
@@ -31,6 +64,7 @@ impl Default for RunOptions {
         RunOptions {
             max_fps: 30,
             tick: Duration::from_secs(1),
+            clock: Clock::Wall,
         }
     }
 }
@@ -46,7 +80,8 @@ pub enum Exit {
     Shutdown,
 }
 
-fn clock(now: Timestamp) -> String {
+/// The title bar's clock.
+pub(super) fn clock(now: Timestamp) -> String {
     now.strftime("%H:%M:%S").to_string()
 }
 
@@ -121,7 +156,7 @@ where
             biased;
             _ = &mut shutdown => return Ok(Exit::Shutdown),
             _ = tokio::time::sleep_until(draw_at.unwrap_or_else(Instant::now)), if draw_at.is_some() => {
-                let now = Timestamp::now();
+                let now = options.clock.now();
                 let generation = app.store.generation();
                 let frame = app.frame_view(now, &clock(now));
                 terminal
@@ -147,7 +182,7 @@ where
             }
             input = inputs.next() => match input {
                 Some(Ok(event)) => {
-                    app.on_event(&event, Timestamp::now());
+                    app.on_event(&event, options.clock.now());
                     input_waiting = true;
                 }
                 // EOF or an error on the tty: the session is gone.
@@ -158,7 +193,7 @@ where
                     store_open = false;
                     continue;
                 };
-                let now = Timestamp::now();
+                let now = options.clock.now();
                 app.apply(event, now);
                 // Coalesce a burst into one frame.
                 while let Ok(more) = store_rx.try_recv() {
@@ -167,7 +202,7 @@ where
             }
             Some((action, result)) = results_rx.recv() => app.on_action_result(&action, result),
             _ = tick.tick() => {
-                app.on_tick();
+                app.on_tick(options.clock.now());
                 if app.shows_ages() {
                     needs_draw = true;
                 }

@@ -86,6 +86,16 @@ pub fn parse(text: &str) -> Result<Vec<Step>, TourError> {
         .collect()
 }
 
+/// Presses a step's keys as if typed and shows its caption.
+pub fn play(app: &mut super::App, step: Step, now: jiff::Timestamp) {
+    for key in &step.keys {
+        app.on_event(&crossterm::event::Event::Key(*key), now);
+    }
+    if let Some(caption) = step.caption {
+        app.say(crate::view::model::Severity::Info, caption);
+    }
+}
+
 /// A tour in progress: the steps left and when the next one is due.
 #[derive(Debug, Clone)]
 pub struct Tour {

@@ -69,20 +69,8 @@ pub fn start(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let current: Vec<String> = nodes.borrow_and_update().iter().cloned().collect();
-            // Nodes are polled together, each with a deadline: a node whose
-            // kubelet is gone (the client retries 503s) must not hold up the rest.
-            let polls = current.iter().map(|node| async {
-                match tokio::time::timeout(POLL_TIMEOUT, poll_node(&client, node)).await {
-                    Ok(event) => event,
-                    Err(_) => StoreEvent::UsageError {
-                        node: node.clone(),
-                        message: format!("no answer within {}s", POLL_TIMEOUT.as_secs()),
-                        forbidden: false,
-                    },
-                }
-            });
-            for event in futures::future::join_all(polls).await {
+            let current = nodes.borrow_and_update().clone();
+            for event in poll_all(&client, &current).await {
                 let forbidden = matches!(
                     event,
                     StoreEvent::UsageError {
@@ -100,6 +88,24 @@ pub fn start(
             }
         }
     })
+}
+
+/// One poll of every node in `nodes`, in their order. (`--tour` polls
+/// through this in step with the simulated clock.)
+pub async fn poll_all(client: &kube::Client, nodes: &BTreeSet<String>) -> Vec<StoreEvent> {
+    // Nodes are polled together, each with a deadline: a node whose
+    // kubelet is gone (the client retries 503s) must not hold up the rest.
+    let polls = nodes.iter().map(|node| async {
+        match tokio::time::timeout(POLL_TIMEOUT, poll_node(client, node)).await {
+            Ok(event) => event,
+            Err(_) => StoreEvent::UsageError {
+                node: node.clone(),
+                message: format!("no answer within {}s", POLL_TIMEOUT.as_secs()),
+                forbidden: false,
+            },
+        }
+    });
+    futures::future::join_all(polls).await
 }
 
 /// How long one node's summary may take.

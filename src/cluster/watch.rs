@@ -77,12 +77,40 @@ fn describe(err: &watcher::Error) -> (String, bool) {
     }
 }
 
+/// The latest resourceVersion each kind's watcher has passed on to the
+/// store channel. `--tour` compares it with what the in-process sim has
+/// emitted to know the store has caught up (the slim store objects do not
+/// keep resourceVersions). Versions that are not numbers (real clusters
+/// promise nothing about their form) are not tracked.
+#[derive(Debug, Clone, Default)]
+pub struct Progress(std::sync::Arc<[std::sync::atomic::AtomicU64; 8]>);
+
+impl Progress {
+    /// The latest version passed on for `kind` (0: none yet).
+    pub fn get(&self, kind: Kind) -> u64 {
+        let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.0[i].load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Called after the event carrying `object` was sent, so a reader that
+    /// sees the version finds the event in the channel or already applied.
+    fn passed_on<K: kube::Resource>(&self, kind: Kind, object: &K) {
+        let rv = rv_of(object);
+        if rv == 0 {
+            return;
+        }
+        let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        self.0[i].fetch_max(rv, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// Watches one kind until the receiver is gone.
 async fn watch_kind<K>(
     api: Api<K>,
     kind: Kind,
     tx: mpsc::UnboundedSender<StoreEvent>,
     backoff: Backoff,
+    progress: Progress,
 ) where
     K: kube::Resource + Clone + DeserializeOwned + Debug + Send + 'static,
     for<'a> Object: From<&'a K>,
@@ -91,22 +119,39 @@ async fn watch_kind<K>(
     loop {
         let mut stream = watcher(api.clone(), watcher::Config::default()).boxed();
         let mut buffer: Vec<Object> = Vec::new();
+        // The newest object of the list being buffered (for `progress`).
+        let mut newest: Option<K> = None;
         while let Some(event) = stream.next().await {
+            // The object whose version is passed on with this event.
+            let mut carried: Option<K> = None;
             let out = match event {
                 Ok(watcher::Event::Init) => {
                     buffer.clear();
+                    newest = None;
                     None
                 }
                 Ok(watcher::Event::InitApply(o)) => {
                     buffer.push(Object::from(&o));
+                    if rv_of(&o) >= newest.as_ref().map_or(0, rv_of) {
+                        newest = Some(o);
+                    }
                     None
                 }
                 Ok(watcher::Event::InitDone) => {
                     delay = backoff.initial;
+                    carried = newest.take();
                     Some(StoreEvent::Restarted(kind, std::mem::take(&mut buffer)))
                 }
-                Ok(watcher::Event::Apply(o)) => Some(StoreEvent::Applied(Object::from(&o))),
-                Ok(watcher::Event::Delete(o)) => Some(StoreEvent::Deleted(Object::from(&o))),
+                Ok(watcher::Event::Apply(o)) => {
+                    let event = StoreEvent::Applied(Object::from(&o));
+                    carried = Some(o);
+                    Some(event)
+                }
+                Ok(watcher::Event::Delete(o)) => {
+                    let event = StoreEvent::Deleted(Object::from(&o));
+                    carried = Some(o);
+                    Some(event)
+                }
                 Err(e) => {
                     let (message, forbidden) = describe(&e);
                     tracing::debug!(?kind, %message, "watch error");
@@ -128,6 +173,9 @@ async fn watch_kind<K>(
             {
                 return;
             }
+            if let Some(o) = &carried {
+                progress.passed_on(kind, o);
+            }
         }
         // The stream ended or failed: rebuild (list again) after a pause.
         tokio::time::sleep(delay).await;
@@ -138,17 +186,28 @@ async fn watch_kind<K>(
     }
 }
 
+/// A resourceVersion as a number (0 when it is not one).
+fn rv_of<K: kube::Resource>(object: &K) -> u64 {
+    object
+        .meta()
+        .resource_version
+        .as_deref()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
 fn spawn<K>(
     api: Api<K>,
     kind: Kind,
     tx: &mpsc::UnboundedSender<StoreEvent>,
     backoff: Backoff,
+    progress: &Progress,
 ) -> JoinHandle<()>
 where
     K: kube::Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
     for<'a> Object: From<&'a K>,
 {
-    tokio::spawn(watch_kind(api, kind, tx.clone(), backoff))
+    tokio::spawn(watch_kind(api, kind, tx.clone(), backoff, progress.clone()))
 }
 
 fn scoped<K>(client: &kube::Client, scope: &Scope) -> Api<K>
@@ -169,40 +228,74 @@ pub fn start(
     tx: &mpsc::UnboundedSender<StoreEvent>,
     backoff: Backoff,
 ) -> Watches {
+    start_tracked(client, scope, tx, backoff, &Progress::default())
+}
+
+/// [`start`], noting in `progress` how far each kind's watcher got.
+pub fn start_tracked(
+    client: &kube::Client,
+    scope: &Scope,
+    tx: &mpsc::UnboundedSender<StoreEvent>,
+    backoff: Backoff,
+    progress: &Progress,
+) -> Watches {
     let handles = vec![
         spawn(
             scoped::<StatefulSet>(client, scope),
             Kind::StatefulSet,
             tx,
             backoff,
+            progress,
         ),
-        spawn(scoped::<Pod>(client, scope), Kind::Pod, tx, backoff),
+        spawn(
+            scoped::<Pod>(client, scope),
+            Kind::Pod,
+            tx,
+            backoff,
+            progress,
+        ),
         spawn(
             scoped::<PersistentVolumeClaim>(client, scope),
             Kind::Claim,
             tx,
             backoff,
+            progress,
         ),
-        spawn(scoped::<Event>(client, scope), Kind::Event, tx, backoff),
+        spawn(
+            scoped::<Event>(client, scope),
+            Kind::Event,
+            tx,
+            backoff,
+            progress,
+        ),
         spawn(
             scoped::<ControllerRevision>(client, scope),
             Kind::Revision,
             tx,
             backoff,
+            progress,
         ),
         spawn(
             Api::<PersistentVolume>::all(client.clone()),
             Kind::Volume,
             tx,
             backoff,
+            progress,
         ),
         spawn(
             Api::<StorageClass>::all(client.clone()),
             Kind::StorageClass,
             tx,
             backoff,
+            progress,
         ),
-        spawn(Api::<Node>::all(client.clone()), Kind::Node, tx, backoff),
+        spawn(
+            Api::<Node>::all(client.clone()),
+            Kind::Node,
+            tx,
+            backoff,
+            progress,
+        ),
     ];
     Watches { handles }
 }

@@ -322,6 +322,18 @@ impl SimServer {
         f(&mut self.shared.lock())
     }
 
+    /// The simulated present.
+    pub fn now(&self) -> Timestamp {
+        self.shared.lock().now()
+    }
+
+    /// Reads the simulated present, for a UI whose ages and clock must
+    /// follow simulated time (which `--speed` makes differ from real time).
+    pub fn clock(&self) -> impl Fn() -> Timestamp + Send + Sync + 'static {
+        let shared = self.shared.clone();
+        move || shared.lock().now()
+    }
+
     /// Runs the controllers for `duration` of simulated time at once.
     pub fn advance(&self, duration: Duration) {
         controllers::run_for(&mut self.shared.lock(), duration);

@@ -3,12 +3,19 @@
 //!
 //! The first line is the JSON header (size, start time, `TERM` and
 //! `SHELL`); each following line is one output event
-//! `[seconds_since_start, "o", "<output>"]`. The terminal backend writes
+//! `[seconds_since_start, "o", "<output>"]`, or a resize
+//! `[seconds_since_start, "r", "COLSxROWS"]` (which `asciinema play` and
+//! the asciinema player apply) before the first frame drawn at a new size.
+//! The terminal backend writes
 //! through a [`TeeWriter`], which passes every byte on to the real terminal
 //! and hands the recorder one event per flush (ratatui flushes once per
 //! frame), so an event is a whole frame. Every event is written with a
 //! single `write` and flushed at once: a killed process leaves a file that
 //! plays up to its last frame.
+//!
+//! Times come from the wall clock, or (for `--tour`, whose recording must
+//! be the same every run) from the driver: [`Recording::set_time`] stamps
+//! the frames that follow with the tour's virtual time.
 //!
 //! [asciicast v2]: https://docs.asciinema.org/manual/asciicast/v2/
 
@@ -31,10 +38,16 @@ impl Header {
     /// A header for a terminal of this size, now, with `TERM` and `SHELL`
     /// from the environment.
     pub fn now(width: u16, height: u16) -> Header {
+        Header::at(width, height, jiff::Timestamp::now())
+    }
+
+    /// [`Header::now`] with a given start time (a tour gives its simulated
+    /// start, so the header does not change between runs either).
+    pub fn at(width: u16, height: u16, start: jiff::Timestamp) -> Header {
         Header {
             width,
             height,
-            timestamp: jiff::Timestamp::now().as_second(),
+            timestamp: start.as_second(),
             term: std::env::var("TERM").ok(),
             shell: std::env::var("SHELL").ok(),
         }
@@ -59,38 +72,132 @@ impl Header {
     }
 }
 
+/// Where event times come from.
+#[derive(Debug, Clone, Copy)]
+enum Clock {
+    /// Real time since the start.
+    Wall(Instant),
+    /// The time last given to [`Recorder::set_time`].
+    Virtual(Duration),
+}
+
+/// Reads the terminal's size (columns, rows), to notice resizes.
+pub type SizeProbe = Box<dyn FnMut() -> Option<(u16, u16)> + Send>;
+
 /// Writes an asciicast v2 stream to `out`.
-#[derive(Debug)]
 pub struct Recorder<W: Write> {
     out: W,
-    start: Instant,
+    clock: Clock,
     /// The time of the last event, so times never go backwards.
     last: f64,
     /// Output not yet written as an event.
     pending: Vec<u8>,
+    /// The size the player has now (the header's, then the last "r" event's).
+    size: (u16, u16),
+    /// Asked at the start of each frame; `None`: sizes are not followed.
+    probe: Option<SizeProbe>,
+    /// Whether output arrived since the last flush (a frame is under way).
+    in_frame: bool,
+}
+
+impl<W: Write> std::fmt::Debug for Recorder<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("clock", &self.clock)
+            .field("last", &self.last)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<W: Write> Recorder<W> {
-    /// Writes the header and starts the clock.
-    pub fn start(mut out: W, header: &Header) -> io::Result<Self> {
+    /// Writes the header and starts the wall clock.
+    pub fn start(out: W, header: &Header) -> io::Result<Self> {
+        Recorder::begin(out, header, Clock::Wall(Instant::now()))
+    }
+
+    /// Writes the header; events are stamped with the times given to
+    /// [`Recorder::set_time`] (zero until then), never the wall clock.
+    pub fn start_virtual(out: W, header: &Header) -> io::Result<Self> {
+        Recorder::begin(out, header, Clock::Virtual(Duration::ZERO))
+    }
+
+    fn begin(mut out: W, header: &Header, clock: Clock) -> io::Result<Self> {
         out.write_all(format!("{}\n", header.to_json()).as_bytes())?;
         out.flush()?;
         Ok(Recorder {
             out,
-            start: Instant::now(),
+            clock,
             last: 0.0,
             pending: Vec::new(),
+            size: (header.width, header.height),
+            probe: None,
+            in_frame: false,
         })
     }
 
-    /// Buffers output until the next [`Recorder::flush`].
-    pub fn output(&mut self, bytes: &[u8]) {
+    /// Follows the terminal's size: `probe` is asked before each frame, and
+    /// a new answer is written as a resize event ahead of that frame.
+    pub fn follow_size(mut self, probe: SizeProbe) -> Self {
+        self.probe = Some(probe);
+        self
+    }
+
+    /// The time of the following events, for a virtual clock (ignored on
+    /// the wall clock).
+    pub fn set_time(&mut self, at: Duration) {
+        if let Clock::Virtual(t) = &mut self.clock {
+            *t = at;
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        match self.clock {
+            Clock::Wall(start) => start.elapsed(),
+            Clock::Virtual(t) => t,
+        }
+    }
+
+    /// Buffers output until the next [`Recorder::flush`]. The first output
+    /// of a frame first checks the terminal's size: ratatui resizes its
+    /// buffers at the start of a draw, so a frame drawn at a new size
+    /// follows its resize event.
+    pub fn output(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if !self.in_frame {
+            self.in_frame = true;
+            if let Some(size) = self.probe.as_mut().and_then(|probe| probe()) {
+                self.resize(size.0, size.1)?;
+            }
+        }
         self.pending.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Writes a resize event (`[t, "r", "COLSxROWS"]`) unless the player
+    /// already has this size. Output buffered so far goes out first, as it
+    /// was drawn at the old size.
+    pub fn resize(&mut self, width: u16, height: u16) -> io::Result<()> {
+        if self.size == (width, height) {
+            return Ok(());
+        }
+        self.flush()?;
+        self.size = (width, height);
+        let t = self.stamp(self.elapsed());
+        let line = format!("[{t:.6}, \"r\", \"{width}x{height}\"]\n");
+        self.out.write_all(line.as_bytes())?;
+        self.out.flush()
+    }
+
+    /// An event time: `elapsed`, but never earlier than the last event's.
+    fn stamp(&mut self, elapsed: Duration) -> f64 {
+        let t = elapsed.as_secs_f64().max(self.last);
+        self.last = t;
+        t
     }
 
     /// Writes the buffered output as one event, stamped now.
     pub fn flush(&mut self) -> io::Result<()> {
-        self.flush_at(self.start.elapsed())
+        self.flush_at(self.elapsed())
     }
 
     /// Writes the buffered output as one event at `elapsed` since the start
@@ -98,14 +205,14 @@ impl<W: Write> Recorder<W> {
     /// end of the buffer waits for the next event; invalid bytes become
     /// U+FFFD, as asciicast holds text.
     pub fn flush_at(&mut self, elapsed: Duration) -> io::Result<()> {
+        self.in_frame = false;
         let cut = self.pending.len() - incomplete_tail(&self.pending);
         if cut == 0 {
             return Ok(());
         }
         let text = String::from_utf8_lossy(&self.pending[..cut]).into_owned();
         self.pending.drain(..cut);
-        let t = elapsed.as_secs_f64().max(self.last);
-        self.last = t;
+        let t = self.stamp(elapsed);
         let line = format!("[{t:.6}, \"o\", {}]\n", serde_json::Value::String(text));
         self.out.write_all(line.as_bytes())?;
         self.out.flush()
@@ -117,7 +224,7 @@ impl<W: Write> Recorder<W> {
         self.flush()?;
         if !self.pending.is_empty() {
             let rest = std::mem::take(&mut self.pending);
-            let t = self.start.elapsed().as_secs_f64().max(self.last);
+            let t = self.stamp(self.elapsed());
             let line = format!(
                 "[{t:.6}, \"o\", {}]\n",
                 serde_json::Value::String(String::from_utf8_lossy(&rest).into_owned())
@@ -187,15 +294,25 @@ impl<R: Write> Recording<R> {
         self.state().recorder.is_some()
     }
 
-    fn output(&self, bytes: &[u8]) {
+    /// Stamps the following frames with `at` (for a virtual clock).
+    pub fn set_time(&self, at: Duration) {
         if let Some(recorder) = &mut self.state().recorder {
-            recorder.output(bytes);
+            recorder.set_time(at);
         }
     }
 
+    fn output(&self, bytes: &[u8]) {
+        self.with_recorder(|recorder| recorder.output(bytes));
+    }
+
     fn flush(&self) {
+        self.with_recorder(Recorder::flush);
+    }
+
+    /// Runs `f` on the recorder, if any; an error ends the recording.
+    fn with_recorder(&self, f: impl FnOnce(&mut Recorder<R>) -> io::Result<()>) {
         let mut state = self.state();
-        if let Some(Err(error)) = state.recorder.as_mut().map(Recorder::flush) {
+        if let Some(Err(error)) = state.recorder.as_mut().map(f) {
             tracing::warn!("recording stopped: {error}");
             state.recorder = None;
             state.error.get_or_insert(error);
@@ -332,10 +449,10 @@ mod tests {
     fn times_are_monotonic() {
         let mut rec = Recorder::start(Vec::new(), &header()).unwrap();
         for (i, ms) in [5u64, 300, 200, 1200, 1200, 2500].into_iter().enumerate() {
-            rec.output(format!("frame {i}").as_bytes());
+            rec.output(format!("frame {i}").as_bytes()).unwrap();
             rec.flush_at(Duration::from_millis(ms)).unwrap();
         }
-        rec.output(b"real clock");
+        rec.output(b"real clock").unwrap();
         rec.flush().unwrap();
         let (_, events) = parse(&rec.finish().unwrap());
         let times: Vec<f64> = events.iter().map(|(t, _)| *t).collect();
@@ -353,15 +470,98 @@ mod tests {
     fn a_utf8_sequence_cut_by_a_flush_waits_for_the_next_event() {
         let mut rec = Recorder::start(Vec::new(), &header()).unwrap();
         let bar = "█░".as_bytes();
-        rec.output(&bar[..2]);
+        rec.output(&bar[..2]).unwrap();
         rec.flush_at(Duration::from_millis(1)).unwrap();
-        rec.output(&bar[2..4]);
+        rec.output(&bar[2..4]).unwrap();
         rec.flush_at(Duration::from_millis(2)).unwrap();
-        rec.output(&bar[4..]);
-        rec.output(&[0xE2]); // cut at the very end
+        rec.output(&bar[4..]).unwrap();
+        rec.output(&[0xE2]).unwrap(); // cut at the very end
         let (_, events) = parse(&rec.finish().unwrap());
         let texts: Vec<&str> = events.iter().map(|(_, s)| s.as_str()).collect();
         assert_eq!(texts, ["█", "░", "\u{FFFD}"]);
+    }
+
+    /// Every event as (time, code, data), "r" events included.
+    fn all_events(cast: &[u8]) -> Vec<(f64, String, String)> {
+        std::str::from_utf8(cast)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|line| serde_json::from_str(line).expect(line))
+            .collect()
+    }
+
+    #[test]
+    fn a_virtual_clock_stamps_the_times_it_is_given() {
+        let mut rec = Recorder::start_virtual(Vec::new(), &header()).unwrap();
+        rec.output(b"enter").unwrap();
+        rec.flush().unwrap();
+        rec.set_time(Duration::from_millis(250));
+        rec.output(b"frame").unwrap();
+        rec.flush().unwrap();
+        rec.set_time(Duration::from_millis(1750));
+        rec.output(b"later").unwrap();
+        let events = all_events(&rec.finish().unwrap());
+        let times: Vec<f64> = events.iter().map(|e| e.0).collect();
+        assert_eq!(times, [0.0, 0.25, 1.75]);
+    }
+
+    #[test]
+    fn a_resize_is_an_r_event_after_the_output_drawn_before_it() {
+        let mut rec = Recorder::start_virtual(Vec::new(), &header()).unwrap();
+        rec.output(b"old size").unwrap();
+        rec.set_time(Duration::from_secs(1));
+        rec.resize(120, 40).unwrap();
+        rec.resize(120, 40).unwrap(); // the same size again: nothing
+        rec.output(b"new size").unwrap();
+        rec.flush().unwrap();
+        rec.resize(80, 24).unwrap();
+        let cast = rec.finish().unwrap();
+        let text = String::from_utf8(cast.clone()).unwrap();
+        assert!(text.contains("\n[1.000000, \"r\", \"120x40\"]\n"), "{text}");
+        let events = all_events(&cast);
+        let codes: Vec<(&str, &str)> = events
+            .iter()
+            .map(|(_, code, data)| (code.as_str(), data.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("o", "old size"),
+                ("r", "120x40"),
+                ("o", "new size"),
+                ("r", "80x24")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_size_probe_puts_a_resize_before_the_first_frame_at_the_new_size() {
+        let sizes = Arc::new(Mutex::new((80u16, 24u16)));
+        let probe_sizes = sizes.clone();
+        let recorder = Recorder::start(Vec::new(), &header())
+            .unwrap()
+            .follow_size(Box::new(move || Some(*probe_sizes.lock().unwrap())));
+        let recording = Recording::new(Some(recorder));
+        let mut tee = TeeWriter::new(Vec::new(), recording.clone());
+        tee.write_all(b"one").unwrap();
+        tee.flush().unwrap();
+        *sizes.lock().unwrap() = (100, 30);
+        tee.write_all(b"two").unwrap();
+        tee.write_all(b"+").unwrap(); // the same frame: asked once
+        tee.flush().unwrap();
+        tee.write_all(b"three").unwrap();
+        tee.flush().unwrap();
+        let events = all_events(&recording.finish().unwrap().unwrap());
+        let codes: Vec<(&str, &str)> = events
+            .iter()
+            .map(|(_, code, data)| (code.as_str(), data.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [("o", "one"), ("r", "100x30"), ("o", "two+"), ("o", "three")]
+        );
+        assert_eq!(tee.out, b"onetwo+three", "the terminal gets only output");
     }
 
     #[test]

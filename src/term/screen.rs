@@ -49,11 +49,21 @@ pub fn check(caps: &Caps) -> Option<String> {
     unusable(caps, io::stdout().is_terminal())
 }
 
-/// Starts a recording into `path` for a terminal of the current size.
-pub fn start_recording(path: &Path) -> io::Result<Recorder<File>> {
+/// Starts a recording into `path` for a terminal of the current size,
+/// following later resizes. With `virtual_start` (a tour), the header gives
+/// that start time and events are stamped with the times the driver sets
+/// ([`Screen::recording`]), so the file depends on nothing wall-clock.
+pub fn start_recording(
+    path: &Path,
+    virtual_start: Option<jiff::Timestamp>,
+) -> io::Result<Recorder<File>> {
     let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
     let file = File::create(path)?;
-    Recorder::start(file, &Header::now(width, height))
+    let recorder = match virtual_start {
+        Some(start) => Recorder::start_virtual(file, &Header::at(width, height, start))?,
+        None => Recorder::start(file, &Header::now(width, height))?,
+    };
+    Ok(recorder.follow_size(Box::new(|| crossterm::terminal::size().ok())))
 }
 
 /// The full-screen UI while it is up.
@@ -76,6 +86,12 @@ pub fn enter(recorder: Option<Recorder<File>>) -> io::Result<Screen> {
 }
 
 impl Screen {
+    /// The recording (a no-op when not recording), for a driver that sets
+    /// its times.
+    pub fn recording(&self) -> Recording<File> {
+        self.recording.clone()
+    }
+
     /// Leaves the full-screen UI, as far as the terminal still exists, and
     /// ends the recording. Never fails: the only error returned is the
     /// recording's, for the caller to report.

@@ -54,7 +54,7 @@ impl Harness {
             self.app.apply(ev, Timestamp::now());
         }
         // What the loop's ticker does (follow-ups after actions).
-        self.app.on_tick();
+        self.app.on_tick(Timestamp::now());
     }
 
     pub fn key(&mut self, code: KeyCode) {
