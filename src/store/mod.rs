@@ -253,12 +253,45 @@ struct Indexes {
     /// (namespace, set) → ordinal → pod name.
     pods_by_set: HashMap<Key, BTreeMap<i32, String>>,
     /// (claim namespace, claim name) → PV names whose claimRef points there.
-    volumes_by_claim: BTreeMap<Key, BTreeSet<String>>,
+    volumes_by_claim: HashMap<Key, BTreeSet<String>>,
+    /// The same for PVs not `Bound` (Released, Failed…), ordered for
+    /// prefix scans: a set's findings look for its claims' leftovers.
+    loose_volumes_by_claim: BTreeMap<Key, BTreeSet<String>>,
     /// (kind, namespace, name) of the involved object → event keys.
     /// (namespace, name) of the involved object (any kind) → event keys.
     events_by_object: HashMap<Key, BTreeSet<Key>>,
+    /// The same for Warning events only (findings look at these).
+    warnings_by_object: HashMap<Key, BTreeSet<Key>>,
     /// (namespace, set) → revision names.
     revisions_by_set: HashMap<Key, BTreeSet<String>>,
+}
+
+/// An index of sets of values by key (both map types the indexes use).
+trait SetIndex<V> {
+    /// Removes `value` from the set under `key`, and the set once empty.
+    fn remove_value(&mut self, key: &Key, value: &V);
+}
+
+impl<V: Ord> SetIndex<V> for HashMap<Key, BTreeSet<V>> {
+    fn remove_value(&mut self, key: &Key, value: &V) {
+        if let Some(set) = self.get_mut(key) {
+            set.remove(value);
+            if set.is_empty() {
+                self.remove(key);
+            }
+        }
+    }
+}
+
+impl<V: Ord> SetIndex<V> for BTreeMap<Key, BTreeSet<V>> {
+    fn remove_value(&mut self, key: &Key, value: &V) {
+        if let Some(set) = self.get_mut(key) {
+            set.remove(value);
+            if set.is_empty() {
+                self.remove(key);
+            }
+        }
+    }
 }
 
 /// A slim type the store holds.
@@ -616,11 +649,10 @@ impl Slim for Volume {
     fn reindex(idx: &mut Indexes, old: Option<&Self>, new: Option<&Self>) {
         if let Some(old) = old
             && let Some(c) = &old.claim_ref
-            && let Some(set) = idx.volumes_by_claim.get_mut(c)
         {
-            set.remove(&old.name);
-            if set.is_empty() {
-                idx.volumes_by_claim.remove(c);
+            idx.volumes_by_claim.remove_value(c, &old.name);
+            if old.phase != "Bound" {
+                idx.loose_volumes_by_claim.remove_value(c, &old.name);
             }
         }
         if let Some(new) = new
@@ -630,10 +662,17 @@ impl Slim for Volume {
                 .entry(c.clone())
                 .or_default()
                 .insert(new.name.clone());
+            if new.phase != "Bound" {
+                idx.loose_volumes_by_claim
+                    .entry(c.clone())
+                    .or_default()
+                    .insert(new.name.clone());
+            }
         }
     }
     fn clear_index(idx: &mut Indexes) {
         idx.volumes_by_claim.clear();
+        idx.loose_volumes_by_claim.clear();
     }
     fn diff(a: &Self, b: &Self) -> Vec<String> {
         let mut out = Vec::new();
@@ -762,26 +801,29 @@ impl Slim for Event {
         }
     }
     fn reindex(idx: &mut Indexes, old: Option<&Self>, new: Option<&Self>) {
-        if let Some(old) = old
-            && let Some(set) = idx
-                .events_by_object
-                .get_mut(k!(&old.involved.1, &old.involved.2))
-        {
-            set.remove(k!(&old.namespace, &old.name));
-            if set.is_empty() {
-                idx.events_by_object
-                    .remove(k!(&old.involved.1, &old.involved.2));
+        if let Some(old) = old {
+            let object = (old.involved.1.clone(), old.involved.2.clone());
+            let key = (old.namespace.clone(), old.name.clone());
+            idx.events_by_object.remove_value(&object, &key);
+            if old.type_ == "Warning" {
+                idx.warnings_by_object.remove_value(&object, &key);
             }
         }
         if let Some(new) = new {
-            idx.events_by_object
-                .entry((new.involved.1.clone(), new.involved.2.clone()))
-                .or_default()
-                .insert((new.namespace.clone(), new.name.clone()));
+            let object = (new.involved.1.clone(), new.involved.2.clone());
+            let key = (new.namespace.clone(), new.name.clone());
+            if new.type_ == "Warning" {
+                idx.warnings_by_object
+                    .entry(object.clone())
+                    .or_default()
+                    .insert(key.clone());
+            }
+            idx.events_by_object.entry(object).or_default().insert(key);
         }
     }
     fn clear_index(idx: &mut Indexes) {
         idx.events_by_object.clear();
+        idx.warnings_by_object.clear();
     }
 }
 
@@ -1157,8 +1199,9 @@ impl Store {
             .max(self.shared_generation)
     }
 
-    /// PVs whose claimRef names a claim in `namespace` starting with `prefix`.
-    pub fn volumes_for_claim_prefix<'s, 'p>(
+    /// PVs not `Bound` (Released, Failed…) whose claimRef names a claim in
+    /// `namespace` starting with `prefix`.
+    pub fn loose_volumes_for_claim_prefix<'s, 'p>(
         &'s self,
         namespace: &'p str,
         prefix: &'p str,
@@ -1167,7 +1210,7 @@ impl Store {
         's: 'p,
     {
         self.idx
-            .volumes_by_claim
+            .loose_volumes_by_claim
             .range::<Key, _>((
                 Bound::Included((namespace.to_string(), prefix.to_string())),
                 Bound::Unbounded,
@@ -1339,6 +1382,22 @@ impl Store {
     ) -> impl Iterator<Item = &Event> {
         self.idx
             .events_by_object
+            .get(k!(namespace, name))
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.maps.events.get(k))
+            .filter(move |e| e.involved.0 == kind)
+    }
+
+    /// Warning events whose involved object is `(kind, namespace, name)`.
+    pub fn warnings_for(
+        &self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &Event> {
+        self.idx
+            .warnings_by_object
             .get(k!(namespace, name))
             .into_iter()
             .flatten()

@@ -117,7 +117,8 @@ pub(crate) fn set_tagged(
     for t in &s.templates {
         let prefix = format!("{}-{}-", t.name, s.name);
         claims.extend(store.claims_with_prefix(ns, &prefix));
-        volumes.extend(store.volumes_for_claim_prefix(ns, &prefix));
+        // Bound PVs have no findings of their own (their claims do).
+        volumes.extend(store.loose_volumes_for_claim_prefix(ns, &prefix));
     }
     for c in &claims {
         claim_findings(store, c, now, &mut out);
@@ -128,20 +129,13 @@ pub(crate) fn set_tagged(
     // Warning events about the set, its Pods and its claims (each event is
     // about one object, so none comes twice; findings about Pods named like
     // the set's but owned by another are dropped below).
-    let warning = |e: &&crate::store::Event| e.type_ == "Warning";
-    let mut events: Vec<&crate::store::Event> = store
-        .events_for("StatefulSet", ns, name)
-        .filter(warning)
-        .collect();
+    let mut events: Vec<&crate::store::Event> =
+        store.warnings_for("StatefulSet", ns, name).collect();
     for (_, p) in store.pods_of_set(ns, name) {
-        events.extend(store.events_for("Pod", ns, &p.name).filter(warning));
+        events.extend(store.warnings_for("Pod", ns, &p.name));
     }
     for c in &claims {
-        events.extend(
-            store
-                .events_for("PersistentVolumeClaim", ns, &c.name)
-                .filter(warning),
-        );
+        events.extend(store.warnings_for("PersistentVolumeClaim", ns, &c.name));
     }
     event_findings(store, events.into_iter(), now, &mut out);
     out.items

@@ -138,7 +138,7 @@ fn ordinal_row(
     store: &Store,
     s: &StatefulSet,
     n: i32,
-    tagged: &[&Tagged],
+    health: Option<super::model::Severity>,
     now: Timestamp,
 ) -> OrdinalRow {
     let pod = store.pod_of(&s.namespace, &s.name, n);
@@ -187,7 +187,7 @@ fn ordinal_row(
         partition: partition_side(s, n),
         beyond_replicas: n < s.ordinals_start || n >= s.ordinals_end(),
         claims,
-        health: worst(tagged.iter().copied().filter(|t| t.ordinal == Some(n))),
+        health,
     }
 }
 
@@ -269,9 +269,20 @@ pub fn set_detail(
         rollout: r.long(s, now),
     };
     let all = ordinals(store, s);
+    // The worst finding per ordinal, grouped once (not scanned per row).
+    let mut by_ordinal: std::collections::HashMap<i32, Vec<&Tagged>> =
+        std::collections::HashMap::new();
+    for t in &mine {
+        if let Some(n) = t.ordinal {
+            by_ordinal.entry(n).or_default().push(t);
+        }
+    }
     let rows: Vec<OrdinalRow> = all
         .iter()
-        .map(|n| ordinal_row(store, s, *n, &mine, now))
+        .map(|n| {
+            let health = by_ordinal.get(n).and_then(|ts| worst(ts.iter().copied()));
+            ordinal_row(store, s, *n, health, now)
+        })
         .collect();
     let selected = selected_ordinal
         .filter(|n| all.contains(n))
