@@ -698,3 +698,328 @@ fn a_tour_with_a_fixed_seed_records_the_same_cast_twice() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Hard terminals (issue 6): the bytes ordinal sends under each TERM, colour
+// and locale setting, as a bastion host's user would get them.
+
+/// The colour depth a run is expected to use, judged from the SGR
+/// sequences it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    Mono,
+    Sixteen,
+    Indexed256,
+    TrueColor,
+}
+
+/// Which colour forms SGR sequences in `raw` use.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Sgr {
+    /// `38;2;r;g;b` / `48;2;r;g;b`.
+    truecolor: usize,
+    /// `38;5;n` / `48;5;n`.
+    indexed: usize,
+    /// `30-37`, `40-47`, `90-97`, `100-107`.
+    sixteen: usize,
+    /// Sequences with parameters that are neither of those nor the
+    /// attributes ratatui uses.
+    other: Vec<String>,
+}
+
+fn sgr_forms(raw: &[u8]) -> Sgr {
+    let text = String::from_utf8_lossy(raw);
+    let mut forms = Sgr::default();
+    let mut rest = text.as_ref();
+    while let Some(at) = rest.find("\x1b[") {
+        rest = &rest[at + 2..];
+        let end = rest
+            .find(|c: char| ('@'..='~').contains(&c))
+            .unwrap_or(rest.len());
+        let (params, after) = rest.split_at(end);
+        rest = after;
+        if !after.starts_with('m') {
+            continue;
+        }
+        let parts: Vec<&str> = params.split(';').collect();
+        let mut i = 0;
+        while i < parts.len() {
+            match (parts[i], parts.get(i + 1).copied()) {
+                ("38" | "48", Some("2")) => {
+                    forms.truecolor += 1;
+                    i += 5;
+                }
+                ("38" | "48", Some("5")) => {
+                    forms.indexed += 1;
+                    i += 3;
+                }
+                (p, _) => {
+                    match p.parse::<u16>() {
+                        Ok(30..=37 | 40..=47 | 90..=97 | 100..=107) => forms.sixteen += 1,
+                        // Resets and the attributes ratatui sets and
+                        // unsets (an empty list is a reset too).
+                        Ok(0..=9 | 21..=29 | 39 | 49 | 59) => {}
+                        _ if p.is_empty() => {}
+                        _ => forms.other.push(params.to_string()),
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+    forms
+}
+
+#[test]
+fn sgr_forms_are_told_apart() {
+    let f = sgr_forms(b"\x1b[1m\x1b[38;5;245;48;2;1;5;3m\x1b[31;49m\x1b[m\x1b[5;1H\x1b[104m");
+    assert_eq!(
+        f,
+        Sgr {
+            truecolor: 1,
+            indexed: 1,
+            sixteen: 2,
+            other: vec![],
+        }
+    );
+}
+
+const CURSOR_SHOW: &str = "\x1b[?25h";
+
+/// One run in a pty: `env` over a clean environment (none of TERM,
+/// COLORTERM, LANG, NO_COLOR set unless given), the list screen, `q`.
+/// Checks the exit, the restored terminal, the colour forms against
+/// `depth` and the bytes against `unicode`.
+fn hard_terminal(env: &[(&str, &str)], args: &[&str], depth: Depth, unicode: bool) {
+    let mut all = DEMO.to_vec();
+    all.extend(args);
+    // Pty::spawn sets TERM and LANG defaults; a case that wants them unset
+    // says so with an empty value, which reads as unset for both.
+    let mut vars = vec![("TERM", ""), ("LANG", "")];
+    vars.extend(env.iter().copied());
+    let Some((mut pty, slave)) = Pty::spawn(&all, &vars) else {
+        return;
+    };
+    let before = tcgetattr(&slave).unwrap();
+    pty.wait_for_screen("the StatefulSet list", shows_the_list);
+    let screen = pty.screen_until(pty.raw.len());
+    pty.send(b"q");
+    let code = pty.wait_exit(Duration::from_secs(5));
+    let case = format!("{env:?} {args:?}");
+    assert_eq!(code, 0, "{case}: q quits cleanly");
+
+    // The terminal is handed back: the alternate screen left last, the
+    // cursor shown, cooked mode again.
+    let out = String::from_utf8_lossy(&pty.raw).into_owned();
+    let left = out
+        .rfind(ALT_SCREEN_LEAVE)
+        .expect("the alternate screen is left");
+    assert!(out.find(ALT_SCREEN_ENTER).unwrap() < left, "{case}");
+    assert!(
+        out[left..].contains(CURSOR_SHOW),
+        "{case}: the cursor is shown again"
+    );
+    let after = tcgetattr(&slave).unwrap();
+    assert_eq!(
+        after.local_modes & (LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG),
+        before.local_modes & (LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG),
+        "{case}: raw mode is switched off again"
+    );
+
+    let forms = sgr_forms(&pty.raw);
+    assert!(
+        forms.other.is_empty(),
+        "{case}: unexpected SGR {:?}",
+        forms.other
+    );
+    match depth {
+        Depth::Mono => assert!(
+            forms.truecolor + forms.indexed + forms.sixteen == 0,
+            "{case}: monochrome sets no colour: {forms:?}"
+        ),
+        // No `38;5;n`: an 8/16-colour terminal reads its 5 as blink.
+        Depth::Sixteen => assert!(
+            forms.sixteen > 0 && forms.indexed == 0 && forms.truecolor == 0,
+            "{case}: 16 colours only: {forms:?}"
+        ),
+        Depth::Indexed256 => assert!(
+            forms.indexed > 0 && forms.truecolor == 0,
+            "{case}: 256 colours, no truecolor: {forms:?}"
+        ),
+        Depth::TrueColor => assert!(forms.truecolor > 0, "{case}: truecolor: {forms:?}"),
+    }
+
+    let non_ascii = pty.raw.iter().filter(|b| !b.is_ascii()).count();
+    if unicode {
+        assert!(non_ascii > 0, "{case}: a UTF-8 locale gets box drawing");
+        assert!(
+            screen.contains('─') || screen.contains('━'),
+            "{case}:\n{screen}"
+        );
+    } else {
+        assert_eq!(
+            non_ascii, 0,
+            "{case}: ASCII only, not one byte above 127:\n{screen}"
+        );
+    }
+    assert!(
+        !screen.contains('\u{fffd}'),
+        "{case}: no garbage:\n{screen}"
+    );
+}
+
+macro_rules! hard_terminals {
+    ($($name:ident: $env:expr, $args:expr => $depth:expr, $unicode:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            hard_terminal($env, $args, $depth, $unicode);
+        }
+    )*};
+}
+
+hard_terminals! {
+    term_xterm_lang_c: &[("TERM", "xterm"), ("LANG", "C")], &[] => Depth::Sixteen, false;
+    term_xterm_utf8: &[("TERM", "xterm"), ("LANG", "en_US.UTF-8")], &[] => Depth::Sixteen, true;
+    term_screen_lang_c: &[("TERM", "screen"), ("LANG", "C")], &[] => Depth::Sixteen, false;
+    term_screen_utf8: &[("TERM", "screen"), ("LANG", "C.UTF-8")], &[] => Depth::Sixteen, true;
+    term_linux_lang_c: &[("TERM", "linux"), ("LANG", "C")], &[] => Depth::Sixteen, false;
+    term_linux_no_locale: &[("TERM", "linux")], &[] => Depth::Sixteen, false;
+    term_tmux_256_lang_c: &[("TERM", "tmux-256color"), ("LANG", "C")], &[] => Depth::Indexed256, false;
+    term_tmux_256_utf8: &[("TERM", "tmux-256color"), ("LANG", "en_US.UTF-8")], &[] => Depth::Indexed256, true;
+    term_xterm_256_utf8: &[("TERM", "xterm-256color"), ("LANG", "C.UTF-8")], &[] => Depth::Indexed256, true;
+    term_truecolor_utf8: &[("TERM", "xterm-256color"), ("COLORTERM", "truecolor"), ("LANG", "en_US.UTF-8")], &[] => Depth::TrueColor, true;
+    term_truecolor_lang_c: &[("TERM", "xterm-256color"), ("COLORTERM", "truecolor"), ("LANG", "C")], &[] => Depth::TrueColor, false;
+    term_colorterm_other_is_not_truecolor: &[("TERM", "xterm"), ("COLORTERM", "yes"), ("LANG", "C")], &[] => Depth::Sixteen, false;
+    term_lc_all_c_beats_lang: &[("TERM", "xterm-256color"), ("LC_ALL", "C"), ("LANG", "C.UTF-8")], &[] => Depth::Indexed256, false;
+    term_lc_ctype_utf8_beats_lang: &[("TERM", "screen"), ("LC_CTYPE", "C.UTF-8"), ("LANG", "C")], &[] => Depth::Sixteen, true;
+    term_no_color_beats_truecolor: &[("TERM", "xterm-256color"), ("COLORTERM", "truecolor"), ("LANG", "C.UTF-8"), ("NO_COLOR", "1")], &[] => Depth::Mono, true;
+    term_no_color_any_value_linux: &[("TERM", "linux"), ("LANG", "C"), ("NO_COLOR", "yes")], &[] => Depth::Mono, false;
+    term_no_color_flag: &[("TERM", "xterm-256color"), ("LANG", "C.UTF-8")], &["--no-color"] => Depth::Mono, true;
+    term_ascii_flag: &[("TERM", "xterm-256color"), ("COLORTERM", "truecolor"), ("LANG", "C.UTF-8")], &["--ascii"] => Depth::TrueColor, false;
+    term_no_color_and_ascii_flags: &[("TERM", "screen"), ("LANG", "C.UTF-8")], &["--no-color", "--ascii"] => Depth::Mono, false;
+}
+
+/// `kill -INT` (Ctrl-C is a key in raw mode, so this comes from elsewhere:
+/// a supervisor, a script): a prompt, clean exit with the terminal restored.
+#[test]
+fn sigint_exits_promptly_and_restores_the_terminal() {
+    let Some((mut pty, slave)) = Pty::spawn(DEMO, &[]) else {
+        return;
+    };
+    let before = tcgetattr(&slave).unwrap();
+    pty.wait_for_screen("the StatefulSet list", shows_the_list);
+    assert!(
+        !tcgetattr(&slave)
+            .unwrap()
+            .local_modes
+            .contains(LocalModes::ISIG)
+    );
+    let mark = pty.raw.len();
+    let sent = Instant::now();
+    kill_process(Pid::from_child(&pty.child), Signal::INT).unwrap();
+    let code = pty.wait_exit(Duration::from_secs(2));
+    assert!(
+        sent.elapsed() < Duration::from_secs(1),
+        "SIGINT ends the process within a second, not {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(code, 0, "SIGINT is a normal shutdown, as SIGTERM");
+    let after = String::from_utf8_lossy(&pty.raw[mark..]).into_owned();
+    assert!(after.contains(ALT_SCREEN_LEAVE), "{after:?}");
+    assert!(after.contains(CURSOR_SHOW), "{after:?}");
+    assert_eq!(
+        tcgetattr(&slave).unwrap().local_modes
+            & (LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG),
+        before.local_modes & (LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG),
+        "raw mode is switched off again"
+    );
+}
+
+/// Ctrl-C typed at the keyboard arrives as a key (raw mode has no ISIG)
+/// and quits like `q`.
+#[test]
+fn ctrl_c_typed_quits() {
+    let Some((mut pty, slave)) = Pty::spawn(DEMO, &[]) else {
+        return;
+    };
+    drop(slave);
+    pty.wait_for_screen("the StatefulSet list", shows_the_list);
+    let mark = pty.raw.len();
+    pty.send(b"\x03");
+    assert_eq!(pty.wait_exit(Duration::from_secs(2)), 0);
+    let after = String::from_utf8_lossy(&pty.raw[mark..]).into_owned();
+    assert!(
+        after.contains(ALT_SCREEN_LEAVE) && after.contains(CURSOR_SHOW),
+        "{after:?}"
+    );
+}
+
+/// A window below 60x15 gets the notice, from the start and after a
+/// resize; growing it back brings the UI back at once.
+#[test]
+fn tiny_windows_get_a_notice_and_resizes_are_prompt() {
+    let Some((mut pty, slave)) = Pty::spawn_sized(DEMO, &[], true, (50, 12)) else {
+        return;
+    };
+    drop(slave);
+    let too_small = |s: &str| s.contains("window too small") && s.contains("60x15");
+    pty.wait_for_screen("the too-small notice at 50x12", too_small);
+    // Each resize is answered well within a second: the resize is an input
+    // event, drawn at once, not at the next tick.
+    for (cols, rows, small) in [
+        (80, 24, false),
+        (59, 24, true),
+        (60, 15, false),
+        (80, 14, true),
+        (100, 30, false),
+        (40, 10, true),
+    ] {
+        let asked = Instant::now();
+        pty.resize(cols, rows);
+        let what = format!("{cols}x{rows}");
+        pty.wait_for_screen(&what, |s| {
+            if small {
+                s.contains(&format!("window too small ({cols}x{rows})"))
+            } else {
+                shows_the_list(s) && !s.contains("too small")
+            }
+        });
+        assert!(
+            asked.elapsed() < Duration::from_secs(1),
+            "{what} drawn after {:?}",
+            asked.elapsed()
+        );
+    }
+    // The notice says q quits, and it does.
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(Duration::from_secs(5)), 0);
+}
+
+/// GNU screen's default `altscreen off` ignores the alternate screen: the
+/// UI stays after exit. The cursor must then be on the last row, so the
+/// shell's prompt follows the UI instead of landing in the middle of it
+/// (where the last frame happened to end).
+#[test]
+fn without_an_alternate_screen_the_prompt_comes_below_the_ui() {
+    let Some((mut pty, slave)) = Pty::spawn(DEMO, &[("TERM", "screen"), ("LANG", "C")]) else {
+        return;
+    };
+    drop(slave);
+    pty.wait_for_screen("the StatefulSet list", shows_the_list);
+    // Another frame, ending away from the bottom row: the help overlay.
+    pty.send(b"?");
+    pty.wait_for_screen("the help", |s| s.contains("this help"));
+    // Closing it redraws the middle of the screen last.
+    pty.send(b"?");
+    pty.wait_for_screen("the list again", |s| !s.contains("this help"));
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(Duration::from_secs(5)), 0);
+
+    let raw = String::from_utf8_lossy(&pty.raw)
+        .replace(ALT_SCREEN_ENTER, "")
+        .replace(ALT_SCREEN_LEAVE, "");
+    let mut screen = emulator((80, 24));
+    screen.process(raw.as_bytes());
+    assert!(shows_the_list(&screen.screen().contents()));
+    assert_eq!(screen.screen().cursor_position(), (23, 0), "row, column");
+}

@@ -1,8 +1,9 @@
 //! The full-screen terminal: set up and restored as `ratatui::init` and
 //! `ratatui::restore` do (raw mode, alternate screen, a panic hook that
 //! restores), but drawing through a [`TeeWriter`] so `--record` sees every
-//! byte, and without ever panicking when the terminal has gone away (a
-//! closed SSH session makes every write fail).
+//! byte, with colours in the form 16-colour terminals read ([`Ansi16`]), and
+//! without ever panicking when the terminal has gone away (a closed SSH
+//! session makes every write fail).
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Stdout, Write};
@@ -10,18 +11,20 @@ use std::os::fd::AsFd;
 use std::path::Path;
 use std::time::Duration;
 
-use crossterm::cursor::Show;
-use crossterm::execute;
+use crossterm::cursor::{MoveTo, Show};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use super::caps::Caps;
 use super::record::{Header, Recorder, Recording, TeeWriter};
+use super::sgr::Ansi16;
 
-pub type Backend = CrosstermBackend<TeeWriter<Stdout, File>>;
+/// The recording sees the colours as rewritten: exactly what the terminal got.
+pub type Backend = CrosstermBackend<Ansi16<TeeWriter<Stdout, File>>>;
 pub type Tui = Terminal<Backend>;
 
 /// Why the full-screen UI cannot start here.
@@ -77,7 +80,7 @@ pub fn enter(recorder: Option<Recorder<File>>) -> io::Result<Screen> {
     set_panic_hook();
     enable_raw_mode()?;
     let recording = Recording::new(recorder);
-    let mut writer = TeeWriter::new(io::stdout(), recording.clone());
+    let mut writer = Ansi16::new(TeeWriter::new(io::stdout(), recording.clone()));
     execute!(writer, EnterAlternateScreen)?;
     Ok(Screen {
         terminal: Terminal::new(CrosstermBackend::new(writer))?,
@@ -98,7 +101,17 @@ impl Screen {
     pub fn leave(mut self) -> io::Result<()> {
         // Raw mode first: it has more side effects than the alternate screen.
         let _ = disable_raw_mode();
-        let _ = execute!(self.terminal.backend_mut(), LeaveAlternateScreen, Show);
+        // The cursor to the last row first: where there is no alternate
+        // screen (GNU screen's default `altscreen off`, some serial
+        // consoles) the UI stays, and the shell's prompt then comes below
+        // it instead of over it wherever the last frame ended. Leaving the
+        // alternate screen restores the cursor anyway. One flush, so a
+        // recording has it in the same event.
+        let backend = self.terminal.backend_mut();
+        if let Ok((_, rows)) = crossterm::terminal::size() {
+            let _ = queue!(backend, MoveTo(0, rows.saturating_sub(1)));
+        }
+        let _ = execute!(backend, LeaveAlternateScreen, Show);
         // Shown already; this marks it shown so Terminal's drop does not
         // try again. If that fails, the terminal is gone: the drop would
         // report it with `eprintln!`, which panics on a hung-up stderr.
