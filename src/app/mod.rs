@@ -20,7 +20,7 @@ use crate::ui::model::{
     FilterView, FrameView, Overlay, ScreenView, SetPane, StatusLine, StorageTab, TitleBar,
 };
 use crate::view::memo::{DetailMemo, ListMemo};
-use crate::view::model::{OrdinalRow, SetDetail, SetRow};
+use crate::view::model::{OrdinalRow, SetDetail};
 use crate::view::{self, Scope, model::Severity};
 use dialog::{Dialog, DialogKind, DialogOutcome};
 use keymap::{Command, Keymap, Mode};
@@ -420,7 +420,7 @@ impl App {
     }
 
     /// The list's rows (re-derived per set, only where something changed).
-    fn set_rows(&self, now: Timestamp) -> Arc<Vec<SetRow>> {
+    fn set_rows(&self, now: Timestamp) -> view::memo::Rows {
         self.list_memo
             .borrow_mut()
             .rows(&self.store, &self.scope(), self.filter.value(), now)

@@ -24,7 +24,7 @@ pub use objects::{
 /// `(namespace, name)`; `("", name)` for cluster-scoped objects.
 pub type Key = (String, String);
 
-mod key;
+pub mod key;
 use key::{KeyView, pair};
 
 /// `&dyn KeyView` for a borrowed `(namespace, name)`: looks up a map keyed

@@ -51,7 +51,7 @@ pub fn rollout_style(rollout: &str, theme: &Theme) -> Style {
 pub fn draw(
     frame: &mut Frame,
     area: Rect,
-    rows: &[SetRow],
+    rows: &[std::sync::Arc<SetRow>],
     selected: usize,
     view: &FrameView,
     theme: &Theme,

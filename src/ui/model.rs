@@ -27,7 +27,8 @@ pub struct TitleBar {
 pub enum ScreenView {
     /// The StatefulSets list.
     List {
-        rows: std::sync::Arc<Vec<SetRow>>,
+        /// Shared with the memo that derived them (a frame copies no row).
+        rows: std::sync::Arc<Vec<std::sync::Arc<SetRow>>>,
         selected: usize,
     },
     /// One StatefulSet; `selected` indexes `detail.ordinals`.

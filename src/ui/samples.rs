@@ -267,11 +267,16 @@ pub fn set_rows() -> Vec<SetRow> {
     ]
 }
 
+/// Rows as the memo hands them to a frame.
+fn shared(rows: Vec<SetRow>) -> std::sync::Arc<Vec<std::sync::Arc<SetRow>>> {
+    std::sync::Arc::new(rows.into_iter().map(std::sync::Arc::new).collect())
+}
+
 pub fn list_frame() -> FrameView {
     frame(
         "all namespaces",
         ScreenView::List {
-            rows: set_rows().into(),
+            rows: shared(set_rows()),
             selected: 8,
         },
         list_hints(),
@@ -287,7 +292,7 @@ pub fn list_frame_namespace() -> FrameView {
     let mut f = frame(
         "kafka",
         ScreenView::List {
-            rows: std::sync::Arc::new(rows),
+            rows: shared(rows),
             selected: 0,
         },
         list_hints(),
@@ -323,7 +328,7 @@ pub fn filter_frame() -> FrameView {
     let mut f = frame(
         "all namespaces",
         ScreenView::List {
-            rows: std::sync::Arc::new(rows),
+            rows: shared(rows),
             selected: 1,
         },
         hints(&[("Enter", "apply"), ("Esc", "clear")]),

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
+use crate::store::key::{KeyView, pair};
 use crate::store::{Key, Store};
 
 use super::health::{self, worst};
@@ -28,12 +29,17 @@ type ListKey = (u64, Scope, String, i64);
 /// (namespace, name, set generation, second, selected ordinal).
 type DetailKey = (String, String, u64, i64, Option<i32>);
 
+/// The list's rows as frames share them.
+pub type Rows = Arc<Vec<Arc<SetRow>>>;
+
 struct Entry {
     generation: u64,
     derived_at: Timestamp,
     /// When a time threshold in the set's findings passes.
     until: Option<Timestamp>,
-    row: SetRow,
+    /// The row, its age as of `age_second`.
+    row: Arc<SetRow>,
+    age_second: i64,
 }
 
 impl Entry {
@@ -48,20 +54,14 @@ impl Entry {
 #[derive(Default)]
 pub struct ListMemo {
     entries: HashMap<Key, Entry>,
-    /// The last answer and what it was for: (store generation, scope,
-    /// filter, second).
-    last: Option<(ListKey, Arc<Vec<SetRow>>)>,
+    /// The last answer and what it was for.
+    last: Option<(ListKey, Rows)>,
 }
 
 impl ListMemo {
-    /// [`super::set_rows`], re-deriving only the sets whose inputs changed.
-    pub fn rows(
-        &mut self,
-        store: &Store,
-        scope: &Scope,
-        filter: &str,
-        now: Timestamp,
-    ) -> Arc<Vec<SetRow>> {
+    /// [`super::set_rows`], re-deriving only the sets whose inputs changed;
+    /// unchanged rows are shared with the previous answer, not copied.
+    pub fn rows(&mut self, store: &Store, scope: &Scope, filter: &str, now: Timestamp) -> Rows {
         let key = (
             store.generation(),
             scope.clone(),
@@ -73,34 +73,43 @@ impl ListMemo {
         {
             return rows.clone();
         }
+        // Let go of the last answer, so rows whose age changes are updated
+        // in place rather than copied.
+        self.last = None;
         let mut rows = Vec::new();
         for s in store
             .sets(scope.namespace.as_deref())
             .filter(|s| matches_filter(s, filter))
         {
             let generation = store.set_generation(&s.namespace, &s.name);
-            let k = (s.namespace.clone(), s.name.clone());
-            let entry = match self.entries.get_mut(&k) {
+            let lookup = pair(&s.namespace, &s.name);
+            let entry = match self.entries.get_mut(&lookup as &dyn KeyView) {
                 Some(e) if e.fresh(generation, now) => e,
                 _ => {
                     let (tagged, until) = health::set_tagged(store, s, now);
                     let row = set_row(store, s, worst(tagged.iter()), tagged.len(), now);
+                    let k = (s.namespace.clone(), s.name.clone());
                     let e = Entry {
                         generation,
                         derived_at: now,
                         until,
-                        row,
+                        row: Arc::new(row),
+                        age_second: now.as_second(),
                     };
                     self.entries.insert(k.clone(), e);
                     self.entries.get_mut(&k).expect("just inserted")
                 }
             };
-            let mut row = entry.row.clone();
-            row.age = age(s.created, now);
-            rows.push(row);
+            // Ages tick each second; the rest of the row only on changes.
+            if entry.age_second != now.as_second() {
+                Arc::make_mut(&mut entry.row).age = age(s.created, now);
+                entry.age_second = now.as_second();
+            }
+            rows.push(entry.row.clone());
         }
         // Forget sets that are gone (a full list names every set there is).
-        if scope.namespace.is_none() && filter.trim().is_empty() {
+        if scope.namespace.is_none() && filter.trim().is_empty() && self.entries.len() > rows.len()
+        {
             self.entries.retain(|(ns, n), _| store.set(ns, n).is_some());
         }
         let rows = Arc::new(rows);
@@ -183,7 +192,7 @@ mod tests {
             store.apply(event, now);
             let all = Scope::all();
             assert_eq!(
-                *list.rows(store, &all, "", now),
+                unshared(list.rows(store, &all, "", now)),
                 set_rows(store, &all, "", now),
                 "list rows after {:?} {}/{}",
                 c.kind(),
@@ -204,6 +213,10 @@ mod tests {
         n
     }
 
+    fn unshared(rows: Rows) -> Vec<SetRow> {
+        rows.iter().map(|r| SetRow::clone(r)).collect()
+    }
+
     fn sorted(mut v: Vec<Finding>) -> Vec<Finding> {
         v.sort_by(|a, b| (a.code, &a.title, &a.detail).cmp(&(b.code, &b.title, &b.detail)));
         v
@@ -218,7 +231,7 @@ mod tests {
         ] {
             for filter in ["", "sample"] {
                 assert_eq!(
-                    *list.rows(store, &scope, filter, now),
+                    unshared(list.rows(store, &scope, filter, now)),
                     set_rows(store, &scope, filter, now),
                     "list rows, scope {scope:?}, filter {filter:?}, at {now}"
                 );
@@ -304,10 +317,10 @@ mod tests {
         let (state, store, now) = sim_state_and_store();
         drop(state);
         let mut list = ListMemo::default();
-        let rows = list.rows(&store, &Scope::all(), "", now);
+        let rows = unshared(list.rows(&store, &Scope::all(), "", now));
         let later = now + jiff::SignedDuration::from_secs(3600);
         let fresh = set_rows(&store, &Scope::all(), "", later);
-        assert_eq!(*list.rows(&store, &Scope::all(), "", later), fresh);
+        assert_eq!(unshared(list.rows(&store, &Scope::all(), "", later)), fresh);
         // Something in the stories changes with time alone.
         assert_ne!(
             rows.iter()
