@@ -327,7 +327,7 @@ fn set_findings(store: &Store, s: &StatefulSet, now: Timestamp, out: &mut Out) {
     }
 
     for (n, p) in store.pods_of_set(&s.namespace, &s.name) {
-        pod_findings(store, s, n, p, now, out);
+        pod_findings(store, s, &key, n, p, now, out);
     }
 }
 
@@ -357,8 +357,16 @@ fn node_down(store: &Store, node: &str) -> Option<(&'static str, String)> {
     ))
 }
 
-fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp, out: &mut Out) {
-    let key = set_key(s);
+#[allow(clippy::too_many_arguments)]
+fn pod_findings(
+    store: &Store,
+    s: &StatefulSet,
+    key: &Option<(String, String)>,
+    n: i32,
+    p: &Pod,
+    now: Timestamp,
+    out: &mut Out,
+) {
     let lost = node_down(store, &p.node);
     // Pod on a lost node (Critical): the controller will not replace it.
     if p.status_text == "Unknown"
@@ -392,7 +400,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
                 p.name
             ),
             objects,
-            key,
+            key.clone(),
             Some(n),
         );
         return;
@@ -410,7 +418,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
                     if p.node.is_empty() { "its node" } else { &p.node }
                 ),
                 vec![pod_ref(p)],
-                key,
+                key.clone(),
                 Some(n),
             );
         }
@@ -431,7 +439,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
                 p.name
             ),
             vec![pod_ref(p)],
-            key,
+            key.clone(),
             Some(n),
         );
         return;
@@ -451,7 +459,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
             ),
             format!("{reason}: {message}"),
             vec![pod_ref(p)],
-            key,
+            key.clone(),
             Some(n),
         );
         return;
@@ -476,7 +484,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
                 p.status_text, p.name
             ),
             vec![pod_ref(p)],
-            key,
+            key.clone(),
             Some(n),
         );
         return;
@@ -505,7 +513,7 @@ fn pod_findings(store: &Store, s: &StatefulSet, n: i32, p: &Pod, now: Timestamp,
                 }
             ),
             vec![pod_ref(p)],
-            key,
+            key.clone(),
             Some(n),
         );
     }
@@ -620,8 +628,8 @@ fn claim_findings(store: &Store, c: &Claim, now: Timestamp, out: &mut Out) {
     }
 
     if c.phase == "Bound" {
-        resize_findings(store, c, now, key.clone(), ordinal, out);
-        usage_findings(store, c, key.clone(), ordinal, out);
+        resize_findings(store, c, now, &key, ordinal, out);
+        usage_findings(store, c, &key, ordinal, out);
     }
 
     // Volume pinned to an unavailable node.
@@ -795,7 +803,7 @@ fn resize_findings(
     store: &Store,
     c: &Claim,
     now: Timestamp,
-    key: Option<(String, String)>,
+    key: &Option<(String, String)>,
     ordinal: Option<i32>,
     out: &mut Out,
 ) {
@@ -813,7 +821,7 @@ fn resize_findings(
             format!("{}: expansion to {} refused ({status})", c.name, bytes(Some(req))),
             "The storage driver cannot expand the volume to the requested size; lower the request back (allowed when recovering from a failed expansion) or see VolumeResizeFailed events.".into(),
             vec![claim_ref(c)],
-            key,
+            key.clone(),
             ordinal,
         );
         return;
@@ -846,7 +854,7 @@ fn resize_findings(
                 "The volume was expanded, but the filesystem grows only when the kubelet mounts it: unless the driver expands online, {restart}."
             ),
             objects,
-            key,
+            key.clone(),
             ordinal,
         );
         return;
@@ -868,7 +876,7 @@ fn resize_findings(
             ),
             "The volume is being expanded by the storage driver; the new capacity shows once the volume and then the filesystem are resized.".into(),
             vec![claim_ref(c)],
-            key,
+            key.clone(),
             ordinal,
         );
         return;
@@ -895,7 +903,7 @@ fn resize_findings(
                 bytes(Some(cap))
             ),
             vec![claim_ref(c), obj("StorageClass", "", &k.name)],
-            key,
+            key.clone(),
             ordinal,
         );
         return;
@@ -912,7 +920,7 @@ fn resize_findings(
         ),
         "No resize is recorded on the claim; look for VolumeResizeFailed events, or whether the storage driver supports expansion.".into(),
         vec![claim_ref(c)],
-        key,
+        key.clone(),
         ordinal,
     );
 }
@@ -1118,7 +1126,7 @@ const USAGE_CRITICAL: f64 = 0.97;
 fn usage_findings(
     store: &Store,
     c: &Claim,
-    key: Option<(String, String)>,
+    key: &Option<(String, String)>,
     ordinal: Option<i32>,
     out: &mut Out,
 ) {
@@ -1129,28 +1137,23 @@ fn usage_findings(
     let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
     let bytes_frac = frac(u.used_bytes, u.capacity_bytes);
     let inode_frac = frac(u.inodes_used, u.inodes);
-    let (what, f) = if bytes_frac >= inode_frac {
-        (
-            format!(
-                "{} of {} used",
-                bytes(Some(u.used_bytes)),
-                bytes(Some(u.capacity_bytes))
-            ),
-            bytes_frac,
-        )
-    } else {
-        (
-            format!(
-                "{} of {} inodes used",
-                crate::store::quantity::format_count(u.inodes_used),
-                crate::store::quantity::format_count(u.inodes)
-            ),
-            inode_frac,
-        )
-    };
+    let f = bytes_frac.max(inode_frac);
     if f < USAGE_WARNING {
         return;
     }
+    let what = if bytes_frac >= inode_frac {
+        format!(
+            "{} of {} used",
+            bytes(Some(u.used_bytes)),
+            bytes(Some(u.capacity_bytes))
+        )
+    } else {
+        format!(
+            "{} of {} inodes used",
+            crate::store::quantity::format_count(u.inodes_used),
+            crate::store::quantity::format_count(u.inodes)
+        )
+    };
     // Volume almost full: Critical from 97%, Warning from 90%.
     let severity = if f >= USAGE_CRITICAL {
         Severity::Critical
@@ -1171,7 +1174,7 @@ fn usage_findings(
             "Writes fail once it is full: free space or expand the claim (raise its storage request, if the class allows expansion).".into()
         },
         vec![claim_ref(c)],
-        key,
+        key.clone(),
         ordinal,
     );
 }
