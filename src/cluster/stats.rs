@@ -5,45 +5,80 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde::Deserialize;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::store::{Key, StoreEvent, VolumeUsage};
 
+/// The part of a stats summary ordinal reads: typed, so the rest of the
+/// document (container, network and node stats) is skipped while parsing
+/// instead of being built into a JSON tree.
+#[derive(Debug, Default, Deserialize)]
+pub struct Summary {
+    #[serde(default)]
+    pods: Vec<PodStats>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PodStats {
+    #[serde(default)]
+    volume: Vec<VolumeStats>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VolumeStats {
+    pvc_ref: Option<PvcRef>,
+    #[serde(default)]
+    used_bytes: u64,
+    #[serde(default)]
+    capacity_bytes: u64,
+    #[serde(default)]
+    available_bytes: u64,
+    #[serde(default)]
+    inodes_used: u64,
+    #[serde(default)]
+    inodes: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct PvcRef {
+    name: String,
+    #[serde(default)]
+    namespace: String,
+}
+
 /// The claims' usage in one summary document.
-pub fn parse_summary(summary: &Value) -> Vec<(Key, VolumeUsage)> {
-    let mut out = Vec::new();
-    for pod in summary["pods"].as_array().into_iter().flatten() {
-        for v in pod["volume"].as_array().into_iter().flatten() {
-            let Some(name) = v["pvcRef"]["name"].as_str() else {
-                continue;
-            };
-            let namespace = v["pvcRef"]["namespace"].as_str().unwrap_or_default();
-            let n = |k: &str| v[k].as_u64().unwrap_or(0);
-            out.push((
-                (namespace.to_string(), name.to_string()),
+pub fn claim_usage(summary: Summary) -> Vec<(Key, VolumeUsage)> {
+    summary
+        .pods
+        .into_iter()
+        .flat_map(|p| p.volume)
+        .filter_map(|v| {
+            let r = v.pvc_ref?;
+            Some((
+                (r.namespace, r.name),
                 VolumeUsage {
-                    used_bytes: n("usedBytes"),
-                    capacity_bytes: n("capacityBytes"),
-                    available_bytes: n("availableBytes"),
-                    inodes_used: n("inodesUsed"),
-                    inodes: n("inodes"),
+                    used_bytes: v.used_bytes,
+                    capacity_bytes: v.capacity_bytes,
+                    available_bytes: v.available_bytes,
+                    inodes_used: v.inodes_used,
+                    inodes: v.inodes,
                 },
-            ));
-        }
-    }
-    out
+            ))
+        })
+        .collect()
 }
 
 async fn poll_node(client: &kube::Client, node: &str) -> StoreEvent {
     let request = http::Request::get(format!("/api/v1/nodes/{node}/proxy/stats/summary"))
         .body(Vec::new())
         .expect("a static request builds");
-    match client.request::<Value>(request).await {
+    match client.request::<Summary>(request).await {
         Ok(summary) => StoreEvent::Usage {
             node: node.to_string(),
-            volumes: parse_summary(&summary),
+            volumes: claim_usage(summary),
         },
         Err(kube::Error::Api(s)) => StoreEvent::UsageError {
             node: node.to_string(),
@@ -126,7 +161,7 @@ mod tests {
             ]},
             {"podRef": {"name": "x"}}
         ]});
-        let parsed = parse_summary(&summary);
+        let parsed = claim_usage(serde_json::from_value(summary).unwrap());
         assert_eq!(parsed.len(), 1);
         let ((ns, name), usage) = &parsed[0];
         assert_eq!((ns.as_str(), name.as_str()), ("t", "data-web-0"));
@@ -139,6 +174,7 @@ mod tests {
             (100, 1000, 900)
         );
         assert_eq!((usage.inodes_used, usage.inodes), (5, 50));
-        assert!(parse_summary(&json!("garbage")).is_empty());
+        assert!(serde_json::from_value::<Summary>(json!("garbage")).is_err());
+        assert!(claim_usage(serde_json::from_value(json!({"node": {}})).unwrap()).is_empty());
     }
 }
