@@ -1380,13 +1380,7 @@ impl Store {
         namespace: &str,
         name: &str,
     ) -> impl Iterator<Item = &Event> {
-        self.idx
-            .events_by_object
-            .get(k!(namespace, name))
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.maps.events.get(k))
-            .filter(move |e| e.involved.0 == kind)
+        self.indexed_events(&self.idx.events_by_object, kind, namespace, name)
     }
 
     /// Warning events whose involved object is `(kind, namespace, name)`.
@@ -1396,8 +1390,17 @@ impl Store {
         namespace: &str,
         name: &str,
     ) -> impl Iterator<Item = &Event> {
-        self.idx
-            .warnings_by_object
+        self.indexed_events(&self.idx.warnings_by_object, kind, namespace, name)
+    }
+
+    fn indexed_events<'a, 'k>(
+        &'a self,
+        index: &'a HashMap<Key, BTreeSet<Key>>,
+        kind: &'k str,
+        namespace: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a Event> + use<'a, 'k> {
+        index
             .get(k!(namespace, name))
             .into_iter()
             .flatten()

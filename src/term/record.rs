@@ -482,6 +482,14 @@ mod tests {
     }
 
     /// Every event as (time, code, data), "r" events included.
+    /// Each event's code and data, without its time.
+    fn codes(events: &[(f64, String, String)]) -> Vec<(&str, &str)> {
+        events
+            .iter()
+            .map(|(_, code, data)| (code.as_str(), data.as_str()))
+            .collect()
+    }
+
     fn all_events(cast: &[u8]) -> Vec<(f64, String, String)> {
         std::str::from_utf8(cast)
             .unwrap()
@@ -520,10 +528,7 @@ mod tests {
         let text = String::from_utf8(cast.clone()).unwrap();
         assert!(text.contains("\n[1.000000, \"r\", \"120x40\"]\n"), "{text}");
         let events = all_events(&cast);
-        let codes: Vec<(&str, &str)> = events
-            .iter()
-            .map(|(_, code, data)| (code.as_str(), data.as_str()))
-            .collect();
+        let codes = codes(&events);
         assert_eq!(
             codes,
             [
@@ -553,10 +558,7 @@ mod tests {
         tee.write_all(b"three").unwrap();
         tee.flush().unwrap();
         let events = all_events(&recording.finish().unwrap().unwrap());
-        let codes: Vec<(&str, &str)> = events
-            .iter()
-            .map(|(_, code, data)| (code.as_str(), data.as_str()))
-            .collect();
+        let codes = codes(&events);
         assert_eq!(
             codes,
             [("o", "one"), ("r", "100x30"), ("o", "two+"), ("o", "three")]
