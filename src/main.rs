@@ -448,6 +448,7 @@ async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<
 }
 
 fn main() -> Result<()> {
+    ordinal::memory::limit_arenas();
     let cli = Cli::parse();
     // A bad config file is reported before anything else happens.
     let config = if matches!(cli.command, Some(Command::Sim(_))) {

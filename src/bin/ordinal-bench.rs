@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use ordinal::bench::{self, Options};
 
 fn main() -> ExitCode {
+    // The same allocator settings as `ordinal` itself.
+    ordinal::memory::limit_arenas();
     let quick = std::env::args().skip(1).any(|a| a == "--quick");
     let opts = if quick {
         Options::quick()
