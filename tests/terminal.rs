@@ -388,20 +388,29 @@ fn sigterm_exits_promptly_and_restores_the_terminal() {
     );
 }
 
-#[test]
-fn record_writes_a_playable_asciicast() {
+/// The demo recording to a cast in a temporary directory, on its set screen
+/// (Enter pressed on the list); `None` without a pty.
+fn recording_on_the_set_screen(
+    env: &[(&str, &str)],
+) -> Option<(Pty, tempfile::TempDir, std::path::PathBuf)> {
     let dir = tempfile::tempdir().unwrap();
     let cast = dir.path().join("demo.cast");
     let mut args = DEMO.to_vec();
     args.extend(["--record", cast.to_str().unwrap()]);
-    let Some((mut pty, slave)) = Pty::spawn(&args, &[("SHELL", "/bin/sh")]) else {
-        return;
-    };
+    let (mut pty, slave) = Pty::spawn(&args, env)?;
     drop(slave);
     pty.wait_for(0, "the StatefulSet list", shows_the_list);
     let mark = pty.raw.len();
     pty.send(b"\r");
     pty.wait_for(mark, "the set screen", shows_the_set);
+    Some((pty, dir, cast))
+}
+
+#[test]
+fn record_writes_a_playable_asciicast() {
+    let Some((mut pty, _dir, cast)) = recording_on_the_set_screen(&[("SHELL", "/bin/sh")]) else {
+        return;
+    };
     pty.send(b"q");
     assert_eq!(pty.wait_exit(Duration::from_secs(5)), 0);
 
@@ -569,18 +578,9 @@ impl Cast {
 /// it (resizes included) ends on the screen the terminal showed.
 #[test]
 fn a_recording_replays_to_the_screen_the_terminal_showed() {
-    let dir = tempfile::tempdir().unwrap();
-    let cast_path = dir.path().join("demo.cast");
-    let mut args = DEMO.to_vec();
-    args.extend(["--record", cast_path.to_str().unwrap()]);
-    let Some((mut pty, slave)) = Pty::spawn(&args, &[]) else {
+    let Some((mut pty, _dir, cast_path)) = recording_on_the_set_screen(&[]) else {
         return;
     };
-    drop(slave);
-    pty.wait_for(0, "the StatefulSet list", shows_the_list);
-    let mark = pty.raw.len();
-    pty.send(b"\r");
-    pty.wait_for(mark, "the set screen", shows_the_set);
 
     // A bigger window: a resize event, then frames at the new size.
     pty.resize(100, 30);
