@@ -263,3 +263,43 @@ fn help_shows_where_the_config_file_is() {
     );
     assert!(help.contains("--config <FILE>"), "{help}");
 }
+
+/// The README's first command is `cargo run --release -- --demo`: with a
+/// second binary (the bench) in the package, cargo only knows which one to
+/// run from `default-run`.
+#[test]
+fn the_readme_run_command_runs_the_tool() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("cargo run --release -- --demo"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let package = &meta["packages"][0];
+    let bins: Vec<&str> = package["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "bin"))
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(bins.contains(&"ordinal"), "{bins:?}");
+    if bins.len() > 1 {
+        assert_eq!(package["default_run"], "ordinal", "binaries: {bins:?}");
+    }
+}
