@@ -210,3 +210,80 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::CrosstermBackend;
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The frame cap spaces out watch bursts, not answers to keys: with one
+    /// frame a second, a key pressed right after a frame is drawn at once.
+    /// (Paused time: the clock only moves when every task waits, so "at
+    /// once" means before any timer fires.)
+    #[tokio::test(start_paused = true)]
+    async fn a_key_is_answered_without_waiting_for_the_frame_cap() {
+        let (_store_tx, mut store_rx) = mpsc::unbounded_channel();
+        let (nodes_tx, _nodes_rx) = watch::channel(BTreeSet::new());
+        let (_results_tx, mut results_rx) = mpsc::unbounded_channel();
+        let (keys_tx, keys_rx) = mpsc::unbounded_channel::<io::Result<TermEvent>>();
+        let sink = Sink::default();
+        let mut terminal = Terminal::new(CrosstermBackend::new(sink.clone())).unwrap();
+        let mut app = App::new("demo", None, false);
+        let options = RunOptions {
+            max_fps: 1,
+            tick: Duration::from_secs(3600),
+            ..RunOptions::default()
+        };
+        let theme = Theme::mono();
+        let drive = async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let before = sink.0.lock().unwrap().len();
+            assert!(before > 0, "the first frame was drawn");
+            let help = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE);
+            keys_tx.send(Ok(TermEvent::Key(help))).unwrap();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            let drawn = String::from_utf8_lossy(&sink.0.lock().unwrap()[before..]).into_owned();
+            assert!(drawn.contains("Keys"), "the help overlay is drawn at once");
+        };
+        let looping = run(
+            &mut terminal,
+            &mut app,
+            &theme,
+            tokio_stream_of(keys_rx),
+            Wiring {
+                store_rx: &mut store_rx,
+                nodes_tx: &nodes_tx,
+                results_rx: &mut results_rx,
+                rewatch: |_| {},
+                execute: |_| {},
+            },
+            std::future::pending(),
+            &options,
+        );
+        tokio::select! {
+            () = drive => {}
+            exit = looping => panic!("the loop ended: {exit:?}"),
+        }
+    }
+
+    fn tokio_stream_of<T>(mut rx: mpsc::UnboundedReceiver<T>) -> impl Stream<Item = T> + Unpin {
+        Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+    }
+}

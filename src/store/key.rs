@@ -60,8 +60,8 @@ impl Ord for dyn KeyView + '_ {
     }
 }
 
-/// The pair to look up; use as `map.get(&key(ns, name) as &dyn KeyView)`
-/// via [`lookup!`](crate::store::key).
+/// The pair to look up: `map.get(&pair(ns, name) as &dyn KeyView)` (the
+/// store wraps this in its `k!` macro).
 pub fn pair<'a>(namespace: &'a str, name: &'a str) -> (&'a str, &'a str) {
     (namespace, name)
 }

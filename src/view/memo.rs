@@ -56,6 +56,9 @@ pub struct ListMemo {
     entries: HashMap<Key, Entry>,
     /// The last answer and what it was for.
     last: Option<(ListKey, Rows)>,
+    /// How many set rows were derived so far (tests check that unchanged
+    /// sets are not derived again).
+    derived: usize,
 }
 
 impl ListMemo {
@@ -86,6 +89,7 @@ impl ListMemo {
             let entry = match self.entries.get_mut(&lookup as &dyn KeyView) {
                 Some(e) if e.fresh(generation, now) => e,
                 _ => {
+                    self.derived += 1;
                     let (tagged, until) = health::set_tagged(store, s, now);
                     let row = set_row(store, s, worst(tagged.iter()), tagged.len(), now);
                     let k = (s.namespace.clone(), s.name.clone());
@@ -308,6 +312,67 @@ mod tests {
             );
         }
         assert!(changes > 100, "the cluster changed ({changes} changes)");
+    }
+
+    #[test]
+    fn only_the_sets_a_change_touches_are_derived_again() {
+        let (state, mut store, now) = sim_state_and_store();
+        drop(state);
+        let all = Scope::all();
+        let mut list = ListMemo::default();
+        let sets = list.rows(&store, &all, "", now).len();
+        assert_eq!(list.derived, sets, "the first call derives every set");
+        // The next second: ages move, nothing is derived again (the
+        // stories' thresholds lie further ahead or behind).
+        let next = now + jiff::SignedDuration::from_secs(1);
+        list.rows(&store, &all, "", next);
+        assert_eq!(list.derived, sets, "a clock tick derives nothing");
+        // One Pod of mysql changes: only mysql is derived again.
+        let mut pod = store.pod("mysql", "mysql-0").unwrap().clone();
+        pod.restarts += 1;
+        store.apply(StoreEvent::Applied(crate::store::Object::Pod(pod)), next);
+        let rows = list.rows(&store, &all, "", next);
+        assert_eq!(list.derived, sets + 1, "only the changed set");
+        assert_eq!(unshared(rows), set_rows(&store, &all, "", next));
+        // A class changes: every set may show it, so every set is derived.
+        let class = store.classes().next().unwrap().clone();
+        let mut changed = class.clone();
+        changed.allow_expansion = !class.allow_expansion;
+        store.apply(
+            StoreEvent::Applied(crate::store::Object::StorageClass(changed)),
+            next,
+        );
+        list.rows(&store, &all, "", next);
+        assert_eq!(list.derived, 2 * sets + 1, "a shared change reaches all");
+    }
+
+    #[test]
+    fn the_open_set_is_derived_again_only_when_its_inputs_change() {
+        let (state, mut store, now) = sim_state_and_store();
+        drop(state);
+        let mut details = DetailMemo::default();
+        let first = details.detail(&store, "mysql", "mysql", None, now).unwrap();
+        let same = details.detail(&store, "mysql", "mysql", None, now).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &same),
+            "nothing changed: the same screen"
+        );
+        // Another set's Pod changes: mysql's screen stays.
+        let mut other = store.pod("kafka", "kafka-0").unwrap().clone();
+        other.restarts += 1;
+        store.apply(StoreEvent::Applied(crate::store::Object::Pod(other)), now);
+        let after_other = details.detail(&store, "mysql", "mysql", None, now).unwrap();
+        assert!(Arc::ptr_eq(&first, &after_other), "another set changed");
+        // Its own Pod changes: derived again, and it shows the change.
+        let mut own = store.pod("mysql", "mysql-0").unwrap().clone();
+        own.restarts += 7;
+        store.apply(StoreEvent::Applied(crate::store::Object::Pod(own)), now);
+        let after_own = details.detail(&store, "mysql", "mysql", None, now).unwrap();
+        assert!(!Arc::ptr_eq(&first, &after_own));
+        assert_eq!(
+            Some(&*after_own),
+            set_detail(&store, "mysql", "mysql", None, now).as_ref()
+        );
     }
 
     #[test]
