@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod config;
 pub mod format;
 pub mod get;
+pub mod logging;
 pub mod memory;
 pub mod sim;
 pub mod store;

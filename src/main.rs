@@ -3,7 +3,6 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 use ordinal::app::{
     App, lockstep,
     run::{Clock, Exit, RunOptions, Wiring, run},
@@ -14,6 +13,7 @@ use ordinal::cluster::access;
 use ordinal::cluster::connect::{self, ConnectOptions, Connection};
 use ordinal::cluster::{stats, watch};
 use ordinal::config::{self, Config};
+use ordinal::logging;
 use ordinal::sim::auth::Users;
 use ordinal::sim::scenario;
 use ordinal::sim::server::{SimConfig, SimServer, parse_user};
@@ -174,40 +174,7 @@ fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     }
 }
 
-fn log_to_file() {
-    let dir = state_dir();
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("ordinal.log"))
-    else {
-        return;
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ORDINAL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
-}
-
-/// `$XDG_STATE_HOME/ordinal`, else `~/.local/state/ordinal`.
-fn state_dir() -> std::path::PathBuf {
-    std::env::var_os("XDG_STATE_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state"))
-        })
-        .unwrap_or_else(std::env::temp_dir)
-        .join("ordinal")
-}
-
 async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
-    log_to_file();
     // The tour walks the demo cluster.
     let tour = if cli.tour {
         cli.demo = true;
@@ -449,7 +416,7 @@ async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<
 
 fn main() -> Result<()> {
     ordinal::memory::limit_arenas();
-    let cli = Cli::parse();
+    let cli = Cli::from_env();
     // A bad config file is reported before anything else happens.
     let config = if matches!(cli.command, Some(Command::Sim(_))) {
         Config::default()
@@ -466,6 +433,15 @@ fn main() -> Result<()> {
             Err(code) => std::process::exit(code),
         }
     };
+    // A bad --log-level is refused before anything else happens, too.
+    let env_level = std::env::var("ORDINAL_LOG").ok();
+    let log_filter = match logging::filter(cli.log_level.as_deref(), env_level.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("ordinal: {e}");
+            std::process::exit(2);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -473,16 +449,23 @@ fn main() -> Result<()> {
     let code = runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(cmd)) => {
-                if std::env::var_os("ORDINAL_LOG").is_some() {
+                // The sim alone logs its requests to stderr when asked.
+                if cli.log_level.is_some() || env_level.is_some() {
                     tracing_subscriber::fmt()
-                        .with_env_filter(tracing_subscriber::EnvFilter::from_env("ORDINAL_LOG"))
+                        .with_env_filter(log_filter)
                         .with_writer(std::io::stderr)
                         .init();
                 }
                 run_sim(cmd).await.map(|_| 0)
             }
-            Some(Command::Get(cmd)) => run_get(cmd, cli.target.clone(), config).await,
-            None => run_tui(cli, config).await,
+            Some(Command::Get(cmd)) => {
+                logging::init(&logging::default_path(), log_filter);
+                run_get(cmd, cli.target.clone(), config).await
+            }
+            None => {
+                logging::init(&logging::default_path(), log_filter);
+                run_tui(cli, config).await
+            }
         }
     })?;
     // Watch tasks may still be parked on sockets; don't wait for them.
