@@ -121,7 +121,10 @@ fn ui_theme_does_not_import_term_caps_which_imports_it() {
     let caps = std::fs::read_to_string(src.join("term/caps.rs")).unwrap();
     let theme = std::fs::read_to_string(src.join("ui/theme.rs")).unwrap();
     // The one allowed direction: the terminal layer builds the UI's Theme.
-    assert!(caps.contains("crate::ui::theme"), "caps no longer uses the theme: update this test");
+    assert!(
+        caps.contains("crate::ui::theme"),
+        "caps no longer uses the theme: update this test"
+    );
     let (found, _) = violations(&theme);
     assert!(found.is_empty(), "ui::theme imports term again: {found:?}");
 }
