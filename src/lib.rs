@@ -3,6 +3,7 @@
 //! The library holds everything; `main.rs` only parses flags and wires
 //! things together, so integration tests can drive the same code.
 
+pub mod action;
 pub mod app;
 pub mod audit;
 pub mod bench;

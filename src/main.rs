@@ -10,6 +10,7 @@ use ordinal::app::{
 use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
 use ordinal::cluster::access;
+use ordinal::cluster::actions::Execute;
 use ordinal::cluster::connect::{self, ConnectOptions, Connection};
 use ordinal::cluster::{stats, watch};
 use ordinal::config::{self, Config};
@@ -290,7 +291,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         crossterm::event::EventStream::new(),
         Box::pin(screen::hung_up(Duration::from_millis(250))),
     );
-    let execute = |action: ordinal::cluster::actions::Action| {
+    let execute = |action: ordinal::action::Action| {
         let client = client.clone();
         let results_tx = results_tx.clone();
         let audit_path = audit_path.clone();

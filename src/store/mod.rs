@@ -7,6 +7,7 @@
 //! generation.
 
 pub mod objects;
+pub mod owner;
 pub mod quantity;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};

@@ -304,12 +304,6 @@ fn long_messages_wrap_above_the_hints() {
     assert!(out.contains("\"statefulsets/scale\""), "{out}");
 }
 
-#[test]
-fn no_color_env_gives_mono() {
-    let t = Theme::from_vars(|v| (v == "NO_COLOR").then(|| "1".into()));
-    assert!(t.is_mono());
-}
-
 /// Rendering cost must not grow with the number of ordinals: only the
 /// viewport is built. Not a benchmark; prints the time.
 #[test]
