@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use ordinal::app::{
     App, lockstep,
-    run::{Clock, Exit, RunOptions, Wiring, run},
+    run::{Clock, Exit, Rewatch, RunOptions, Wiring, run},
 };
 use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
@@ -263,12 +263,14 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
     let progress = watch::Progress::default();
+    let lists = watch::Lists::default();
     let mut watches = watch::start_tracked(
         &client,
         &watch_scope(&namespace),
         &tx,
         watch::Backoff::default(),
         &progress,
+        &lists,
     );
     let (nodes_tx, nodes_rx) = tokio::sync::watch::channel(BTreeSet::new());
     // The tour polls usage itself, in step with simulated time, and with
@@ -366,6 +368,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
                         async move { stats::poll_all(&client, &nodes).await }
                     },
                     pace: |at| recording.set_time(at),
+                    follow: |set| watches.follow(set),
                 },
                 wait_for_signal(),
                 &lockstep::Options {
@@ -382,10 +385,19 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
                 store_rx: &mut rx,
                 nodes_tx: &nodes_tx,
                 results_rx: &mut results_rx,
-                rewatch: |ns: Option<String>| {
-                    watches.stop();
-                    watches =
-                        watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
+                rewatch: |change: Rewatch| match change {
+                    Rewatch::Scope(ns) => {
+                        watches.stop();
+                        watches = watch::start_tracked(
+                            &client,
+                            &watch_scope(&ns),
+                            &tx,
+                            watch::Backoff::default(),
+                            &progress,
+                            &lists,
+                        );
+                    }
+                    Rewatch::Follow(set) => watches.follow(set),
                 },
                 execute,
             };

@@ -15,6 +15,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::cluster::access::Permissions;
 use crate::cluster::actions::{Action, ActionError};
+use crate::cluster::watch::OpenSet;
 use crate::store::{Store, StoreEvent};
 use crate::ui::model::{
     FilterView, FrameView, Overlay, ScreenView, SetPane, StatusLine, StorageTab, TitleBar,
@@ -43,6 +44,9 @@ pub enum Effect {
     /// Send this action to the cluster; its result comes back through
     /// [`App::on_action_result`].
     Execute(Action),
+    /// Watch what this set's screen needs (its events, its revisions)
+    /// while it is open; `None`: no set is open, stop those watches.
+    Follow(Option<OpenSet>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +86,8 @@ pub struct App {
     /// Changes of UI state since the last frame.
     dirty: bool,
     effects: Vec<Effect>,
+    /// The open set whose watches the last `Follow` asked for.
+    followed: Option<OpenSet>,
     /// A scripted walk in progress (`--tour`) and when it started.
     tour: Option<(tour::Tour, std::time::Instant)>,
     /// Derived views kept between frames (re-derived only when their
@@ -125,6 +131,7 @@ impl App {
             quit: false,
             dirty: true,
             effects: Vec::new(),
+            followed: None,
             tour: None,
             list_memo: RefCell::default(),
             detail_memo: RefCell::default(),
@@ -169,7 +176,30 @@ impl App {
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
+        let open = self.open_set();
+        let which = |o: &Option<OpenSet>| o.as_ref().map(|o| (o.namespace.clone(), o.name.clone()));
+        if which(&open) != which(&self.followed) {
+            self.followed = open.clone();
+            self.effects.push(Effect::Follow(open));
+        }
         std::mem::take(&mut self.effects)
+    }
+
+    /// The set whose screen is open (under the storage screen, too): what
+    /// [`Effect::Follow`] asks to watch.
+    pub fn open_set(&self) -> Option<OpenSet> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Set { namespace, name } => Some(OpenSet {
+                namespace: namespace.clone(),
+                name: name.clone(),
+                selector: self
+                    .store
+                    .set(namespace, name)
+                    .map(|s| s.selector.clone())
+                    .unwrap_or_default(),
+            }),
+            _ => None,
+        })
     }
 
     /// What the cluster said the user may do (kept read-only under `--read-only`).
