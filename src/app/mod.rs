@@ -777,7 +777,10 @@ impl App {
             screen,
             status: StatusLine {
                 sync: view::sync_summary(&self.store, now),
-                message: self.message.clone(),
+                message: self.message.clone().or_else(|| {
+                    view::forbidden_hint(&self.store, self.namespace.is_none())
+                        .map(|hint| (Severity::Warning, hint))
+                }),
                 filter: filter_view,
                 hints: self.hints(),
             },

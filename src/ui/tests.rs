@@ -89,6 +89,7 @@ snap!(
     samples::list_frame_namespace()
 );
 snap!(list_empty, samples::empty_list_frame());
+snap!(list_syncing, samples::list_frame_syncing());
 snap!(list_filter_editing, samples::filter_frame());
 snap!(
     set_mysql_ordinals,
