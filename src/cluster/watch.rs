@@ -12,10 +12,13 @@
 //!   namespace with `fieldSelector=type!=Warning` (the screen lists all its
 //!   events; its Warnings are already in). Events support field selectors
 //!   on `type`, `reason`, `source`, `involvedObject.{kind,name,namespace,…}`
-//!   but not on name prefixes or sets of names, so "the set, its Pods and
-//!   its claims" cannot be one selector; a watch per Pod would cost more
+//!   (checked in the API server's `addFieldLabelConversionsForEvent`) but
+//!   not on name prefixes or sets of names, so "the set, its Pods and its
+//!   claims" cannot be one selector; a watch per Pod would cost more
 //!   connections than the Normal events of one namespace cost bytes. The
-//!   two selectors are disjoint, so no event arrives twice.
+//!   two selectors are disjoint, so no event arrives twice. Events about
+//!   other kinds, and about Pods not named `<set>-<ordinal>`, are dropped
+//!   at the edge: no screen reads them, so they never reach the store.
 //! - ControllerRevisions: only for the open set (revision numbers and
 //!   rollback), with the set's label selector, started when its screen
 //!   opens and stopped when it closes; no DaemonSet history is held.
@@ -381,11 +384,18 @@ fn config_for(feed: &Feed, lists: &Lists) -> watcher::Config {
     }
 }
 
-/// Whether an object the server sent belongs to the feed (a revision
-/// selector may also match another set's revisions).
+/// Whether an object the server sent goes on to the store: a revision
+/// selector may also match another set's revisions, and only events about
+/// StatefulSets, ordinal-named Pods and claims are ever shown (field
+/// selectors cannot say "the Pods of some set").
 fn belongs(feed: &Feed, object: &Object) -> bool {
     match (&feed.part, object) {
         (Part::OfSet { set, .. }, Object::Revision(r)) => r.owner_set.as_deref() == Some(set),
+        (_, Object::Event(e)) => match e.involved.0.as_str() {
+            "StatefulSet" | "PersistentVolumeClaim" => true,
+            "Pod" => crate::store::split_ordinal(&e.involved.2).is_some(),
+            _ => false,
+        },
         _ => true,
     }
 }

@@ -476,7 +476,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Logs the request, applies the request faults, and hands it to the API.
-async fn answer(shared: Arc<Shared>, req: hyper::Request<hyper::body::Incoming>) -> hyper::Response<api::Body> {
+async fn answer(
+    shared: Arc<Shared>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<api::Body> {
     let logged = LoggedRequest {
         method: req.method().to_string(),
         path: req.uri().path().to_string(),
@@ -489,7 +492,9 @@ async fn answer(shared: Arc<Shared>, req: hyper::Request<hyper::body::Incoming>)
         }
         log.push_back(logged.clone());
     }
-    let streaming = logged.param("sendInitialEvents").is_some_and(|v| v == "true");
+    let streaming = logged
+        .param("sendInitialEvents")
+        .is_some_and(|v| v == "true");
     let lists = logged.method == "GET" && (!logged.is_watch() || streaming);
     let (delay, refuse) = {
         let faults = lock(&shared.request_faults);

@@ -74,4 +74,6 @@ pub struct FeedState {
     pub received: u64,
     /// The list finished (the feed is live, or reconnecting after it was).
     pub listed: bool,
+    /// Lists finished so far (re-lists log what changed; first lists do not).
+    pub lists: u32,
 }

@@ -965,6 +965,7 @@ impl Store {
             StoreEvent::Listing { feed, received } => self.listing(feed, received),
             StoreEvent::Stopped(feed) => self.stopped(feed, now),
             StoreEvent::OnDemand(kind) => {
+                self.listed[kind.index()] = true;
                 let slot = &mut self.sync[kind.index()];
                 if matches!(slot, SyncState::Syncing) {
                     *slot = SyncState::Live { since: now };
@@ -1068,6 +1069,7 @@ impl Store {
         let next = FeedState {
             received,
             listed: false,
+            lists: state.lists,
         };
         if *state == next {
             return false;
@@ -1091,6 +1093,7 @@ impl Store {
         };
         let state = self.feeds.entry(feed).or_default();
         state.listed = true;
+        state.lists += 1;
         // The kind is live once every feed of it has listed (one slow
         // namespace keeps it syncing).
         let all_listed = self
@@ -1245,7 +1248,8 @@ impl Store {
             .filter_map(|k| map.remove(&k).map(|o| (k, o)))
             .collect();
         let changed = old != new;
-        if changed && T::LOGGED && self.listed[T::KIND.index()] {
+        let relist = self.feeds.get(feed).is_some_and(|s| s.lists > 0);
+        if changed && T::LOGGED && relist {
             self.log_relist(&old, &new, now);
         }
         for o in old.values() {

@@ -175,11 +175,9 @@ fn sync_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
         .kinds
         .iter()
         .any(|(_, s)| matches!(s, SyncView::Syncing));
-    let nothing_yet = sync
-        .kinds
-        .iter()
-        .enumerate()
-        .all(|(i, (_, s))| matches!(s, SyncView::Syncing) && sync.received.get(i).copied().flatten().unwrap_or(0) == 0);
+    let nothing_yet = sync.kinds.iter().enumerate().all(|(i, (_, s))| {
+        matches!(s, SyncView::Syncing) && sync.received.get(i).copied().flatten().unwrap_or(0) == 0
+    });
     if nothing_yet {
         return vec![Span::styled(format!("{} syncing", sym.info), theme.info)];
     }
@@ -199,7 +197,10 @@ fn sync_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
             }
         };
         if spans.is_empty() {
-            spans.push(Span::styled(format!("{} stale:", sym.warning), theme.warning));
+            spans.push(Span::styled(
+                format!("{} stale:", sym.warning),
+                theme.warning,
+            ));
         } else {
             spans.push(Span::styled(",", theme.warning));
         }
@@ -257,7 +258,10 @@ fn syncing_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
             SyncView::Live if i < 4 => (format!(" {name} {}", sym.ok), theme.muted),
             SyncView::Live => continue,
             SyncView::Syncing => match sync.received.get(i).copied().flatten() {
-                Some(n) if n > 0 => (format!(" {name} {}{}", grouped(n), sym.ellipsis), theme.info),
+                Some(n) if n > 0 => (
+                    format!(" {name} {}{}", grouped(n), sym.ellipsis),
+                    theme.info,
+                ),
                 _ => (format!(" {name}{}", sym.ellipsis), theme.info),
             },
             SyncView::Forbidden { .. } => (format!(" {name} forbidden"), theme.warning),

@@ -93,7 +93,7 @@ pub fn forbidden_hint(store: &Store, all_namespaces: bool) -> Option<String> {
         return None;
     }
     Some(format!(
-        "You may not list {} in all namespaces: run ordinal -n NAMESPACE, or press n to pick one.",
+        "You may not list {} in all namespaces: run ordinal -n NAMESPACE to watch one you may read.",
         denied.join(", ")
     ))
 }
