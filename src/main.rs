@@ -167,6 +167,22 @@ fn load_config(explicit: Option<&std::path::Path>) -> Result<config::Loaded, i32
     })
 }
 
+/// `-n a,b,c`: the namespaces, when more than one (trimmed, no empties,
+/// no repeats, in the order given).
+fn several_namespaces(namespace: Option<&str>) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for ns in namespace?
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        if !out.iter().any(|o| o == ns) {
+            out.push(ns.to_string());
+        }
+    }
+    (out.len() > 1).then_some(out)
+}
+
 fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     match namespace {
         Some(ns) => watch::Scope::Namespace(ns.clone()),
@@ -260,13 +276,18 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         None => None,
     };
     let namespace = namespace_scope(cli.demo, &cli.target, &connection, &config);
+    let several = several_namespaces(namespace.as_deref());
+    let namespace = if several.is_some() { None } else { namespace };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
     let progress = watch::Progress::default();
     let lists = watch::Lists::default();
     let mut watches = watch::start_tracked(
         &client,
-        &watch_scope(&namespace),
+        &match &several {
+            Some(v) => watch::Scope::Namespaces(v.clone()),
+            None => watch_scope(&namespace),
+        },
         &tx,
         watch::Backoff::default(),
         &progress,
@@ -296,6 +317,9 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
 
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
+    if let Some(v) = several {
+        app.set_namespaces(v);
+    }
     if tour.is_none() {
         // The tour's script presses the default keys.
         app.set_keymap(config.keymap.clone());

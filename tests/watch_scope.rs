@@ -34,7 +34,7 @@ fn backoff() -> Backoff {
 
 /// The watches of `scope` feeding a store.
 struct Feeding {
-    store: Store,
+    app: App,
     rx: mpsc::UnboundedReceiver<StoreEvent>,
     watches: Watches,
 }
@@ -51,7 +51,7 @@ impl Feeding {
             &Lists::default(),
         );
         Feeding {
-            store: Store::new(),
+            app: App::new("demo", None, true),
             rx,
             watches,
         }
@@ -59,7 +59,7 @@ impl Feeding {
 
     fn pump(&mut self) {
         while let Ok(ev) = self.rx.try_recv() {
-            self.store.apply(ev, Timestamp::now());
+            self.app.apply(ev, Timestamp::now());
         }
     }
 
@@ -67,10 +67,13 @@ impl Feeding {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
             self.pump();
-            if done(&self.store) {
+            if done(&self.app.store) {
                 return;
             }
-            let states: Vec<_> = Kind::ALL.iter().map(|k| (k, self.store.sync(*k))).collect();
+            let states: Vec<_> = Kind::ALL
+                .iter()
+                .map(|k| (k, self.app.store.sync(*k)))
+                .collect();
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "waited for {what}: {states:?}"
@@ -135,18 +138,24 @@ async fn unrelated_pods_and_their_events_never_reach_the_store() {
     let mut f = Feeding::start(&client, &Scope::All);
     f.synced().await;
 
-    assert!(f.store.pod("mysql", "mysql-0").is_some(), "set Pods arrive");
-    assert!(f.store.pod("mysql", "stray").is_none(), "no set owns it");
     assert!(
-        f.store.events(None).all(|e| e.involved.2 != "stray"),
+        f.app.store.pod("mysql", "mysql-0").is_some(),
+        "set Pods arrive"
+    );
+    assert!(
+        f.app.store.pod("mysql", "stray").is_none(),
+        "no set owns it"
+    );
+    assert!(
+        f.app.store.events(None).all(|e| e.involved.2 != "stray"),
         "events about it stay on the server"
     );
     assert!(
-        f.store.events(None).next().is_some(),
+        f.app.store.events(None).next().is_some(),
         "Warning events arrive"
     );
-    assert!(f.store.events(None).all(|e| e.type_ == "Warning"));
-    assert_eq!(f.store.count(Kind::Revision), 0, "no set is open");
+    assert!(f.app.store.events(None).all(|e| e.type_ == "Warning"));
+    assert_eq!(f.app.store.count(Kind::Revision), 0, "no set is open");
 
     let log = sim.requests();
     let pods = on(&log, "pods");
@@ -176,7 +185,7 @@ async fn an_open_set_watches_its_events_and_revisions_until_it_closes() {
     let client = sim.client(None);
     let mut f = Feeding::start(&client, &Scope::All);
     f.synced().await;
-    let selector = f.store.set("mysql", "mysql").unwrap().selector.clone();
+    let selector = f.app.store.set("mysql", "mysql").unwrap().selector.clone();
     let set = OpenSet {
         namespace: "mysql".into(),
         name: "mysql".into(),
@@ -188,9 +197,18 @@ async fn an_open_set_watches_its_events_and_revisions_until_it_closes() {
         feeds.iter().all(|x| s.feed_listed(x))
     })
     .await;
-    assert!(f.store.revisions_of_set("mysql", "mysql").next().is_some());
     assert!(
-        f.store.events(Some("mysql")).any(|e| e.type_ != "Warning"),
+        f.app
+            .store
+            .revisions_of_set("mysql", "mysql")
+            .next()
+            .is_some()
+    );
+    assert!(
+        f.app
+            .store
+            .events(Some("mysql"))
+            .any(|e| e.type_ != "Warning"),
         "the set's Normal events are in while it is open"
     );
     let log = sim.requests();
@@ -254,7 +272,7 @@ async fn lists_are_paged_where_the_server_cannot_stream() {
     sim.refuse_streaming_lists(true);
     let mut f = Feeding::start(&sim.client(None), &Scope::All);
     f.synced().await;
-    assert!(f.store.pod("mysql", "mysql-0").is_some());
+    assert!(f.app.store.pod("mysql", "mysql-0").is_some());
     let pods = on(&sim.requests(), "pods");
     let paged: Vec<_> = pods
         .iter()
@@ -282,24 +300,27 @@ async fn while_pods_are_listed_no_finding_claims_anything() {
             .all(|k| s.is_synced(*k))
     })
     .await;
-    assert_eq!(*f.store.sync(Kind::Pod), SyncState::Syncing);
+    assert_eq!(*f.app.store.sync(Kind::Pod), SyncState::Syncing);
     let now = Timestamp::now();
-    let rows = view::set_rows(&f.store, &view::Scope::all(), "", now);
+    let rows = view::set_rows(&f.app.store, &view::Scope::all(), "", now);
     assert!(!rows.is_empty(), "sets show before their Pods");
     for r in &rows {
         assert!(r.syncing, "{r:?}");
         assert_eq!(r.rollout, "syncing…", "not 'creating': {r:?}");
         assert_eq!(r.findings, 0, "{r:?}");
     }
-    assert_eq!(view::findings(&f.store, &view::Scope::all(), now), vec![]);
-    let summary = view::sync_summary(&f.store, now);
+    assert_eq!(
+        view::findings(&f.app.store, &view::Scope::all(), now),
+        vec![]
+    );
+    let summary = view::sync_summary(&f.app.store, now);
     assert_eq!(summary.received[1], Some(0), "the Pod list is under way");
 
     f.synced().await;
-    let rows = view::set_rows(&f.store, &view::Scope::all(), "", Timestamp::now());
+    let rows = view::set_rows(&f.app.store, &view::Scope::all(), "", Timestamp::now());
     assert!(rows.iter().all(|r| !r.syncing && r.rollout != "syncing…"));
     assert!(
-        !view::findings(&f.store, &view::Scope::all(), Timestamp::now()).is_empty(),
+        !view::findings(&f.app.store, &view::Scope::all(), Timestamp::now()).is_empty(),
         "mysql-2 is not ready: findings come once the Pods are in"
     );
 }
@@ -317,13 +338,25 @@ async fn several_namespaces_are_watched_one_by_one() {
         s.is_synced(Kind::StatefulSet) && s.is_synced(Kind::Pod)
     })
     .await;
-    assert!(f.store.set("mysql", "mysql").is_some());
-    assert!(f.store.set("kafka", "kafka").is_some());
+    assert!(f.app.store.set("mysql", "mysql").is_some());
+    assert!(f.app.store.set("kafka", "kafka").is_some());
     assert!(
-        f.store
+        f.app
+            .store
             .sets(None)
             .all(|s| s.namespace == "mysql" || s.namespace == "kafka")
     );
+    // The app shows both (the store holds just those) and says which.
+    f.app.set_namespaces(vec!["mysql".into(), "kafka".into()]);
+    let frame = f.app.frame_view(Timestamp::now(), "00:00:00");
+    assert_eq!(frame.title.namespace, "mysql,kafka");
+    let ordinal::ui::model::ScreenView::List { rows, .. } = &frame.screen else {
+        panic!("the list")
+    };
+    let shown: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r.namespace.as_str()).collect();
+    assert_eq!(shown, ["kafka", "mysql"].into());
+    assert!(frame.status.message.is_none(), "no -A hint");
     let pods = on(&sim.requests(), "pods");
     assert!(
         pods.iter()

@@ -75,6 +75,9 @@ pub struct App {
     pub namespace: Option<String>,
     /// Whether the watches cover all namespaces (then switching is a view filter).
     watching_all: bool,
+    /// The namespaces watched under `-n a,b,c` (empty otherwise). The store
+    /// then holds just those, so the views show all it holds.
+    namespaces: Vec<String>,
     overlay: Option<OverlayState>,
     dialog: Option<Dialog>,
     /// What the user may do (read-only mode, RBAC answers).
@@ -117,6 +120,7 @@ impl App {
             filter: Input::default(),
             filter_editing: false,
             watching_all: namespace.is_none(),
+            namespaces: Vec::new(),
             namespace,
             overlay: None,
             dialog: None,
@@ -430,10 +434,20 @@ impl App {
         items
     }
 
+    /// Watching several namespaces (`-n a,b,c`): the views show every set
+    /// of the store, which holds just those.
+    pub fn set_namespaces(&mut self, namespaces: Vec<String>) {
+        self.namespace = None;
+        self.watching_all = false;
+        self.namespaces = namespaces;
+        self.dirty = true;
+    }
+
     fn switch_namespace(&mut self, namespace: Option<String>, _now: Timestamp) {
-        if namespace == self.namespace {
+        if namespace == self.namespace && self.namespaces.is_empty() {
             return;
         }
+        self.namespaces.clear();
         // Watching one namespace: other scopes need new watches.
         if !self.watching_all {
             self.effects.push(Effect::Rewatch(namespace.clone()));
@@ -767,10 +781,13 @@ impl App {
         FrameView {
             title: TitleBar {
                 context: self.context.clone(),
-                namespace: self
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| ALL_NAMESPACES.to_string()),
+                namespace: if self.namespaces.is_empty() {
+                    self.namespace
+                        .clone()
+                        .unwrap_or_else(|| ALL_NAMESPACES.to_string())
+                } else {
+                    self.namespaces.join(",")
+                },
                 read_only: self.read_only,
                 clock: clock.to_string(),
             },
@@ -778,8 +795,8 @@ impl App {
             status: StatusLine {
                 sync: view::sync_summary(&self.store, now),
                 message: self.message.clone().or_else(|| {
-                    view::forbidden_hint(&self.store, self.namespace.is_none())
-                        .map(|hint| (Severity::Warning, hint))
+                    let all = self.namespace.is_none() && self.namespaces.is_empty();
+                    view::forbidden_hint(&self.store, all).map(|hint| (Severity::Warning, hint))
                 }),
                 filter: filter_view,
                 hints: self.hints(),

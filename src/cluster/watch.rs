@@ -24,9 +24,10 @@
 //!   opens and stopped when it closes; no DaemonSet history is held.
 //! - Nodes: every Node, in full. Node field selectors only know
 //!   `metadata.name` and `spec.unschedulable`, so "the Nodes hosting set
-//!   Pods" would be a watch per Node. Measured against the sim (`mysql`
-//!   scenario) a Node is about 2.3 KB of JSON; real Nodes with
-//!   `status.images` are 10-30 KB. Narrowing them is not done yet.
+//!   Pods" would be a watch per Node. Measured against the sim (the demo's
+//!   `all` scenario, `GET /api/v1/nodes`, compact JSON): 8 Nodes, 1,941
+//!   bytes each on average (1,785-2,040); real Nodes with `status.images`
+//!   are 10-30 KB. Narrowing them is not done yet.
 //! - StatefulSets, claims, volumes and StorageClasses: everything in scope
 //!   (each is shown or feeds a finding).
 //!
