@@ -441,10 +441,12 @@ where
                     if rv_of(&o) >= newest.as_ref().map_or(0, rv_of) {
                         newest = Some(o);
                     }
-                    (received % COUNT_EVERY == 0).then(|| StoreEvent::Listing {
-                        feed: feed.clone(),
-                        received,
-                    })
+                    received
+                        .is_multiple_of(COUNT_EVERY)
+                        .then(|| StoreEvent::Listing {
+                            feed: feed.clone(),
+                            received,
+                        })
                 }
                 Ok(watcher::Event::InitDone) => {
                     delay = ctx.backoff.initial;

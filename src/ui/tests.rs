@@ -455,3 +455,16 @@ fn a_kept_filter_shows_its_whole_text() {
     let last = out.lines().last().unwrap();
     assert!(last.contains("/sample"), "{last}");
 }
+
+#[test]
+fn syncing_counts_are_grouped_by_thousands() {
+    for (n, text) in [
+        (0, "0"),
+        (999, "999"),
+        (1_000, "1,000"),
+        (41_500, "41,500"),
+        (1_234_567, "1,234,567"),
+    ] {
+        assert_eq!(super::grouped(n), text);
+    }
+}
