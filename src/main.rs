@@ -412,9 +412,13 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
                 rewatch: |change: Rewatch| match change {
                     Rewatch::Scope(ns) => {
                         watches.stop();
+                        let scope = match several_namespaces(ns.as_deref()) {
+                            Some(v) => watch::Scope::Namespaces(v),
+                            None => watch_scope(&ns),
+                        };
                         watches = watch::start_tracked(
                             &client,
-                            &watch_scope(&ns),
+                            &scope,
                             &tx,
                             watch::Backoff::default(),
                             &progress,

@@ -408,3 +408,38 @@ async fn all_namespaces_for_a_namespace_user_says_to_use_n() {
     let frame = scoped.frame_view(Timestamp::now(), "00:00:00");
     assert!(frame.status.message.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_switcher_picks_several_namespaces() {
+    use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
+    let mut sim_config = config(Users::default());
+    sim_config.scenario = Some("all".into());
+    let sim = SimServer::start(sim_config).await.unwrap();
+    let mut f = Feeding::start(&sim.client(None), &Scope::All);
+    f.synced().await;
+    f.app.take_effects();
+    let mut key = |code| {
+        let ev = TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        f.app.on_event(&ev, Timestamp::now());
+    };
+    key(KeyCode::Char('n'));
+    for ns in ["kafka", "mysql"] {
+        for c in ns.chars() {
+            key(KeyCode::Char(c));
+        }
+        key(KeyCode::Char(' '));
+        for _ in ns.chars() {
+            key(KeyCode::Backspace);
+        }
+    }
+    key(KeyCode::Enter);
+    let effects = f.app.take_effects();
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, ordinal::app::Effect::Rewatch(Some(ns)) if ns == "kafka,mysql")),
+        "{effects:?}"
+    );
+    let frame = f.app.frame_view(Timestamp::now(), "00:00:00");
+    assert_eq!(frame.title.namespace, "kafka,mysql");
+}

@@ -39,7 +39,7 @@ pub enum Screen {
 /// Something the run loop must do outside the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Watch another namespace scope (`None`: all namespaces).
+    /// Watch another namespace scope (`None`: all namespaces; `a,b`: those).
     Rewatch(Option<String>),
     /// Send this action to the cluster; its result comes back through
     /// [`App::on_action_result`].
@@ -52,7 +52,12 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum OverlayState {
     Help,
-    Namespaces { selected: usize, filter: String },
+    /// `picked`: the namespaces toggled with Space, to watch together.
+    Namespaces {
+        selected: usize,
+        filter: String,
+        picked: Vec<String>,
+    },
 }
 
 /// How many rows PageUp/PageDown move.
@@ -376,21 +381,43 @@ impl App {
             OverlayState::Namespaces {
                 selected,
                 mut filter,
+                mut picked,
             } => {
                 let items = self.namespace_items(&filter);
+                let mut next = |selected, filter, picked| {
+                    self.overlay = Some(OverlayState::Namespaces {
+                        selected,
+                        filter,
+                        picked,
+                    })
+                };
                 match key.code {
                     KeyCode::Esc => self.overlay = None,
-                    KeyCode::Up => {
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: selected.saturating_sub(1),
-                            filter,
-                        })
+                    KeyCode::Up => next(selected.saturating_sub(1), filter, picked),
+                    KeyCode::Down => next(
+                        (selected + 1).min(items.len().saturating_sub(1)),
+                        filter,
+                        picked,
+                    ),
+                    // Namespaces have no spaces: Space picks, it never filters.
+                    KeyCode::Char(' ') => {
+                        if let Some(choice) = items.get(selected).filter(|c| *c != ALL_NAMESPACES) {
+                            match picked.iter().position(|p| p == choice) {
+                                Some(i) => {
+                                    picked.remove(i);
+                                }
+                                None => picked.push(choice.clone()),
+                            }
+                        }
+                        next(selected, filter, picked);
                     }
-                    KeyCode::Down => {
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: (selected + 1).min(items.len().saturating_sub(1)),
-                            filter,
-                        })
+                    KeyCode::Enter if picked.len() > 1 => {
+                        self.overlay = None;
+                        self.switch_namespaces(picked);
+                    }
+                    KeyCode::Enter if picked.len() == 1 => {
+                        self.overlay = None;
+                        self.switch_namespace(picked.pop(), now);
                     }
                     KeyCode::Enter => {
                         self.overlay = None;
@@ -403,17 +430,11 @@ impl App {
                     }
                     KeyCode::Backspace => {
                         filter.pop();
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: 0,
-                            filter,
-                        });
+                        next(0, filter, picked);
                     }
                     KeyCode::Char(c) => {
                         filter.push(c);
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: 0,
-                            filter,
-                        });
+                        next(0, filter, picked);
                     }
                     _ => {}
                 }
@@ -429,6 +450,11 @@ impl App {
         {
             items.push(ns.clone());
         }
+        for ns in &self.namespaces {
+            if !items.contains(ns) {
+                items.push(ns.clone());
+            }
+        }
         let f = filter.to_lowercase();
         items.retain(|i| f.is_empty() || i.to_lowercase().contains(&f));
         items
@@ -441,6 +467,19 @@ impl App {
         self.watching_all = false;
         self.namespaces = namespaces;
         self.dirty = true;
+    }
+
+    /// Watches several namespaces (picked in the switcher).
+    fn switch_namespaces(&mut self, namespaces: Vec<String>) {
+        if namespaces == self.namespaces {
+            return;
+        }
+        self.effects
+            .push(Effect::Rewatch(Some(namespaces.join(","))));
+        self.set_namespaces(namespaces);
+        self.screens.truncate(1);
+        self.list_selected = 0;
+        self.storage_selected = 0;
     }
 
     fn switch_namespace(&mut self, namespace: Option<String>, _now: Timestamp) {
@@ -493,6 +532,7 @@ impl App {
                 self.overlay = Some(OverlayState::Namespaces {
                     selected: 0,
                     filter: String::new(),
+                    picked: self.namespaces.clone(),
                 })
             }
             Command::Filter => {
@@ -765,13 +805,19 @@ impl App {
                         .is_none_or(|k| self.permissions.denial(k).is_none())
                 }),
             }),
-            (None, Some(OverlayState::Namespaces { selected, filter })) => {
-                Some(Overlay::Namespaces {
-                    items: self.namespace_items(filter),
-                    selected: *selected,
-                    filter: filter.clone(),
-                })
-            }
+            (
+                None,
+                Some(OverlayState::Namespaces {
+                    selected,
+                    filter,
+                    picked,
+                }),
+            ) => Some(Overlay::Namespaces {
+                items: self.namespace_items(filter),
+                picked: picked.clone(),
+                selected: *selected,
+                filter: filter.clone(),
+            }),
         };
         let filter_view = (self.filter_editing || !filter.is_empty()).then(|| FilterView {
             text: filter.to_string(),

@@ -422,9 +422,19 @@ pub fn namespaces_frame() -> FrameView {
         ]
         .map(s)
         .to_vec(),
+        picked: Vec::new(),
         selected: 4,
         filter: String::new(),
     });
+    f
+}
+
+/// The switcher with two namespaces picked to watch together.
+pub fn namespaces_picked_frame() -> FrameView {
+    let mut f = namespaces_frame();
+    if let Some(Overlay::Namespaces { picked, .. }) = &mut f.overlay {
+        *picked = vec![s("kafka"), s("mysql")];
+    }
     f
 }
 

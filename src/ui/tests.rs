@@ -118,6 +118,10 @@ snap!(
 snap!(message_no_cluster, samples::message_frame());
 snap!(overlay_help, samples::help_frame());
 snap!(overlay_namespaces, samples::namespaces_frame());
+snap!(
+    overlay_namespaces_picked,
+    samples::namespaces_picked_frame()
+);
 
 snap!(set_big_1000_ordinals, samples::big_frame(1000));
 
