@@ -1106,7 +1106,10 @@ impl Store {
             *slot = SyncState::Live { since: now };
             changed = true;
         }
-        self.listed[kind.index()] = true;
+        // Synced: every feed of the kind listed (one slow namespace counts).
+        if all_listed {
+            self.listed[kind.index()] = true;
+        }
         self.touched.all();
         changed
     }
@@ -1125,13 +1128,14 @@ impl Store {
         };
         // The remaining feeds may all have listed by now.
         let kind = feed.kind;
-        let all_listed = self
-            .feeds
-            .iter()
-            .filter(|(f, _)| f.kind == kind)
-            .all(|(_, s)| s.listed);
+        let mut left = self.feeds.iter().filter(|(f, _)| f.kind == kind).peekable();
+        let any_left = left.peek().is_some();
+        let all_listed = any_left && left.all(|(_, s)| s.listed);
+        if all_listed {
+            self.listed[kind.index()] = true;
+        }
         let slot = &mut self.sync[kind.index()];
-        let live = all_listed && matches!(slot, SyncState::Syncing) && self.listed[kind.index()];
+        let live = all_listed && matches!(slot, SyncState::Syncing);
         if live {
             *slot = SyncState::Live { since: now };
         }

@@ -486,12 +486,14 @@ fn a_kind_is_live_once_every_feed_of_it_has_listed() {
         now(),
     );
     assert_eq!(*s.sync(Kind::Pod), SyncState::Syncing, "b is still listing");
+    assert!(!s.is_synced(Kind::Pod));
     assert_eq!(s.receiving(Kind::Pod), Some(1000));
     s.apply(
         StoreEvent::Relisted(b.clone(), vec![pod("b", "db-0", Some("db"), "n1", true)]),
         now(),
     );
     assert_eq!(*s.sync(Kind::Pod), SyncState::Live { since: now() });
+    assert!(s.is_synced(Kind::Pod));
     assert_eq!(s.receiving(Kind::Pod), None);
     assert_eq!(
         s.count(Kind::Pod),
