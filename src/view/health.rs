@@ -102,6 +102,26 @@ pub fn findings(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Finding> {
         .collect()
 }
 
+/// The kinds findings are made from (revisions and events only add to
+/// them: an event about a missing object is not a finding).
+const INPUTS: [Kind; 6] = [
+    Kind::StatefulSet,
+    Kind::Pod,
+    Kind::Claim,
+    Kind::Volume,
+    Kind::StorageClass,
+    Kind::Node,
+];
+
+/// Whether a kind findings are made from has not arrived yet (its first
+/// list is under way). Findings wait for it: an absent Pod, claim, set or
+/// Node would otherwise read as missing, orphaned or lost.
+pub(crate) fn syncing(store: &Store) -> bool {
+    INPUTS
+        .iter()
+        .any(|k| matches!(store.sync(*k), SyncState::Syncing))
+}
+
 /// The findings about one StatefulSet (what [`tagged`] tags with it), worst
 /// first, and until when they hold if nothing in the store changes.
 pub(crate) fn set_tagged(
@@ -110,6 +130,9 @@ pub(crate) fn set_tagged(
     now: Timestamp,
 ) -> (Vec<Tagged>, Option<Timestamp>) {
     let mut out = Out::default();
+    if syncing(store) {
+        return (Vec::new(), None);
+    }
     set_findings(store, s, now, &mut out);
     let (ns, name) = (s.namespace.as_str(), s.name.as_str());
     let mut claims = Vec::new();
@@ -146,6 +169,9 @@ pub(crate) fn set_tagged(
 
 pub(crate) fn tagged(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Tagged> {
     let mut out = Out::default();
+    if syncing(store) {
+        return Vec::new();
+    }
     for s in store.sets(scope.ns()) {
         set_findings(store, s, now, &mut out);
     }

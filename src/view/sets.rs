@@ -76,6 +76,7 @@ pub(crate) fn set_row(
     findings: usize,
     now: Timestamp,
 ) -> SetRow {
+    let syncing = health::syncing(store);
     SetRow {
         namespace: s.namespace.clone(),
         name: s.name.clone(),
@@ -90,10 +91,16 @@ pub(crate) fn set_row(
             .map(|t| t.name.clone())
             .collect::<Vec<_>>()
             .join(","),
-        rollout: rollout::analyse(store, s).short(),
+        rollout: if syncing {
+            // Pods not listed yet would read as missing ("creating").
+            "syncing…".into()
+        } else {
+            rollout::analyse(store, s).short()
+        },
         health,
         findings,
         age: age(s.created, now),
+        syncing,
     }
 }
 
