@@ -5,8 +5,13 @@
 //!   when [`Store::set_generation`] says the set's inputs changed or a time
 //!   threshold in its findings passed (the horizon of [`health::set_tagged`]);
 //!   ages are filled in fresh for every call.
-//! - [`DetailMemo`]: the open set's screen, re-derived when its inputs, the
-//!   second (its ages and durations) or the selected ordinal changed.
+//! - [`DetailMemo`]: the open set's screen, derived per ordinal: when its
+//!   inputs, the second or the selected ordinal changed, the set-level parts
+//!   are derived again, but an ordinal's row and findings only when
+//!   [`Store::ordinal_generations`] says its Pod, claims, their volumes,
+//!   usage or events changed (or the set, or anything shared), or a
+//!   threshold in its findings passed; the rows that stand are updated in
+//!   place (their ages each second).
 //!
 //! Both give the same result as deriving from scratch ([`super::set_rows`],
 //! [`super::set_detail`]); the tests compare them over changing stores.
