@@ -337,48 +337,86 @@ trait Slim: Clone + PartialEq + Sized {
     }
 }
 
-/// The StatefulSets one store change can alter the views of.
+/// The StatefulSets (and which of their ordinals) one store change can
+/// alter the views of: `(set, Some(n))` for ordinal `n` only (its Pod,
+/// claims, their volumes, usage and events), `(set, None)` for the set as a
+/// whole.
 #[derive(Debug, Default)]
 enum Touched {
     #[default]
     Nothing,
-    Sets(Vec<Key>),
+    Sets(Vec<(Key, Option<i32>)>),
     All,
 }
 
 impl Touched {
     fn set(&mut self, namespace: &str, name: &str) {
+        self.push(namespace, name, None);
+    }
+    fn ordinal(&mut self, namespace: &str, name: &str, ordinal: i32) {
+        self.push(namespace, name, Some(ordinal));
+    }
+    fn push(&mut self, namespace: &str, name: &str, ordinal: Option<i32>) {
         let key = (namespace.to_string(), name.to_string());
         match self {
             Touched::All => {}
-            Touched::Sets(v) => v.push(key),
-            Touched::Nothing => *self = Touched::Sets(vec![key]),
+            Touched::Sets(v) => v.push((key, ordinal)),
+            Touched::Nothing => *self = Touched::Sets(vec![(key, ordinal)]),
         }
     }
     fn all(&mut self) {
         *self = Touched::All;
     }
-    /// The sets a claim named `<template>-<set>-<n>` can belong to: every
-    /// existing set whose name ends the claim name before the ordinal.
+    /// The set ordinals a claim named `<template>-<set>-<n>` can belong to:
+    /// ordinal `n` of every existing set whose name ends the claim name
+    /// before the ordinal.
     fn claim(&mut self, maps: &Maps, namespace: &str, claim: &str) {
-        let Some((rest, _)) = split_ordinal(claim) else {
+        let Some((rest, n)) = split_ordinal(claim) else {
             return;
         };
         for (i, _) in rest.match_indices('-') {
             let set = &rest[i + 1..];
             if maps.sets.contains_key(k!(namespace, set)) {
-                self.set(namespace, set);
+                self.ordinal(namespace, set, n);
             }
         }
     }
-    /// A Pod's set: its controller, and the `<set>-<n>` name pattern.
+    /// A Pod's ordinal: by its controller, and by the `<set>-<n>` name pattern.
     fn pod(&mut self, namespace: &str, pod: &Pod) {
-        if let Some((set, _)) = pod_slot(pod) {
-            self.set(namespace, &set);
+        if let Some((set, n)) = pod_slot(pod) {
+            self.ordinal(namespace, &set, n);
         }
-        if let Some((set, _)) = split_ordinal(&pod.name) {
-            self.set(namespace, set);
+        if let Some((set, n)) = split_ordinal(&pod.name) {
+            self.ordinal(namespace, set, n);
         }
+    }
+}
+
+/// When the views of one set last had reason to change: anything about it
+/// (`last`), the set as a whole (`whole`: the set, its revisions, its own
+/// events), and each ordinal.
+#[derive(Debug, Default)]
+struct SetChanges {
+    last: u64,
+    whole: u64,
+    ordinals: HashMap<i32, u64>,
+}
+
+/// The generations of one set's ordinals: see [`Store::ordinal_generations`].
+#[derive(Debug, Clone, Copy)]
+pub struct OrdinalGenerations<'a> {
+    /// The last change to the set as a whole or to anything shared.
+    base: u64,
+    ordinals: Option<&'a HashMap<i32, u64>>,
+}
+
+impl OrdinalGenerations<'_> {
+    /// The generation of the last change that can alter what ordinal `n`
+    /// shows (its row and findings).
+    pub fn of(&self, n: i32) -> u64 {
+        self.ordinals
+            .and_then(|m| m.get(&n))
+            .map_or(self.base, |g| (*g).max(self.base))
     }
 }
 
@@ -802,8 +840,8 @@ impl Slim for Event {
         match kind.as_str() {
             "StatefulSet" => out.set(ns, name),
             "Pod" => {
-                if let Some((set, _)) = split_ordinal(name) {
-                    out.set(ns, set);
+                if let Some((set, n)) = split_ordinal(name) {
+                    out.ordinal(ns, set, n);
                 }
                 if let Some(p) = maps.pods.get(&(ns.clone(), name.clone())) {
                     out.pod(ns, p);
@@ -919,9 +957,10 @@ pub struct Store {
     usage_by_node: HashMap<String, Vec<Key>>,
     usage_errors: BTreeMap<String, UsageError>,
     generation: u64,
-    /// (namespace, set) → the generation of the last change that can alter
-    /// that set's views (see [`Store::set_generation`]).
-    set_generations: HashMap<Key, u64>,
+    /// (namespace, set) → the generations of the last changes that can
+    /// alter that set's views (see [`Store::set_generation`] and
+    /// [`Store::ordinal_generations`]).
+    set_generations: HashMap<Key, SetChanges>,
     /// The generation of the last change that can alter any set's views.
     shared_generation: u64,
     /// What the change being applied touches.
@@ -1024,11 +1063,19 @@ impl Store {
             match touched {
                 Touched::All => self.shared_generation = self.generation,
                 Touched::Sets(keys) => {
-                    for k in keys {
-                        if self.maps.sets.contains_key(&k) {
-                            self.set_generations.insert(k, self.generation);
-                        } else {
+                    for (k, ordinal) in keys {
+                        if !self.maps.sets.contains_key(&k) {
                             self.set_generations.remove(&k);
+                            continue;
+                        }
+                        let g = self.generation;
+                        let c = self.set_generations.entry(k).or_default();
+                        c.last = g;
+                        match ordinal {
+                            Some(n) => {
+                                c.ordinals.insert(n, g);
+                            }
+                            None => c.whole = g,
                         }
                     }
                 }
@@ -1388,9 +1435,21 @@ impl Store {
     pub fn set_generation(&self, namespace: &str, name: &str) -> u64 {
         self.set_generations
             .get(k!(namespace, name))
-            .copied()
-            .unwrap_or(0)
+            .map_or(0, |c| c.last)
             .max(self.shared_generation)
+    }
+
+    /// Per ordinal of one StatefulSet, the generation of the last change
+    /// that can alter what that ordinal shows: its Pod, its claims, their
+    /// volumes, usage and events, and (for every ordinal) the set itself,
+    /// its revisions and events, and anything shared. A change to one Pod
+    /// moves only its ordinal's generation (and [`Store::set_generation`]).
+    pub fn ordinal_generations(&self, namespace: &str, name: &str) -> OrdinalGenerations<'_> {
+        let c = self.set_generations.get(k!(namespace, name));
+        OrdinalGenerations {
+            base: c.map_or(0, |c| c.whole).max(self.shared_generation),
+            ordinals: c.map(|c| &c.ordinals),
+        }
     }
 
     /// PVs not `Bound` (Released, Failed…) whose claimRef names a claim in

@@ -510,3 +510,64 @@ fn an_on_demand_kind_has_nothing_to_wait_for() {
     assert!(s.is_synced(Kind::Revision));
     assert_eq!(*s.sync(Kind::Revision), SyncState::Live { since: now() });
 }
+
+#[test]
+fn a_change_to_one_ordinal_moves_only_its_generation() {
+    let mut s = Store::new();
+    s.apply(StoreEvent::Applied(set("ns", "web", 3)), now());
+    s.apply(StoreEvent::Applied(set("ns", "db", 2)), now());
+    for n in 0..3 {
+        let name = format!("web-{n}");
+        s.apply(
+            StoreEvent::Applied(pod("ns", &name, Some("web"), "n1", true)),
+            now(),
+        );
+        s.apply(
+            StoreEvent::Applied(claim("ns", &format!("data-{name}"), "Bound")),
+            now(),
+        );
+    }
+    let at = |s: &Store| -> Vec<u64> {
+        let g = s.ordinal_generations("ns", "web");
+        (0..3).map(|n| g.of(n)).collect()
+    };
+    let before = at(&s);
+    let set_before = s.set_generation("ns", "web");
+    let db_before = s.set_generation("ns", "db");
+
+    // A Pod: its ordinal (and the set's generation), no other.
+    s.apply(
+        StoreEvent::Applied(pod("ns", "web-1", Some("web"), "n1", false)),
+        now(),
+    );
+    let after = at(&s);
+    assert_eq!((after[0], after[2]), (before[0], before[2]));
+    assert_eq!(after[1], s.generation());
+    assert_eq!(s.set_generation("ns", "web"), s.generation());
+    assert_eq!(s.set_generation("ns", "db"), db_before);
+    assert!(set_before < s.generation());
+
+    // A claim `data-web-2`: ordinal 2.
+    let before = after;
+    s.apply(
+        StoreEvent::Applied(claim("ns", "data-web-2", "Pending")),
+        now(),
+    );
+    let after = at(&s);
+    assert_eq!(&after[..2], &before[..2]);
+    assert_eq!(after[2], s.generation());
+
+    // The set itself: every ordinal.
+    s.apply(StoreEvent::Applied(set("ns", "web", 4)), now());
+    assert_eq!(at(&s), vec![s.generation(); 3]);
+    assert_eq!(s.ordinal_generations("ns", "web").of(3), s.generation());
+
+    // Something shared (a class): every ordinal of every set.
+    let class: k8s_openapi::api::storage::v1::StorageClass = serde_json::from_value(json!({
+        "metadata": {"name": "fast"}, "provisioner": "x"
+    }))
+    .unwrap();
+    s.apply(StoreEvent::Applied(Object::from(&class)), now());
+    assert_eq!(at(&s), vec![s.generation(); 3]);
+    assert_eq!(s.ordinal_generations("ns", "db").of(0), s.generation());
+}

@@ -136,6 +136,20 @@ fn claim_ref(c: &Claim) -> ObjectRef {
     obj("PersistentVolumeClaim", &c.namespace, &c.name)
 }
 
+/// Every ordinal the screen shows: the range, plus Pods and claims outside it.
+pub(crate) fn ordinals(store: &Store, s: &StatefulSet) -> Vec<i32> {
+    let mut set: std::collections::BTreeSet<i32> = (s.ordinals_start..s.ordinals_end()).collect();
+    set.extend(store.pods_of_set(&s.namespace, &s.name).map(|(n, _)| n));
+    for t in &s.templates {
+        set.extend(
+            template_claims(store, s, &t.name)
+                .into_iter()
+                .map(|(n, _)| n),
+        );
+    }
+    set.into_iter().collect()
+}
+
 /// Existing claims of one template of a set: `(ordinal, claim)`, by ordinal.
 fn template_claims<'a>(
     store: &'a Store,
