@@ -8,6 +8,7 @@
 
 pub mod objects;
 pub mod quantity;
+pub mod usage;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::ops::Bound;
@@ -20,6 +21,7 @@ pub use objects::{
     ClaimTemplate, Condition, Event, Node, Pod, Revision, SetStatus, StatefulSet, StorageClass,
     UpdateStrategy, Volume,
 };
+pub use usage::{History, HistorySource, Sample};
 
 /// `(namespace, name)`; `("", name)` for cluster-scoped objects.
 pub type Key = (String, String);
@@ -200,6 +202,12 @@ pub enum StoreEvent {
         node: String,
         message: String,
         forbidden: bool,
+    },
+    /// Older usage (from Prometheus) merged into the claims' histories, and
+    /// how loading it went.
+    History {
+        source: HistorySource,
+        claims: Vec<(Key, Vec<Sample>)>,
     },
 }
 
@@ -888,6 +896,8 @@ pub struct Store {
     usage: HashMap<Key, ClaimUsage>,
     usage_by_node: HashMap<String, Vec<Key>>,
     usage_errors: BTreeMap<String, UsageError>,
+    history: HashMap<Key, History>,
+    history_source: HistorySource,
     generation: u64,
     /// (namespace, set) → the generation of the last change that can alter
     /// that set's views (see [`Store::set_generation`]).
@@ -915,6 +925,8 @@ impl Store {
             usage: HashMap::new(),
             usage_by_node: HashMap::new(),
             usage_errors: BTreeMap::new(),
+            history: HashMap::new(),
+            history_source: HistorySource::default(),
             generation: 0,
             set_generations: HashMap::new(),
             shared_generation: 0,
@@ -970,6 +982,7 @@ impl Store {
                 }
                 changed
             }
+            StoreEvent::History { source, claims } => self.history_loaded(source, claims),
         };
         let touched = std::mem::take(&mut self.touched);
         if changed {
@@ -1150,6 +1163,13 @@ impl Store {
         if changed {
             self.touched.all();
         }
+        // Every poll is a sample, changed or not: a flat stretch is a trend too.
+        for (k, u) in &volumes {
+            self.history
+                .entry(k.clone())
+                .or_default()
+                .push(Sample::from_usage(now, u));
+        }
         let same = self.usage_by_node.get(&node).is_some_and(|keys| {
             keys.len() == volumes.len()
                 && volumes.iter().all(|(k, u)| {
@@ -1178,6 +1198,18 @@ impl Store {
         self.usage_by_node.insert(node, keys);
         changed = true;
         changed
+    }
+
+    fn history_loaded(&mut self, source: HistorySource, claims: Vec<(Key, Vec<Sample>)>) -> bool {
+        for (k, samples) in claims {
+            self.touched.claim(&self.maps, &k.0, &k.1);
+            self.history.entry(k).or_default().merge(samples);
+        }
+        if self.history_source != source {
+            self.history_source = source;
+            self.touched.all();
+        }
+        true
     }
 
     // ---- queries ----
@@ -1424,6 +1456,15 @@ impl Store {
 
     pub fn usage(&self, namespace: &str, claim: &str) -> Option<&ClaimUsage> {
         self.usage.get(k!(namespace, claim))
+    }
+
+    /// The claim's usage samples, oldest first.
+    pub fn history(&self, namespace: &str, claim: &str) -> Option<&History> {
+        self.history.get(k!(namespace, claim))
+    }
+
+    pub fn history_source(&self) -> &HistorySource {
+        &self.history_source
     }
 
     pub fn usage_error(&self, node: &str) -> Option<&UsageError> {

@@ -24,6 +24,7 @@ use jiff::Timestamp;
 
 use crate::store::{Claim, Kind, Pod, StatefulSet, Store, SyncState};
 
+use super::capacity;
 use super::model::{Finding, ObjectRef, Severity};
 use super::rollout::{self, Phase, Reason};
 use super::{Scope, age, bytes, claim_owner, claim_ref, obj, secs_since, set_ref};
@@ -328,6 +329,19 @@ fn set_findings(store: &Store, s: &StatefulSet, now: Timestamp, out: &mut Out) {
 
     for (n, p) in store.pods_of_set(&s.namespace, &s.name) {
         pod_findings(store, s, &key, n, p, now, out);
+    }
+
+    // Claims of one template that differ in size (Warning, view::capacity).
+    for d in capacity::uneven_templates(store, s) {
+        out.push(
+            d.severity,
+            d.code,
+            d.title,
+            d.detail,
+            d.objects,
+            key.clone(),
+            None,
+        );
     }
 }
 
@@ -1119,10 +1133,6 @@ fn event_resolved_for_claim(c: &Claim, reason: &str) -> bool {
     }
 }
 
-/// Volume usage at or above these fractions is reported.
-const USAGE_WARNING: f64 = 0.90;
-const USAGE_CRITICAL: f64 = 0.97;
-
 fn usage_findings(
     store: &Store,
     c: &Claim,
@@ -1130,53 +1140,18 @@ fn usage_findings(
     ordinal: Option<i32>,
     out: &mut Out,
 ) {
-    let Some(u) = store.usage(&c.namespace, &c.name) else {
-        return;
-    };
-    let u = u.usage;
-    let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let bytes_frac = frac(u.used_bytes, u.capacity_bytes);
-    let inode_frac = frac(u.inodes_used, u.inodes);
-    let f = bytes_frac.max(inode_frac);
-    if f < USAGE_WARNING {
-        return;
+    // Full, or filling up at the current rate (see view::capacity).
+    if let Some(d) = capacity::usage_finding(store, c) {
+        out.push(
+            d.severity,
+            d.code,
+            d.title,
+            d.detail,
+            d.objects,
+            key.clone(),
+            ordinal,
+        );
     }
-    let what = if bytes_frac >= inode_frac {
-        format!(
-            "{} of {} used",
-            bytes(Some(u.used_bytes)),
-            bytes(Some(u.capacity_bytes))
-        )
-    } else {
-        format!(
-            "{} of {} inodes used",
-            crate::store::quantity::format_count(u.inodes_used),
-            crate::store::quantity::format_count(u.inodes)
-        )
-    };
-    // Volume almost full: Critical from 97%, Warning from 90%.
-    let severity = if f >= USAGE_CRITICAL {
-        Severity::Critical
-    } else {
-        Severity::Warning
-    };
-    let resizing = c
-        .request_bytes
-        .zip(c.capacity_bytes)
-        .is_some_and(|(r, cap)| r > cap);
-    out.push(
-        severity,
-        "volume-almost-full",
-        format!("{}: volume {:.0}% full ({what})", c.name, f * 100.0),
-        if resizing {
-            "An expansion is already requested; writes fail once it is full, so watch it until the new capacity shows.".into()
-        } else {
-            "Writes fail once it is full: free space or expand the claim (raise its storage request, if the class allows expansion).".into()
-        },
-        vec![claim_ref(c)],
-        key.clone(),
-        ordinal,
-    );
 }
 
 fn class_findings(store: &Store, out: &mut Out) {
