@@ -160,7 +160,16 @@ impl App {
 
     /// Applies a store event; true when the store changed.
     pub fn apply(&mut self, event: StoreEvent, now: Timestamp) -> bool {
-        self.store.apply(event, now)
+        let history = matches!(event, StoreEvent::History { .. });
+        let changed = self.store.apply(event, now);
+        // Where usage history comes from (Prometheus loaded, or why not).
+        if let Some(m) = history
+            .then(|| view::capacity::history_message(self.store.history_source()))
+            .flatten()
+        {
+            self.message = Some(m);
+        }
+        changed
     }
 
     /// True (once) when UI state changed since the last call.

@@ -7,7 +7,7 @@
 //! - Warning: ≥ 85%, or full within 7 days;
 //! - Warning: the claims of one template differ in size.
 
-use crate::store::{Claim, StatefulSet, Store};
+use crate::store::{Claim, HistorySource, StatefulSet, Store};
 
 use super::chain::class_name_of;
 use super::forecast::{self, Forecast, Resource, format_left, format_rate};
@@ -209,4 +209,27 @@ pub(crate) fn uneven_templates(store: &Store, s: &StatefulSet) -> Vec<Draft> {
         });
     }
     out
+}
+
+/// What the status line says about where history comes from.
+pub fn history_message(source: &HistorySource) -> Option<(Severity, String)> {
+    match source {
+        HistorySource::LiveOnly => None,
+        HistorySource::Loading { from } => Some((
+            Severity::Info,
+            format!("usage history: loading up to 7 days from Prometheus {from}…"),
+        )),
+        HistorySource::Loaded {
+            from,
+            claims,
+            samples,
+        } => Some((
+            Severity::Info,
+            format!("usage history: {samples} samples of {claims} claims from Prometheus {from}"),
+        )),
+        HistorySource::Failed { from, reason } => Some((
+            Severity::Warning,
+            format!("usage history: Prometheus {from} {reason}; live samples only"),
+        )),
+    }
 }

@@ -7,7 +7,7 @@
 //! - [`findings`]: health findings, worst first.
 //! - [`sync_summary`], [`namespaces`]: the status line and namespace switcher.
 
-mod capacity;
+pub mod capacity;
 mod chain;
 pub mod forecast;
 mod health;
