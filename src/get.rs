@@ -130,7 +130,8 @@ fn link<T>(l: &Link<T>, f: impl Fn(&T) -> String) -> String {
     match l {
         Link::Present(t) => f(t),
         Link::Missing(why) => format!("missing: {why}"),
-        Link::Hidden(why) => format!("hidden: {why}"),
+        // The reason names the kind and why already (`PV hidden: forbidden`).
+        Link::Hidden(why) => why.clone(),
     }
 }
 

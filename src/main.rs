@@ -3,7 +3,6 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 use ordinal::app::{
     App, lockstep,
     run::{Clock, Exit, RunOptions, Wiring, run},
@@ -11,9 +10,11 @@ use ordinal::app::{
 use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
 use ordinal::cluster::access;
+use ordinal::cluster::actions::Execute;
 use ordinal::cluster::connect::{self, ConnectOptions, Connection};
 use ordinal::cluster::{prometheus, stats, watch};
 use ordinal::config::{self, Config};
+use ordinal::logging;
 use ordinal::sim::auth::Users;
 use ordinal::sim::scenario;
 use ordinal::sim::server::{SimConfig, SimServer, parse_user};
@@ -174,38 +175,6 @@ fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     }
 }
 
-fn log_to_file() {
-    let dir = state_dir();
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("ordinal.log"))
-    else {
-        return;
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ORDINAL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
-}
-
-/// `$XDG_STATE_HOME/ordinal`, else `~/.local/state/ordinal`.
-fn state_dir() -> std::path::PathBuf {
-    std::env::var_os("XDG_STATE_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state"))
-        })
-        .unwrap_or_else(std::env::temp_dir)
-        .join("ordinal")
-}
-
 /// `--prometheus`, checked before anything connects.
 fn prometheus_target(spec: &Option<String>) -> Result<Option<prometheus::Target>, i32> {
     match spec.as_deref().map(str::parse::<prometheus::Target>) {
@@ -219,7 +188,6 @@ fn prometheus_target(spec: &Option<String>) -> Result<Option<prometheus::Target>
 }
 
 async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
-    log_to_file();
     let history_target = match prometheus_target(&cli.target.prometheus) {
         Ok(t) => t,
         Err(code) => return Ok(code),
@@ -350,7 +318,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         crossterm::event::EventStream::new(),
         Box::pin(screen::hung_up(Duration::from_millis(250))),
     );
-    let execute = |action: ordinal::cluster::actions::Action| {
+    let execute = |action: ordinal::action::Action| {
         let client = client.clone();
         let results_tx = results_tx.clone();
         let audit_path = audit_path.clone();
@@ -493,7 +461,7 @@ async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<
 
 fn main() -> Result<()> {
     ordinal::memory::limit_arenas();
-    let cli = Cli::parse();
+    let cli = Cli::from_env();
     // A bad config file is reported before anything else happens.
     let config = if matches!(cli.command, Some(Command::Sim(_))) {
         Config::default()
@@ -510,6 +478,15 @@ fn main() -> Result<()> {
             Err(code) => std::process::exit(code),
         }
     };
+    // A bad --log-level is refused before anything else happens, too.
+    let env_level = std::env::var("ORDINAL_LOG").ok();
+    let log_filter = match logging::filter(cli.log_level.as_deref(), env_level.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("ordinal: {e}");
+            std::process::exit(2);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -517,16 +494,23 @@ fn main() -> Result<()> {
     let code = runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(cmd)) => {
-                if std::env::var_os("ORDINAL_LOG").is_some() {
+                // The sim alone logs its requests to stderr when asked.
+                if cli.log_level.is_some() || env_level.is_some() {
                     tracing_subscriber::fmt()
-                        .with_env_filter(tracing_subscriber::EnvFilter::from_env("ORDINAL_LOG"))
+                        .with_env_filter(log_filter)
                         .with_writer(std::io::stderr)
                         .init();
                 }
                 run_sim(cmd).await.map(|_| 0)
             }
-            Some(Command::Get(cmd)) => run_get(cmd, cli.target.clone(), config).await,
-            None => run_tui(cli, config).await,
+            Some(Command::Get(cmd)) => {
+                logging::init(&logging::default_path(), log_filter);
+                run_get(cmd, cli.target.clone(), config).await
+            }
+            None => {
+                logging::init(&logging::default_path(), log_filter);
+                run_tui(cli, config).await
+            }
         }
     })?;
     // Watch tasks may still be parked on sockets; don't wait for them.

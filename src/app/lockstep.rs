@@ -39,7 +39,7 @@ use tokio::time::Instant;
 use super::run::{ActionResult, Exit, clock};
 use super::tour::{self, Step};
 use super::{App, Effect};
-use crate::cluster::actions::Action;
+use crate::action::Action;
 use crate::cluster::watch::Progress;
 use crate::sim::controllers::TICK;
 use crate::sim::resources::Kind as SimKind;

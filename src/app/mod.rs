@@ -13,8 +13,8 @@ use jiff::Timestamp;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::action::{Action, ActionError};
 use crate::cluster::access::Permissions;
-use crate::cluster::actions::{Action, ActionError};
 use crate::store::{Store, StoreEvent};
 use crate::ui::model::{
     FilterView, FrameView, Overlay, ScreenView, SetPane, StatusLine, StorageTab, TitleBar,

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::{App, Effect};
-use crate::cluster::actions::{Action, ActionError};
+use crate::action::{Action, ActionError};
 use crate::store::StoreEvent;
 use crate::ui::{self, theme::Theme};
 

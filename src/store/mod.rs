@@ -7,6 +7,7 @@
 //! generation.
 
 pub mod objects;
+pub mod owner;
 pub mod quantity;
 pub mod usage;
 

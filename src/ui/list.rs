@@ -85,10 +85,10 @@ pub fn draw(
                         format!("namespace {}", view.title.namespace)
                     }
                 )));
-                lines.push(Line::styled(
-                    "n switches namespace  s shows storage",
-                    theme.muted,
-                ));
+                let hint = empty_hint(&view.status.hints);
+                if !hint.is_empty() {
+                    lines.push(Line::styled(hint, theme.muted));
+                }
             }
         }
         frame.render_widget(Paragraph::new(lines).centered(), inner);
@@ -200,6 +200,24 @@ pub fn draw(
         rows.len(),
         theme,
     );
+}
+
+/// What to try on an empty list, with the keys in effect (taken from the
+/// footer's hints, which follow the keymap; an unbound command is left out).
+fn empty_hint(hints: &[(String, String)]) -> String {
+    [
+        ("namespace", "switches namespace"),
+        ("storage", "shows storage"),
+    ]
+    .iter()
+    .filter_map(|(what, says)| {
+        hints
+            .iter()
+            .find(|(_, w)| w == what)
+            .map(|(key, _)| format!("{key} {says}"))
+    })
+    .collect::<Vec<_>>()
+    .join("  ")
 }
 
 #[cfg(test)]

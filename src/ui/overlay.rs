@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 
 use super::model::Overlay;
 use super::theme::Theme;
-use super::widgets::{Col, Grid, GridLine, MARK, centered, fit_columns, put_line, text, viewport};
+use super::widgets::{
+    Col, Grid, GridLine, MARK, centered, fit_columns, floating, put_line, text, viewport,
+};
 
 /// `tall` is `area` extended over the status line, for dialogs that need it.
 pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, overlay: &Overlay, theme: &Theme) {
@@ -42,11 +44,7 @@ fn help(
         .unwrap_or(4);
     let width = (key_w + what_w + 2 + MARK as usize + 4).max(title.len() + 8) as u16;
     let height = keys.len() as u16 + 5;
-    let rect = centered(
-        area,
-        width.min(area.width.saturating_sub(2)),
-        height.min(area.height),
-    );
+    let rect = floating(area, width, height.min(area.height));
     let t = Line::styled(format!(" {title} "), theme.pane_title_focused);
     let inner = super::boxed(frame, rect, t, theme);
     let inner = Rect::new(

@@ -52,7 +52,7 @@ pub fn list_hints() -> Vec<(String, String)> {
         ("Enter", "open"),
         ("/", "filter"),
         ("n", "namespace"),
-        ("s", "storage"),
+        ("v", "storage"),
         ("q", "quit"),
     ])
 }

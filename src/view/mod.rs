@@ -13,13 +13,13 @@ pub mod forecast;
 mod health;
 pub mod memo;
 pub mod model;
-pub mod plan;
 mod rollout;
 mod sets;
 mod storage;
 
 use jiff::Timestamp;
 
+use crate::store::owner::{claim_name, claim_owner, parse_ordinal};
 use crate::store::{self, Claim, Kind, StatefulSet, Store, SyncState};
 use model::{ObjectRef, SyncSummary, SyncView};
 
@@ -110,47 +110,6 @@ fn set_ref(s: &StatefulSet) -> ObjectRef {
 
 fn claim_ref(c: &Claim) -> ObjectRef {
     obj("PersistentVolumeClaim", &c.namespace, &c.name)
-}
-
-/// The StatefulSet ordinal a claim name belongs to: `<template>-<set>-<n>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ClaimOwner {
-    set: String,
-    template: String,
-    ordinal: i32,
-}
-
-fn claim_owner(store: &Store, namespace: &str, claim: &str) -> Option<ClaimOwner> {
-    // `<template>-<set>-<ordinal>`: split off the ordinal, then try each
-    // `-` as the template/set boundary and look the set up by name, instead
-    // of matching every set of the namespace.
-    let (rest, ordinal) = claim.rsplit_once('-')?;
-    let ordinal = parse_ordinal(ordinal)?;
-    for (i, _) in rest.match_indices('-') {
-        let (template, set_name) = (&rest[..i], &rest[i + 1..]);
-        if let Some(s) = store.set(namespace, set_name)
-            && s.templates.iter().any(|t| t.name == template)
-        {
-            return Some(ClaimOwner {
-                set: s.name.clone(),
-                template: template.to_string(),
-                ordinal,
-            });
-        }
-    }
-    None
-}
-
-fn parse_ordinal(s: &str) -> Option<i32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
-    {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
-    format!("{template}-{set}-{ordinal}")
 }
 
 /// Existing claims of one template of a set: `(ordinal, claim)`, by ordinal.

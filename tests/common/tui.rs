@@ -6,6 +6,7 @@ use std::time::Duration;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use ordinal::app::{App, Effect};
+use ordinal::cluster::actions::Execute;
 use ordinal::cluster::watch::{self, Backoff, Watches};
 use ordinal::sim::server::{SimConfig, SimServer};
 use ordinal::store::StoreEvent;
