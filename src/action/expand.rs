@@ -176,6 +176,48 @@ pub fn expand_plan(store: &Store, ns: &str, claim: &str, bytes: u64) -> Plan {
     plan
 }
 
+/// Where an expansion sent earlier stands: `(done, what to say)`, through
+/// `Resizing` and `FileSystemResizePending` to the new capacity.
+pub fn expand_progress(store: &Store, ns: &str, claim: &str, want: u64) -> (bool, String) {
+    let Some(c) = store.claim(ns, claim) else {
+        return (true, format!("{claim} is gone"));
+    };
+    if c.capacity_bytes.is_some_and(|cap| cap >= want) {
+        return (
+            true,
+            format!("done: {claim} now has {}", size(c.capacity_bytes)),
+        );
+    }
+    let now = size(c.capacity_bytes);
+    if c.condition("FileSystemResizePending")
+        .is_some_and(|x| x.status == "True")
+    {
+        return (
+            false,
+            format!(
+                "{claim}: FileSystemResizePending ({now} → {}): the volume grew; the filesystem grows when the kubelet next mounts it (a Pod restart, with offline-only drivers)",
+                size(Some(want))
+            ),
+        );
+    }
+    if c.condition("Resizing").is_some_and(|x| x.status == "True") {
+        return (
+            false,
+            format!(
+                "{claim}: Resizing ({now} → {}): the driver grows the volume…",
+                size(Some(want))
+            ),
+        );
+    }
+    (
+        false,
+        format!(
+            "{claim}: expansion to {} requested, waiting for the resizer…",
+            size(Some(want))
+        ),
+    )
+}
+
 /// One claim of a batch: the action, or why it is left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchItem {

@@ -37,7 +37,7 @@ mod fixture;
 
 pub use delete_claim::delete_claim_plan;
 pub use delete_pod::{delete_pod_plan, suggests_force};
-pub use expand::{BatchItem, expand_action, expand_plan, expand_template};
+pub use expand::{BatchItem, expand_action, expand_plan, expand_progress, expand_template};
 pub use partition::{parse_partition, partition_plan, pause_partition, step_partition};
 pub use plan::Plan;
 pub use request::{ActionError, Request};
