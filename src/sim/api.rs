@@ -372,10 +372,10 @@ async fn dispatch(
                 &auth::self_subject_access_review(&user, &body)?,
             ))
         }
-        Route::Stats(node) => kubelet(&shared, &user, &method, &node, |state| {
+        Route::Stats(node) => kubelet(shared, &user, &method, &node, |state| {
             stats::summary(state, &node).map(|v| json_response(200, &v))
         }),
-        Route::Metrics(node) => kubelet(&shared, &user, &method, &node, |state| {
+        Route::Metrics(node) => kubelet(shared, &user, &method, &node, |state| {
             metrics::text(state, &node).map(|t| {
                 let mut r = respond(200, Bytes::from(t));
                 r.headers_mut().insert(

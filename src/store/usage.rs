@@ -80,7 +80,7 @@ impl History {
             let half = self.samples.len() / 2;
             let mut i = 0usize;
             self.samples.retain(|_| {
-                let keep = i >= half || i % 2 == 0;
+                let keep = i >= half || i.is_multiple_of(2);
                 i += 1;
                 keep
             });
