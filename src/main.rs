@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use ordinal::app::{
     App, lockstep,
-    run::{Clock, Exit, RunOptions, Wiring, run},
+    run::{Clock, Exit, Rewatch, RunOptions, Wiring, run},
 };
 use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
@@ -168,6 +168,22 @@ fn load_config(explicit: Option<&std::path::Path>) -> Result<config::Loaded, i32
     })
 }
 
+/// `-n a,b,c`: the namespaces, when more than one (trimmed, no empties,
+/// no repeats, in the order given).
+fn several_namespaces(namespace: Option<&str>) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for ns in namespace?
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        if !out.iter().any(|o| o == ns) {
+            out.push(ns.to_string());
+        }
+    }
+    (out.len() > 1).then_some(out)
+}
+
 fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     match namespace {
         Some(ns) => watch::Scope::Namespace(ns.clone()),
@@ -244,15 +260,22 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         None => None,
     };
     let namespace = namespace_scope(cli.demo, &cli.target, &connection, &config);
+    let several = several_namespaces(namespace.as_deref());
+    let namespace = if several.is_some() { None } else { namespace };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
     let progress = watch::Progress::default();
+    let lists = watch::Lists::default();
     let mut watches = watch::start_tracked(
         &client,
-        &watch_scope(&namespace),
+        &match &several {
+            Some(v) => watch::Scope::Namespaces(v.clone()),
+            None => watch_scope(&namespace),
+        },
         &tx,
         watch::Backoff::default(),
         &progress,
+        &lists,
     );
     let (nodes_tx, nodes_rx) = tokio::sync::watch::channel(BTreeSet::new());
     // The tour polls usage itself, in step with simulated time, and with
@@ -289,6 +312,9 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
 
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
+    if let Some(v) = several {
+        app.set_namespaces(v);
+    }
     if tour.is_none() {
         // The tour's script presses the default keys.
         app.set_keymap(config.keymap.clone());
@@ -361,6 +387,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
                         async move { stats::poll_all(&client, &nodes).await }
                     },
                     pace: |at| recording.set_time(at),
+                    follow: |set| watches.follow(set),
                 },
                 wait_for_signal(),
                 &lockstep::Options {
@@ -377,10 +404,23 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
                 store_rx: &mut rx,
                 nodes_tx: &nodes_tx,
                 results_rx: &mut results_rx,
-                rewatch: |ns: Option<String>| {
-                    watches.stop();
-                    watches =
-                        watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
+                rewatch: |change: Rewatch| match change {
+                    Rewatch::Scope(ns) => {
+                        watches.stop();
+                        let scope = match several_namespaces(ns.as_deref()) {
+                            Some(v) => watch::Scope::Namespaces(v),
+                            None => watch_scope(&ns),
+                        };
+                        watches = watch::start_tracked(
+                            &client,
+                            &scope,
+                            &tx,
+                            watch::Backoff::default(),
+                            &progress,
+                            &lists,
+                        );
+                    }
+                    Rewatch::Follow(set) => watches.follow(set),
                 },
                 execute,
             };

@@ -164,7 +164,12 @@ pub fn draw(
                 Line::raw(strategy_text(&r.strategy, short)),
                 Line::raw(r.policy.as_str()),
                 Line::styled(text(&r.rollout, theme), rollout_style(&r.rollout, theme)),
-                Line::from(health(r.health, theme)),
+                if r.syncing {
+                    // Not "ok": its findings wait for the first lists.
+                    Line::styled(format!("{} sync", theme.symbols.info), theme.info)
+                } else {
+                    Line::from(health(r.health, theme))
+                },
                 Line::raw(if r.findings == 0 {
                     "-".to_string()
                 } else {

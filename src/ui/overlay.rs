@@ -18,9 +18,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, overlay: &Overlay, theme:
         Overlay::Help { title, keys } => help(frame, area, title, keys, theme),
         Overlay::Namespaces {
             items,
+            picked,
             selected,
             filter,
-        } => namespaces(frame, area, items, *selected, filter, theme),
+        } => namespaces(frame, area, items, picked, *selected, filter, theme),
         Overlay::Dialog(dialog) => super::dialog::draw(frame, area, tall, dialog, theme),
     }
 }
@@ -136,6 +137,7 @@ fn namespaces(
     frame: &mut Frame,
     area: Rect,
     items: &[String],
+    picked: &[String],
     selected: usize,
     filter: &str,
     theme: &Theme,
@@ -190,7 +192,14 @@ fn namespaces(
         let (start, end) = viewport(items.len(), selected, h);
         for (row, i) in (start..end).enumerate() {
             let y = list.y + row as u16;
-            let line = Line::raw(items[i].as_str());
+            let line = if picked.contains(&items[i]) {
+                Line::from(vec![
+                    Span::styled(format!("{} ", theme.symbols.ok), theme.ok),
+                    Span::raw(items[i].as_str()),
+                ])
+            } else {
+                Line::raw(items[i].as_str())
+            };
             put_line(
                 buf,
                 list.x + MARK,
@@ -209,7 +218,13 @@ fn namespaces(
     }
     let footer = Line::from(vec![
         Span::styled("Enter", theme.key),
-        Span::raw(" switch  "),
+        Span::raw(if picked.len() > 1 {
+            " watch  "
+        } else {
+            " go  "
+        }),
+        Span::styled("Space", theme.key),
+        Span::raw(" pick  "),
         Span::styled("Esc", theme.key),
         Span::raw(" cancel"),
     ]);

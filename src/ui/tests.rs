@@ -108,6 +108,7 @@ fn the_empty_list_hint_follows_the_keymap() {
     assert!(shown.contains("N switches namespace"), "{shown}");
     assert!(!shown.contains("shows storage"), "{shown}");
 }
+snap!(list_syncing, samples::list_frame_syncing());
 snap!(list_filter_editing, samples::filter_frame());
 snap!(
     set_mysql_ordinals,
@@ -136,6 +137,10 @@ snap!(
 snap!(message_no_cluster, samples::message_frame());
 snap!(overlay_help, samples::help_frame());
 snap!(overlay_namespaces, samples::namespaces_frame());
+snap!(
+    overlay_namespaces_picked,
+    samples::namespaces_picked_frame()
+);
 
 snap!(set_big_1000_ordinals, samples::big_frame(1000));
 
@@ -493,4 +498,17 @@ fn a_kept_filter_shows_its_whole_text() {
     let out = screen(&view, 80, 24);
     let last = out.lines().last().unwrap();
     assert!(last.contains("/sample"), "{last}");
+}
+
+#[test]
+fn syncing_counts_are_grouped_by_thousands() {
+    for (n, text) in [
+        (0, "0"),
+        (999, "999"),
+        (1_000, "1,000"),
+        (41_500, "41,500"),
+        (1_234_567, "1,234,567"),
+    ] {
+        assert_eq!(super::grouped(n), text);
+    }
 }

@@ -71,7 +71,33 @@ pub fn sync_summary(store: &Store, now: Timestamp) -> SyncSummary {
         })
         .collect();
     let stale = kinds.iter().any(|(_, v)| *v != SyncView::Live);
-    SyncSummary { kinds, stale }
+    let received = Kind::ALL.iter().map(|k| store.receiving(*k)).collect();
+    SyncSummary {
+        kinds,
+        stale,
+        received,
+    }
+}
+
+/// What to do when the user may not list what the list is made of in all
+/// namespaces (a namespace-scoped user started with `-A`): say so, instead
+/// of an empty screen.
+pub fn forbidden_hint(store: &Store, all_namespaces: bool) -> Option<String> {
+    if !all_namespaces {
+        return None;
+    }
+    let denied: Vec<&str> = [Kind::StatefulSet, Kind::Pod, Kind::Claim]
+        .into_iter()
+        .filter(|k| matches!(store.sync(*k), SyncState::Forbidden { .. }))
+        .map(Kind::label)
+        .collect();
+    if denied.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "You may not list {} in all namespaces: run ordinal -n NAMESPACE to watch one you may read.",
+        denied.join(", ")
+    ))
 }
 
 /// Namespaces holding StatefulSets, Pods or claims, sorted (for the switcher).
@@ -110,6 +136,20 @@ fn set_ref(s: &StatefulSet) -> ObjectRef {
 
 fn claim_ref(c: &Claim) -> ObjectRef {
     obj("PersistentVolumeClaim", &c.namespace, &c.name)
+}
+
+/// Every ordinal the screen shows: the range, plus Pods and claims outside it.
+pub(crate) fn ordinals(store: &Store, s: &StatefulSet) -> Vec<i32> {
+    let mut set: std::collections::BTreeSet<i32> = (s.ordinals_start..s.ordinals_end()).collect();
+    set.extend(store.pods_of_set(&s.namespace, &s.name).map(|(n, _)| n));
+    for t in &s.templates {
+        set.extend(
+            template_claims(store, s, &t.name)
+                .into_iter()
+                .map(|(n, _)| n),
+        );
+    }
+    set.into_iter().collect()
 }
 
 /// Existing claims of one template of a set: `(ordinal, claim)`, by ordinal.

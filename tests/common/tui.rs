@@ -51,6 +51,9 @@ impl Harness {
     }
 
     pub fn pump(&mut self) {
+        // What the run loop does on `Effect::Follow`: watch the open set's
+        // events and revisions while its screen is open.
+        self._watches.follow(self.app.open_set());
         while let Ok(ev) = self.rx.try_recv() {
             self.app.apply(ev, Timestamp::now());
         }
