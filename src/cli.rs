@@ -128,6 +128,12 @@ pub struct TargetArgs {
     /// Show all namespaces.
     #[arg(short = 'A', long, global = true)]
     pub all_namespaces: bool,
+
+    /// Load up to 7 days of volume usage history from Prometheus at start:
+    /// a URL (http://prometheus:9090) or, through the API server's service
+    /// proxy, service:NAMESPACE/NAME:PORT (service:monitoring/prometheus-k8s:9090).
+    #[arg(long, value_name = "URL", global = true)]
+    pub prometheus: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,8 +11,9 @@ use serde_json::json;
 use tokio::sync::mpsc;
 
 use crate::cli::{FailOn, GetCommand, OutputFormat};
-use crate::cluster::watch;
-use crate::store::{Kind, Store, SyncState};
+use crate::cluster::prometheus::Prometheus;
+use crate::cluster::{stats, watch};
+use crate::store::{HistorySource, Kind, Store, StoreEvent, SyncState};
 use crate::view::{self, Scope, model::*};
 
 /// Whether every kind has finished its first list (or is forbidden).
@@ -98,6 +99,31 @@ pub async fn load(
         }
     }
     Ok(store)
+}
+
+/// The usage now (one poll of the nodes hosting claims) and, with
+/// `--prometheus`, the history behind it, for the capacity figures.
+async fn usage(
+    client: &kube::Client,
+    store: &mut Store,
+    namespace: Option<&str>,
+    history: Option<&Prometheus>,
+) {
+    if let Some(p) = history {
+        let event = p.load(namespace, Timestamp::now()).await;
+        if let StoreEvent::History {
+            source: HistorySource::Failed { from, reason },
+            ..
+        } = &event
+        {
+            eprintln!("ordinal: usage history: Prometheus {from} {reason}; live samples only");
+        }
+        store.apply(event, Timestamp::now());
+    }
+    let nodes = store.nodes_hosting_claims(namespace);
+    for event in stats::poll_all(client, &nodes).await {
+        store.apply(event, Timestamp::now());
+    }
 }
 
 /// Lays out rows as aligned columns.
@@ -306,14 +332,16 @@ pub async fn run(
     client: &kube::Client,
     namespace: Option<String>,
     cmd: &GetCommand,
+    history: Option<&Prometheus>,
 ) -> Result<i32> {
-    let store = load(
+    let mut store = load(
         client,
         namespace.clone(),
         cmd.name.as_deref(),
         Duration::from_secs(cmd.timeout),
     )
     .await?;
+    usage(client, &mut store, namespace.as_deref(), history).await;
     let now = Timestamp::now();
     // Several namespaces: the store holds just those.
     let scope = Scope {

@@ -12,7 +12,7 @@ use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
 use ordinal::cluster::access;
 use ordinal::cluster::actions::Execute;
 use ordinal::cluster::connect::{self, ConnectOptions, Connection};
-use ordinal::cluster::{stats, watch};
+use ordinal::cluster::{prometheus, stats, watch};
 use ordinal::config::{self, Config};
 use ordinal::logging;
 use ordinal::sim::auth::Users;
@@ -191,7 +191,23 @@ fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     }
 }
 
+/// `--prometheus`, checked before anything connects.
+fn prometheus_target(spec: &Option<String>) -> Result<Option<prometheus::Target>, i32> {
+    match spec.as_deref().map(str::parse::<prometheus::Target>) {
+        None => Ok(None),
+        Some(Ok(t)) => Ok(Some(t)),
+        Some(Err(e)) => {
+            eprintln!("ordinal: {e}");
+            Err(2)
+        }
+    }
+}
+
 async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
+    let history_target = match prometheus_target(&cli.target.prometheus) {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
     // The tour walks the demo cluster.
     let tour = if cli.tour {
         cli.demo = true;
@@ -282,6 +298,17 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
             Duration::from_secs(30),
         )
     });
+    // Older usage from Prometheus, when the user has it.
+    let history_task = match history_target {
+        Some(target) => match prometheus::Prometheus::new(target, &client) {
+            Ok(p) => Some(prometheus::start(p, namespace.clone(), tx.clone())),
+            Err(e) => {
+                eprintln!("ordinal: --prometheus: {e}");
+                return Ok(2);
+            }
+        },
+        None => None,
+    };
 
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
@@ -426,6 +453,9 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
     if let Some(task) = stats_task {
         task.abort();
     }
+    if let Some(task) = history_task {
+        task.abort();
+    }
     if let (Some(path), Err(e)) = (&cli.record, &recorded) {
         screen::say(&format!(
             "ordinal: the recording {} stopped early: {e}",
@@ -441,6 +471,10 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
 }
 
 async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<i32> {
+    let history_target = match prometheus_target(&target.prometheus) {
+        Ok(t) => t,
+        Err(code) => return Ok(code),
+    };
     let (connection, _sim) = match open(cmd.demo, &sim_config(&cmd.sim), &target).await {
         Ok(c) => c,
         Err(e) => {
@@ -452,7 +486,17 @@ async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<
         }
     };
     let namespace = namespace_scope(cmd.demo, &target, &connection, &config);
-    ordinal::get::run(&connection.client, namespace, &cmd).await
+    let history = match history_target {
+        Some(t) => match prometheus::Prometheus::new(t, &connection.client) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("ordinal: --prometheus: {e}");
+                return Ok(2);
+            }
+        },
+        None => None,
+    };
+    ordinal::get::run(&connection.client, namespace, &cmd, history.as_ref()).await
 }
 
 fn main() -> Result<()> {

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 pub mod delete_claim;
 pub mod delete_pod;
+pub mod expand;
 pub mod partition;
 pub mod plan;
 pub mod request;
@@ -36,6 +37,7 @@ mod fixture;
 
 pub use delete_claim::delete_claim_plan;
 pub use delete_pod::{delete_pod_plan, suggests_force};
+pub use expand::{BatchItem, expand_action, expand_plan, expand_progress, expand_template};
 pub use partition::{parse_partition, partition_plan, pause_partition, step_partition};
 pub use plan::Plan;
 pub use request::{ActionError, Request};
@@ -81,6 +83,12 @@ pub enum Action {
     },
     /// Delete a PersistentVolumeClaim (only orphaned ones are offered).
     DeleteClaim { namespace: String, name: String },
+    /// Merge patch of a claim's `spec.resources.requests.storage` (`20Gi`).
+    Expand {
+        namespace: String,
+        name: String,
+        storage: String,
+    },
 }
 
 /// What kind of change an action makes, for access checks and key hints.
@@ -92,16 +100,18 @@ pub enum ActionKind {
     Rollback,
     DeletePod,
     DeleteClaim,
+    Expand,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 6] = [
+    pub const ALL: [ActionKind; 7] = [
         ActionKind::Scale,
         ActionKind::Restart,
         ActionKind::Partition,
         ActionKind::Rollback,
         ActionKind::DeletePod,
         ActionKind::DeleteClaim,
+        ActionKind::Expand,
     ];
 
     pub fn label(self) -> &'static str {
@@ -112,6 +122,7 @@ impl ActionKind {
             ActionKind::Rollback => "rollback",
             ActionKind::DeletePod => "delete pod",
             ActionKind::DeleteClaim => "delete claim",
+            ActionKind::Expand => "expand claim",
         }
     }
 
@@ -124,6 +135,7 @@ impl ActionKind {
             }
             ActionKind::DeletePod => ("delete", "", "pods", ""),
             ActionKind::DeleteClaim => ("delete", "", "persistentvolumeclaims", ""),
+            ActionKind::Expand => ("patch", "", "persistentvolumeclaims", ""),
         }
     }
 
@@ -131,7 +143,7 @@ impl ActionKind {
     fn object_kind(self) -> &'static str {
         match self {
             ActionKind::DeletePod => "pod",
-            ActionKind::DeleteClaim => "persistentvolumeclaim",
+            ActionKind::DeleteClaim | ActionKind::Expand => "persistentvolumeclaim",
             _ => "statefulset",
         }
     }
@@ -170,6 +182,7 @@ impl Action {
             Action::Rollback { .. } => ActionKind::Rollback,
             Action::DeletePod { .. } => ActionKind::DeletePod,
             Action::DeleteClaim { .. } => ActionKind::DeleteClaim,
+            Action::Expand { .. } => ActionKind::Expand,
         }
     }
 
@@ -180,7 +193,8 @@ impl Action {
             | Action::SetPartition { namespace, .. }
             | Action::Rollback { namespace, .. }
             | Action::DeletePod { namespace, .. }
-            | Action::DeleteClaim { namespace, .. } => namespace,
+            | Action::DeleteClaim { namespace, .. }
+            | Action::Expand { namespace, .. } => namespace,
         }
     }
 
@@ -192,7 +206,8 @@ impl Action {
             | Action::SetPartition { name, .. }
             | Action::Rollback { name, .. }
             | Action::DeletePod { name, .. }
-            | Action::DeleteClaim { name, .. } => name,
+            | Action::DeleteClaim { name, .. }
+            | Action::Expand { name, .. } => name,
         }
     }
 
@@ -231,6 +246,11 @@ impl Action {
                 force,
             } => delete_pod::describe(namespace, name, *force),
             Action::DeleteClaim { namespace, name } => delete_claim::describe(namespace, name),
+            Action::Expand {
+                namespace,
+                name,
+                storage,
+            } => expand::describe(namespace, name, storage),
         }
     }
 

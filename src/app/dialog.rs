@@ -34,6 +34,10 @@ pub enum DialogKind {
     DeleteClaim {
         claim: String,
     },
+    /// Type the claim's new size.
+    Expand {
+        claim: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -81,7 +85,7 @@ impl Dialog {
                 };
                 Some(Input::new(current.to_string()))
             }
-            DialogKind::DeleteClaim { .. } => Some(Input::default()),
+            DialogKind::DeleteClaim { .. } | DialogKind::Expand { .. } => Some(Input::default()),
             _ => None,
         };
         Dialog {
@@ -204,6 +208,21 @@ impl Dialog {
                 }),
                 plan: action::delete_pod_plan(store, ns, pod, *force),
             },
+            DialogKind::Expand { claim } => {
+                match action::expand_action(store, ns, claim, self.text(), false) {
+                    Ok(a) => {
+                        let bytes = crate::store::quantity::parse(self.text()).unwrap_or(0);
+                        Prepared {
+                            plan: action::expand_plan(store, ns, claim, bytes),
+                            action: Ok(a),
+                        }
+                    }
+                    Err(why) => Prepared {
+                        action: Err(why),
+                        plan: Plan::default(),
+                    },
+                }
+            }
             DialogKind::DeleteClaim { claim } => {
                 match action::delete_claim_plan(store, ns, claim) {
                     Ok(plan) => {
@@ -308,6 +327,7 @@ impl Dialog {
             }
             DialogKind::DeletePod { pod, .. } => format!("Delete Pod {}/{pod}", self.namespace),
             DialogKind::DeleteClaim { claim } => format!("Delete claim {}/{claim}", self.namespace),
+            DialogKind::Expand { claim } => format!("Expand claim {}/{claim}", self.namespace),
         }
     }
 
@@ -323,6 +343,7 @@ impl Dialog {
             DialogKind::DeletePod { force: true, .. } => "force delete",
             DialogKind::DeletePod { .. } => "delete",
             DialogKind::DeleteClaim { .. } => "delete claim",
+            DialogKind::Expand { .. } => "expand",
         }
     }
 
@@ -334,6 +355,10 @@ impl Dialog {
             let (label, hint) = match &self.kind {
                 DialogKind::Scale => ("Replicas".to_string(), None),
                 DialogKind::Partition => ("Partition".to_string(), None),
+                DialogKind::Expand { .. } => (
+                    "New size".to_string(),
+                    Some("a quantity with a unit, e.g. 20Gi".to_string()),
+                ),
                 DialogKind::DeleteClaim { claim } => (
                     "Type the claim's name to confirm".to_string(),
                     Some(format!("type {claim} exactly")),

@@ -39,11 +39,12 @@ pub enum Command {
     DeletePod,
     ForceDeletePod,
     DeleteClaim,
+    Expand,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 26] = [
+    pub const ALL: [Command; 27] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -68,6 +69,7 @@ impl Command {
         Command::DeletePod,
         Command::ForceDeletePod,
         Command::DeleteClaim,
+        Command::Expand,
         Command::Help,
         Command::Quit,
     ];
@@ -101,6 +103,7 @@ impl Command {
             Command::DeletePod => "delete-pod",
             Command::ForceDeletePod => "force-delete-pod",
             Command::DeleteClaim => "delete-claim",
+            Command::Expand => "expand",
         }
     }
 
@@ -118,6 +121,7 @@ impl Command {
             Command::Rollback => ActionKind::Rollback,
             Command::DeletePod | Command::ForceDeletePod => ActionKind::DeletePod,
             Command::DeleteClaim => ActionKind::DeleteClaim,
+            Command::Expand => ActionKind::Expand,
             _ => return None,
         })
     }
@@ -164,6 +168,7 @@ impl Command {
             Command::DeletePod => "delete the selected ordinal's Pod",
             Command::ForceDeletePod => "force delete the Pod (grace period 0)",
             Command::DeleteClaim => "delete an orphaned claim",
+            Command::Expand => "expand the selected claim (new size)",
         }
     }
 }
@@ -565,6 +570,13 @@ pub const BINDINGS: &[Binding] = &[
         help: "delete an orphaned claim (typed confirmation)",
         command: Command::DeleteClaim,
         defaults: &[ch('x')],
+        modes: &[Mode::Set, Mode::Storage],
+    },
+    Binding {
+        keys: "e",
+        help: "expand the claim (new size)",
+        command: Command::Expand,
+        defaults: &[ch('e')],
         modes: &[Mode::Set, Mode::Storage],
     },
     Binding {

@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::action::{Action, ActionError};
+use crate::action::{self, Action, ActionError};
 use crate::cluster::access::Permissions;
 use crate::cluster::watch::OpenSet;
 use crate::store::{Store, StoreEvent};
@@ -105,6 +105,8 @@ pub struct App {
     /// A set changed by an action, followed until it settles:
     /// (namespace, name, what was done).
     following: Option<(String, String, String)>,
+    /// A claim being expanded: (namespace, claim, requested bytes).
+    following_claim: Option<(String, String, u64)>,
     /// The keys of each command (defaults plus the config file's `[keys]`).
     keymap: Keymap,
     /// Redraw on every tick, for the ages and the clock (`refresh = "off"`: no).
@@ -145,6 +147,7 @@ impl App {
             list_memo: RefCell::default(),
             detail_memo: RefCell::default(),
             following: None,
+            following_claim: None,
             keymap: Keymap::default(),
             redraw_on_tick: true,
         }
@@ -176,7 +179,16 @@ impl App {
 
     /// Applies a store event; true when the store changed.
     pub fn apply(&mut self, event: StoreEvent, now: Timestamp) -> bool {
-        self.store.apply(event, now)
+        let history = matches!(event, StoreEvent::History { .. });
+        let changed = self.store.apply(event, now);
+        // Where usage history comes from (Prometheus loaded, or why not).
+        if let Some(m) = history
+            .then(|| view::capacity::history_message(self.store.history_source()))
+            .flatten()
+        {
+            self.message = Some(m);
+        }
+        changed
     }
 
     /// True (once) when UI state changed since the last call.
@@ -228,6 +240,16 @@ impl App {
                 self.message = Some((Severity::Info, format!("{summary}; following the rollout…")));
                 if let Some((namespace, name)) = self.dialog_set_of(action) {
                     self.following = Some((namespace, name, summary));
+                } else if let Action::Expand {
+                    namespace,
+                    name,
+                    storage,
+                } = action
+                {
+                    let want = crate::store::quantity::parse(storage).unwrap_or(0);
+                    self.following_claim = Some((namespace.clone(), name.clone(), want));
+                    self.message =
+                        Some((Severity::Info, format!("{summary}; following the resize…")));
                 }
             }
             Err(e) => match self.dialog.as_mut() {
@@ -250,7 +272,7 @@ impl App {
                 let (set, _) = crate::store::split_ordinal(name)?;
                 Some((ns, set.to_string()))
             }
-            Action::DeleteClaim { .. } => None,
+            Action::DeleteClaim { .. } | Action::Expand { .. } => None,
             _ => Some((ns, action.name().to_string())),
         }
     }
@@ -287,6 +309,14 @@ impl App {
     pub fn on_tick(&mut self, now: Timestamp) {
         if self.following.is_some() {
             self.follow_up(now);
+        }
+        if let Some((ns, claim, want)) = self.following_claim.clone() {
+            let (done, text) = action::expand_progress(&self.store, &ns, &claim, want);
+            self.message = Some((Severity::Info, text));
+            self.dirty = true;
+            if done {
+                self.following_claim = None;
+            }
         }
         let Some((tour, started)) = self.tour.as_mut() else {
             return;
@@ -572,7 +602,8 @@ impl App {
             | Command::Rollback
             | Command::DeletePod
             | Command::ForceDeletePod
-            | Command::DeleteClaim => {}
+            | Command::DeleteClaim
+            | Command::Expand => {}
             Command::Up
             | Command::Down
             | Command::PageUp
@@ -625,6 +656,26 @@ impl App {
                     return;
                 }
             },
+            Command::Expand => match self.claim_to_expand(now) {
+                Some((namespace, claim)) => {
+                    let set = self.target_set(now).map(|(_, n)| n).unwrap_or_default();
+                    self.dialog = Some(Dialog::new(
+                        DialogKind::Expand { claim },
+                        &namespace,
+                        &set,
+                        &self.store,
+                    ));
+                    return;
+                }
+                None => {
+                    self.message = Some((
+                        Severity::Warning,
+                        "select a claim (an ordinal with a claim, or a claim on the storage screen)"
+                            .into(),
+                    ));
+                    return;
+                }
+            },
             Command::DeleteClaim => match self.selected_claim(now) {
                 Some((namespace, claim)) => {
                     let set = self.target_set(now).map(|(_, n)| n).unwrap_or_default();
@@ -657,6 +708,22 @@ impl App {
     /// The claim `x` would delete: on the set screen, the first claim of the
     /// selected ordinal when it is beyond replicas; on the storage screen, the
     /// selected claim.
+    /// The claim `e` expands: the selected ordinal's first claim, or the
+    /// selected claim on the storage screen.
+    fn claim_to_expand(&self, now: Timestamp) -> Option<(String, String)> {
+        match self.screen() {
+            Screen::Set { namespace, name } => {
+                let row = self.selected_ordinal(now)?;
+                let (template, _) = row.claims.iter().find(|(_, phase)| phase != "missing")?;
+                Some((
+                    namespace.clone(),
+                    format!("{template}-{name}-{}", row.ordinal),
+                ))
+            }
+            _ => self.selected_claim(now),
+        }
+    }
+
     fn selected_claim(&self, now: Timestamp) -> Option<(String, String)> {
         match self.screen() {
             Screen::Set { namespace, name } => {

@@ -5,5 +5,6 @@
 pub mod access;
 pub mod actions;
 pub mod connect;
+pub mod prometheus;
 pub mod stats;
 pub mod watch;

@@ -93,9 +93,21 @@ async fn poll_node(client: &kube::Client, node: &str) -> StoreEvent {
     }
 }
 
-/// Polls the nodes in `nodes` every `interval` (and soon after the set
-/// changes). A 403 is reported once and ends polling: the user may not read
-/// node stats, and asking again would only repeat the refusal.
+/// How often to poll `nodes` nodes, at most `longest`: every 10 s up to 50
+/// nodes (enough samples for a trend within minutes), stretching linearly
+/// to `longest` at 500 nodes, so a big cluster's API server is not asked for
+/// hundreds of summaries every few seconds. Still one request per node.
+pub fn poll_interval(nodes: usize, longest: Duration) -> Duration {
+    let shortest = Duration::from_secs(10).min(longest);
+    let extra = longest - shortest;
+    let t = (nodes.saturating_sub(50) as f64 / 450.0).min(1.0);
+    shortest + extra.mul_f64(t)
+}
+
+/// Polls the nodes in `nodes` (see [`poll_interval`]; `interval` is the
+/// longest wait), and soon after the set changes. A 403 is reported once and
+/// ends polling: the user may not read node stats, and asking again would
+/// only repeat the refusal.
 pub fn start(
     client: kube::Client,
     mut nodes: watch::Receiver<BTreeSet<String>>,
@@ -118,7 +130,7 @@ pub fn start(
                 }
             }
             tokio::select! {
-                _ = tokio::time::sleep(interval) => {}
+                _ = tokio::time::sleep(poll_interval(current.len(), interval)) => {}
                 changed = nodes.changed() => if changed.is_err() { return },
             }
         }
@@ -150,6 +162,19 @@ const POLL_TIMEOUT: Duration = Duration::from_secs(5);
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_poll_interval_stretches_with_the_number_of_nodes() {
+        let max = Duration::from_secs(30);
+        assert_eq!(poll_interval(3, max), Duration::from_secs(10));
+        assert_eq!(poll_interval(50, max), Duration::from_secs(10));
+        assert_eq!(poll_interval(275, max), Duration::from_secs(20));
+        assert_eq!(poll_interval(5000, max), max);
+        assert_eq!(
+            poll_interval(3, Duration::from_secs(5)),
+            Duration::from_secs(5)
+        );
+    }
 
     #[test]
     fn reads_claim_volumes_and_skips_others() {

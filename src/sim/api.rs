@@ -19,11 +19,13 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::auth::{self, Attributes, User};
 use super::error::{ApiError, Cause};
+use super::metrics;
 use super::objects::{Change, Entry, EventType, Object};
 use super::patch::{self, PatchType};
 use super::resources::{self, Kind};
 use super::select::{FieldSelector, LabelSelector};
 use super::server::Shared;
+use super::state::SimState;
 use super::stats;
 use super::table;
 
@@ -63,6 +65,8 @@ enum Route {
     Resources(String, String),
     AccessReview,
     Stats(String),
+    /// The kubelet's Prometheus metrics through the node proxy.
+    Metrics(String),
     Object(Target),
 }
 
@@ -101,6 +105,11 @@ fn route(path: &str) -> Result<Route, ApiError> {
         && group.is_empty()
     {
         return Ok(Route::Stats(node.to_string()));
+    }
+    if let ["nodes", node, "proxy", "metrics"] = rest
+        && group.is_empty()
+    {
+        return Ok(Route::Metrics(node.to_string()));
     }
     let (namespace, rest) = match rest {
         ["namespaces", ns, plural, tail @ ..] => (Some(ns.to_string()), {
@@ -274,6 +283,38 @@ fn verb_for(method: &Method, target: &Target, q: &Query) -> Option<&'static str>
     })
 }
 
+/// A request the API server proxies to a node's kubelet (`nodes/proxy`).
+fn kubelet(
+    shared: &Shared,
+    user: &User,
+    method: &Method,
+    node: &str,
+    answer: impl FnOnce(&SimState) -> Result<Response<Body>, stats::SummaryError>,
+) -> Result<Response<Body>, ApiError> {
+    if *method != Method::GET {
+        return Err(ApiError::method_not_allowed());
+    }
+    authorize(
+        user,
+        Attributes {
+            verb: "get".into(),
+            group: String::new(),
+            resource: "nodes/proxy".into(),
+            namespace: None,
+            name: Some(node.to_string()),
+        },
+    )?;
+    let state = shared.lock();
+    match answer(&state) {
+        Ok(r) => Ok(r),
+        Err(stats::SummaryError::NodeNotFound) => Err(ApiError::not_found(Kind::Node, node)),
+        // What the API server's proxy answers when the kubelet is gone.
+        Err(stats::SummaryError::KubeletDown) => Err(ApiError::service_unavailable(format!(
+            "error trying to reach service: dial tcp {node}:10250: connect: no route to host"
+        ))),
+    }
+}
+
 fn authorize(user: &User, a: Attributes) -> Result<(), ApiError> {
     if user.allows(&a) {
         Ok(())
@@ -331,34 +372,19 @@ async fn dispatch(
                 &auth::self_subject_access_review(&user, &body)?,
             ))
         }
-        Route::Stats(node) => {
-            if method != Method::GET {
-                return Err(ApiError::method_not_allowed());
-            }
-            authorize(
-                &user,
-                Attributes {
-                    verb: "get".into(),
-                    group: String::new(),
-                    resource: "nodes/proxy".into(),
-                    namespace: None,
-                    name: Some(node.clone()),
-                },
-            )?;
-            let state = shared.lock();
-            match stats::summary(&state, &node) {
-                Ok(v) => Ok(json_response(200, &v)),
-                Err(stats::SummaryError::NodeNotFound) => {
-                    Err(ApiError::not_found(Kind::Node, &node))
-                }
-                // What the API server's proxy answers when the kubelet is gone.
-                Err(stats::SummaryError::KubeletDown) => {
-                    Err(ApiError::service_unavailable(format!(
-                        "error trying to reach service: dial tcp {node}:10250: connect: no route to host"
-                    )))
-                }
-            }
-        }
+        Route::Stats(node) => kubelet(shared, &user, &method, &node, |state| {
+            stats::summary(state, &node).map(|v| json_response(200, &v))
+        }),
+        Route::Metrics(node) => kubelet(shared, &user, &method, &node, |state| {
+            metrics::text(state, &node).map(|t| {
+                let mut r = respond(200, Bytes::from(t));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                );
+                r
+            })
+        }),
         Route::Object(target) => {
             let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;
             let info = target.kind.info();

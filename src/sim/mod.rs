@@ -10,6 +10,7 @@ pub mod auth;
 pub mod controllers;
 pub mod error;
 pub mod generate;
+pub mod metrics;
 pub mod objects;
 pub mod patch;
 pub mod resources;

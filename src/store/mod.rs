@@ -10,6 +10,7 @@ pub mod feed;
 pub mod objects;
 pub mod owner;
 pub mod quantity;
+pub mod usage;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::ops::Bound;
@@ -23,6 +24,7 @@ pub use objects::{
     ClaimTemplate, Condition, Event, Node, Pod, Revision, SetStatus, StatefulSet, StorageClass,
     UpdateStrategy, Volume,
 };
+pub use usage::{History, HistorySource, Sample};
 
 /// `(namespace, name)`; `("", name)` for cluster-scoped objects.
 pub type Key = (String, String);
@@ -218,6 +220,12 @@ pub enum StoreEvent {
         node: String,
         message: String,
         forbidden: bool,
+    },
+    /// Older usage (from Prometheus) merged into the claims' histories, and
+    /// how loading it went.
+    History {
+        source: HistorySource,
+        claims: Vec<(Key, Vec<Sample>)>,
     },
 }
 
@@ -956,6 +964,8 @@ pub struct Store {
     usage: HashMap<Key, ClaimUsage>,
     usage_by_node: HashMap<String, Vec<Key>>,
     usage_errors: BTreeMap<String, UsageError>,
+    history: HashMap<Key, History>,
+    history_source: HistorySource,
     generation: u64,
     /// (namespace, set) → the generations of the last changes that can
     /// alter that set's views (see [`Store::set_generation`] and
@@ -985,6 +995,8 @@ impl Store {
             usage: HashMap::new(),
             usage_by_node: HashMap::new(),
             usage_errors: BTreeMap::new(),
+            history: HashMap::new(),
+            history_source: HistorySource::default(),
             generation: 0,
             set_generations: HashMap::new(),
             shared_generation: 0,
@@ -1056,6 +1068,7 @@ impl Store {
                 }
                 changed
             }
+            StoreEvent::History { source, claims } => self.history_loaded(source, claims),
         };
         let touched = std::mem::take(&mut self.touched);
         if changed {
@@ -1391,6 +1404,13 @@ impl Store {
         if changed {
             self.touched.all();
         }
+        // Every poll is a sample, changed or not: a flat stretch is a trend too.
+        for (k, u) in &volumes {
+            self.history
+                .entry(k.clone())
+                .or_default()
+                .push(Sample::from_usage(now, u));
+        }
         let same = self.usage_by_node.get(&node).is_some_and(|keys| {
             keys.len() == volumes.len()
                 && volumes.iter().all(|(k, u)| {
@@ -1419,6 +1439,18 @@ impl Store {
         self.usage_by_node.insert(node, keys);
         changed = true;
         changed
+    }
+
+    fn history_loaded(&mut self, source: HistorySource, claims: Vec<(Key, Vec<Sample>)>) -> bool {
+        for (k, samples) in claims {
+            self.touched.claim(&self.maps, &k.0, &k.1);
+            self.history.entry(k).or_default().merge(samples);
+        }
+        if self.history_source != source {
+            self.history_source = source;
+            self.touched.all();
+        }
+        true
     }
 
     // ---- queries ----
@@ -1677,6 +1709,15 @@ impl Store {
 
     pub fn usage(&self, namespace: &str, claim: &str) -> Option<&ClaimUsage> {
         self.usage.get(k!(namespace, claim))
+    }
+
+    /// The claim's usage samples, oldest first.
+    pub fn history(&self, namespace: &str, claim: &str) -> Option<&History> {
+        self.history.get(k!(namespace, claim))
+    }
+
+    pub fn history_source(&self) -> &HistorySource {
+        &self.history_source
     }
 
     pub fn usage_error(&self, node: &str) -> Option<&UsageError> {

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 use super::widgets::{status_style, text, usage};
-use crate::view::model::{ClaimInfo, ClassInfo, Link, UsageView, VolumeInfo};
+use crate::view::model::{CapacityView, ClaimInfo, ClassInfo, Link, UsageView, VolumeInfo};
 
 /// A borrowed [`Link`], so callers holding a bare `ClaimInfo` need not clone.
 pub enum Ref<'a, T> {
@@ -39,6 +39,7 @@ pub struct ChainParts<'a> {
     pub volume: Ref<'a, VolumeInfo>,
     pub class: Ref<'a, ClassInfo>,
     pub usage: &'a UsageView,
+    pub capacity: Option<&'a CapacityView>,
 }
 
 fn absent<'a>(kind: &'a str, missing: bool, why: &'a str, theme: &Theme) -> Vec<Span<'a>> {
@@ -245,5 +246,16 @@ pub fn lines<'a>(c: &ChainParts<'a>, width: u16, theme: &Theme) -> Vec<Line<'a>>
         }
     }
     out.push(Line::from(spans));
+
+    // trend: history sparkline, growth rate, time to full
+    if let Some(cap) = c.capacity {
+        let mut spans = vec![Span::styled("  trend ", theme.label)];
+        spans.extend(super::sparkline::trend_spans(
+            cap,
+            usize::from(width).saturating_sub(8),
+            theme,
+        ));
+        out.push(Line::from(spans));
+    }
     out
 }

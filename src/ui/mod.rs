@@ -15,6 +15,7 @@ mod overlay;
 #[doc(hidden)]
 pub mod samples;
 mod set;
+mod sparkline;
 mod storage;
 mod widgets;
 

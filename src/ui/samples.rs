@@ -734,6 +734,7 @@ pub fn mysql_detail() -> SetDetail {
             )),
             class: Link::Present(standard_class()),
             usage: used("8.4Gi", "9.8Gi", 0.86, "41k/655k", 0.06),
+            capacity: Option::None,
         }],
         findings: vec![
             finding(
@@ -869,6 +870,7 @@ pub fn partition_detail() -> SetDetail {
             false,
         )),
         usage: UsageView::Unknown(s("node nfs-worker-2 not reporting (NotReady)")),
+        capacity: Option::None,
     };
     let old = || rev("5d7c9b8f4", false, true);
     let new = || rev("7b6f8d9c2", true, false);
@@ -1109,6 +1111,7 @@ pub fn postgres_detail() -> SetDetail {
                     false,
                 )),
                 usage: used("19.2Gi", "20Gi", 0.96, "3.1k/10M", 0.0003),
+                capacity: Option::None,
             },
             Chain {
                 template: s("logs"),
@@ -1123,6 +1126,7 @@ pub fn postgres_detail() -> SetDetail {
                     false,
                 )),
                 usage: used("1.1Gi", "5Gi", 0.22, "", 0.0),
+                capacity: Option::None,
             },
         ],
         findings: vec![
@@ -1253,6 +1257,7 @@ fn claim_row(
         volume,
         class,
         usage,
+        capacity: Option::None,
         owner: s(owner),
         unused,
         health,

@@ -620,6 +620,7 @@ fn chain_pane(
                 volume: (&c.volume).into(),
                 class: (&c.class).into(),
                 usage: &c.usage,
+                capacity: c.capacity.as_ref(),
             },
             inner.width.saturating_sub(1),
             theme,

@@ -10,12 +10,14 @@ use ratatui::widgets::Widget;
 
 use super::chain::{self, ChainParts, Ref};
 use super::model::StorageTab;
+use super::sparkline;
 use super::theme::Theme;
 use super::widgets::{
     Col, Grid, GridLine, MARK, fit_columns, health, pane, put_line, scroll_mark, severity,
     status_style, text, usage, viewport, wrap,
 };
-use crate::view::model::{ClassInfo, Finding, Link, StorageView, UsageView};
+use crate::view::forecast::Resource;
+use crate::view::model::{ClaimRow, ClassInfo, Finding, Link, StorageView, UsageView};
 
 pub fn draw(
     frame: &mut Frame,
@@ -140,6 +142,25 @@ fn size_text(requested: &str, capacity: &str) -> (String, bool) {
     }
 }
 
+/// The FULL IN column's index among the claims' columns.
+const FULL_IN: usize = 7;
+
+/// The time to full (`31h`, `3d`, `5h inodes`), `—` without a trend, `-`
+/// without history.
+fn full_in<'a>(c: &'a ClaimRow, theme: &Theme) -> Line<'a> {
+    match &c.capacity {
+        None => Line::styled("-", theme.muted),
+        Some(cap) => {
+            let left = sparkline::dash(&cap.full_in, theme);
+            let text = match cap.runs_out {
+                Some(Resource::Inodes) => format!("{left} inodes"),
+                _ => left,
+            };
+            Line::styled(text, sparkline::full_in_style(cap, theme))
+        }
+    }
+}
+
 fn claims(buf: &mut Buffer, area: Rect, v: &StorageView, selected: usize, theme: &Theme) {
     let total = v.claims.len();
     let (start, end) = viewport(total, selected, area.height as usize - 1);
@@ -147,6 +168,8 @@ fn claims(buf: &mut Buffer, area: Rect, v: &StorageView, selected: usize, theme:
         .claims
         .first()
         .is_some_and(|f| v.claims.iter().any(|c| c.namespace != f.namespace));
+    // FULL IN only once some claim has a usage history.
+    let show_full_in = v.claims.iter().any(|c| c.capacity.is_some());
     let lines: Vec<GridLine> = v.claims[start..end]
         .iter()
         .map(|c| {
@@ -173,22 +196,27 @@ fn claims(buf: &mut Buffer, area: Rect, v: &StorageView, selected: usize, theme:
             if c.claim.deleting {
                 phase.push_str(" Terminating");
             }
+            let mut cells = vec![
+                Line::styled(c.namespace.as_str(), theme.muted),
+                Line::raw(c.claim.name.as_str()),
+                Line::styled(phase, status_style(&c.claim.phase, theme)),
+                Line::styled(size, if short { theme.warning } else { Style::new() }),
+                class,
+                owner,
+                match &c.usage {
+                    UsageView::Unknown(_) => Line::styled("-", theme.muted),
+                    known => Line::from(usage(known, 0, theme)),
+                },
+                full_in(c, theme),
+                Line::from(health(c.health, theme)),
+                volume,
+                Line::styled(c.age.as_str(), theme.muted),
+            ];
+            if !show_full_in {
+                cells.remove(FULL_IN);
+            }
             GridLine::Row {
-                cells: vec![
-                    Line::styled(c.namespace.as_str(), theme.muted),
-                    Line::raw(c.claim.name.as_str()),
-                    Line::styled(phase, status_style(&c.claim.phase, theme)),
-                    Line::styled(size, if short { theme.warning } else { Style::new() }),
-                    class,
-                    owner,
-                    match &c.usage {
-                        UsageView::Unknown(_) => Line::styled("-", theme.muted),
-                        known => Line::from(usage(known, 0, theme)),
-                    },
-                    Line::from(health(c.health, theme)),
-                    volume,
-                    Line::styled(c.age.as_str(), theme.muted),
-                ],
+                cells,
                 style: Style::new(),
             }
         })
@@ -201,6 +229,7 @@ fn claims(buf: &mut Buffer, area: Rect, v: &StorageView, selected: usize, theme:
         Col::new("CLASS", 5, 6),
         Col::new("OWNER", 5, 2),
         Col::new("USAGE", 5, 7),
+        Col::new("FULL IN", 7, 3),
         Col::new("HEALTH", 6, 3),
         Col::new("VOLUME", 10, 9),
         Col::new("AGE", 3, 8).right(),
@@ -208,12 +237,16 @@ fn claims(buf: &mut Buffer, area: Rect, v: &StorageView, selected: usize, theme:
     if !multi_ns {
         cols[0].min = u16::MAX;
     }
+    let mut cols = cols.to_vec();
+    if !show_full_in {
+        cols.remove(FULL_IN);
+    }
     measure(&mut cols, &lines);
     cols[1].min = cols[1].want.min(24);
     cols[3].min = cols[3].want.min(12);
     cols[4].min = cols[4].want.min(12);
     cols[5].min = cols[5].want.min(16);
-    let cols = cols.map(Col::finish);
+    let cols: Vec<Col> = cols.into_iter().map(Col::finish).collect();
     let widths = fit_columns(&cols, area.width.saturating_sub(MARK));
     Grid {
         cols: &cols,
@@ -397,6 +430,7 @@ fn detail_lines<'a>(
                     volume: (&c.volume).into(),
                     class: (&c.class).into(),
                     usage: &c.usage,
+                    capacity: c.capacity.as_ref(),
                 },
                 width,
                 theme,

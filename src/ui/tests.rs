@@ -15,6 +15,9 @@ use super::{Theme, draw};
 #[path = "tests_depth.rs"]
 mod depth;
 
+#[path = "tests_capacity.rs"]
+mod capacity;
+
 fn render(view: &FrameView, theme: &Theme, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| draw(f, view, theme)).unwrap();

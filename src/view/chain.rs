@@ -245,5 +245,6 @@ pub(crate) fn chain(store: &Store, s: &StatefulSet, template: &str, ordinal: i32
         volume,
         class,
         usage: usage_view(store, claim, pod),
+        capacity: claim.and_then(|c| super::capacity::capacity_view(store, c)),
     }
 }

@@ -24,6 +24,7 @@ use jiff::Timestamp;
 
 use crate::store::{Claim, Kind, Pod, StatefulSet, Store, SyncState};
 
+use super::capacity;
 use super::model::{Finding, ObjectRef, Severity};
 use super::rollout::{self, Phase, Reason, Rollout};
 use super::{Scope, age, bytes, claim_owner, claim_ref, obj, secs_since, set_ref};
@@ -164,6 +165,7 @@ pub(crate) fn set_level_tagged(
         return (Vec::new(), None);
     }
     set_findings(s, r, now, &mut out);
+    template_findings(store, s, &mut out);
     let (ns, name) = (s.namespace.as_str(), s.name.as_str());
     for t in &s.templates {
         let prefix = format!("{}-{}-", t.name, s.name);
@@ -237,6 +239,7 @@ pub(crate) fn tagged(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Tagged
     }
     for s in store.sets(scope.ns()) {
         set_findings(s, &rollout::analyse(store, s), now, &mut out);
+        template_findings(store, s, &mut out);
         let key = set_key(s);
         for (n, p) in store.pods_of_set(&s.namespace, &s.name) {
             pod_findings(store, s, &key, n, p, now, &mut out);
@@ -295,6 +298,21 @@ fn for_how_long(t: Option<Timestamp>, now: Timestamp) -> String {
     match t {
         Some(_) => format!(" for {}", age(t, now)),
         None => String::new(),
+    }
+}
+
+/// Claims of one template that differ in size (Warning, [`capacity`]).
+fn template_findings(store: &Store, s: &StatefulSet, out: &mut Out) {
+    for d in capacity::uneven_templates(store, s) {
+        out.push(
+            d.severity,
+            d.code,
+            d.title,
+            d.detail,
+            d.objects,
+            set_key(s),
+            None,
+        );
     }
 }
 
@@ -1214,10 +1232,6 @@ fn event_resolved_for_claim(c: &Claim, reason: &str) -> bool {
     }
 }
 
-/// Volume usage at or above these fractions is reported.
-const USAGE_WARNING: f64 = 0.90;
-const USAGE_CRITICAL: f64 = 0.97;
-
 fn usage_findings(
     store: &Store,
     c: &Claim,
@@ -1225,53 +1239,18 @@ fn usage_findings(
     ordinal: Option<i32>,
     out: &mut Out,
 ) {
-    let Some(u) = store.usage(&c.namespace, &c.name) else {
-        return;
-    };
-    let u = u.usage;
-    let frac = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let bytes_frac = frac(u.used_bytes, u.capacity_bytes);
-    let inode_frac = frac(u.inodes_used, u.inodes);
-    let f = bytes_frac.max(inode_frac);
-    if f < USAGE_WARNING {
-        return;
+    // Full, or filling up at the current rate (see view::capacity).
+    if let Some(d) = capacity::usage_finding(store, c) {
+        out.push(
+            d.severity,
+            d.code,
+            d.title,
+            d.detail,
+            d.objects,
+            key.clone(),
+            ordinal,
+        );
     }
-    let what = if bytes_frac >= inode_frac {
-        format!(
-            "{} of {} used",
-            bytes(Some(u.used_bytes)),
-            bytes(Some(u.capacity_bytes))
-        )
-    } else {
-        format!(
-            "{} of {} inodes used",
-            crate::store::quantity::format_count(u.inodes_used),
-            crate::store::quantity::format_count(u.inodes)
-        )
-    };
-    // Volume almost full: Critical from 97%, Warning from 90%.
-    let severity = if f >= USAGE_CRITICAL {
-        Severity::Critical
-    } else {
-        Severity::Warning
-    };
-    let resizing = c
-        .request_bytes
-        .zip(c.capacity_bytes)
-        .is_some_and(|(r, cap)| r > cap);
-    out.push(
-        severity,
-        "volume-almost-full",
-        format!("{}: volume {:.0}% full ({what})", c.name, f * 100.0),
-        if resizing {
-            "An expansion is already requested; writes fail once it is full, so watch it until the new capacity shows.".into()
-        } else {
-            "Writes fail once it is full: free space or expand the claim (raise its storage request, if the class allows expansion).".into()
-        },
-        vec![claim_ref(c)],
-        key.clone(),
-        ordinal,
-    );
 }
 
 fn class_findings(store: &Store, out: &mut Out) {

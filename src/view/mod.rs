@@ -7,7 +7,9 @@
 //! - [`findings`]: health findings, worst first.
 //! - [`sync_summary`], [`namespaces`]: the status line and namespace switcher.
 
+pub mod capacity;
 mod chain;
+pub mod forecast;
 mod health;
 pub mod memo;
 pub mod model;

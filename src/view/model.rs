@@ -248,6 +248,29 @@ pub enum UsageView {
     Unknown(String),
 }
 
+/// Where a claim's usage is going (see [`crate::view::forecast`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapacityView {
+    /// `+1.2Gi/d`, `flat`, `-300Mi/d`, or `—` with too few samples.
+    pub rate: String,
+    /// `5h`, `3d`, or `—` (too few samples, flat or falling).
+    pub full_in: String,
+    /// What runs out first, when it does.
+    pub runs_out: Option<crate::view::forecast::Resource>,
+    pub full_in_secs: Option<f64>,
+    pub bytes_per_day: Option<f64>,
+    pub bytes_full_in_secs: Option<f64>,
+    pub inodes_per_day: Option<f64>,
+    pub inodes_full_in_secs: Option<f64>,
+    /// Samples in the history, and how many the fit used.
+    pub samples: usize,
+    pub fit_samples: usize,
+    /// Time of the oldest sample (RFC 3339), or empty.
+    pub oldest: String,
+    /// Sparkline levels 0..=7, oldest first.
+    pub spark: Vec<u8>,
+}
+
 /// The PVC → PV → StorageClass chain of one claim template of one ordinal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chain {
@@ -257,6 +280,7 @@ pub struct Chain {
     pub volume: Link<VolumeInfo>,
     pub class: Link<ClassInfo>,
     pub usage: UsageView,
+    pub capacity: Option<CapacityView>,
 }
 
 /// A Kubernetes Event about the set, its Pods or its claims.
@@ -312,6 +336,7 @@ pub struct ClaimRow {
     pub volume: Link<VolumeInfo>,
     pub class: Link<ClassInfo>,
     pub usage: UsageView,
+    pub capacity: Option<CapacityView>,
     /// `mysql/3` when the claim belongs to a StatefulSet ordinal, else empty.
     pub owner: String,
     /// The claim belongs to no StatefulSet ordinal below replicas (orphaned or standalone).

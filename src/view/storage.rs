@@ -25,6 +25,7 @@ const STORAGE_CODES: &[&str] = &[
     "volume-failed",
     "volume-node-unavailable",
     "volume-almost-full",
+    "volume-filling-up",
     "default-classes",
 ];
 
@@ -77,6 +78,7 @@ pub fn storage_view(store: &Store, scope: &Scope, filter: &str, now: Timestamp) 
                 volume: volume_link(store, c),
                 class: class_link(store, c),
                 usage: usage_view(store, Some(c), user),
+                capacity: super::capacity::capacity_view(store, c),
                 owner: owner
                     .as_ref()
                     .map(|o| format!("{}/{}", o.set, o.ordinal))
