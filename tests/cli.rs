@@ -54,7 +54,9 @@ fn get_one_set_as_json_has_ordinals_chains_and_findings() {
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    let ordinals = v["statefulset"]["ordinals"].as_array().unwrap();
+    assert_eq!(v["apiVersion"], "ordinal.dev/v1");
+    assert_eq!(v["kind"], "StatefulSetReport");
+    let ordinals = v["ordinals"].as_array().unwrap();
     let pods: Vec<&str> = ordinals
         .iter()
         .map(|o| o["pod"].as_str().unwrap())
@@ -63,15 +65,14 @@ fn get_one_set_as_json_has_ordinals_chains_and_findings() {
         pods,
         ["mysql-0", "mysql-1", "mysql-2", "mysql-3", "mysql-4"]
     );
-    assert_eq!(ordinals[3]["beyond_replicas"], true);
-    let chains = v["chains"].as_array().unwrap();
-    assert_eq!(chains.len(), 5);
-    assert_eq!(
-        chains[0]["chains"][0]["claim"]["Present"]["name"],
-        "data-mysql-0"
-    );
+    assert_eq!(ordinals[3]["beyondReplicas"], true);
+    for o in ordinals {
+        assert_eq!(o["volumes"].as_array().unwrap().len(), 1, "{o}");
+    }
+    assert_eq!(ordinals[0]["volumes"][0]["claim"]["state"], "present");
+    assert_eq!(ordinals[0]["volumes"][0]["claim"]["name"], "data-mysql-0");
     assert!(
-        v["statefulset"]["findings"]
+        v["findings"]
             .as_array()
             .unwrap()
             .iter()
