@@ -3,23 +3,9 @@
 
 use std::process::Command;
 
-fn ordinal(args: &[&str]) -> (i32, String, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
-        .args(args)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env_remove("ORDINAL_CONFIG")
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+
+use common::bin::{ordinal, unreachable_kubeconfig};
 
 #[test]
 fn get_prints_sets_and_findings_and_fails_on_warnings_when_asked() {
@@ -87,17 +73,7 @@ fn get_one_set_as_json_has_ordinals_chains_and_findings() {
 #[test]
 fn an_unreachable_cluster_is_explained_with_a_demo_hint() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let server = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let kubeconfig = dir.path().join("config");
-    std::fs::write(
-        &kubeconfig,
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {server}\ncontexts:\n- name: staging\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user: {{}}\ncurrent-context: staging\n"
-        ),
-    )
-    .unwrap();
+    let (kubeconfig, server) = unreachable_kubeconfig(dir.path());
     let path = kubeconfig.to_str().unwrap();
     for args in [
         vec!["--kubeconfig", path],

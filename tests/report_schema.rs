@@ -3,27 +3,11 @@
 //! assets/schema/statefulset-report.v1.json, the schema is strict enough to
 //! catch drift, and YAML carries the same document as JSON.
 
-use std::process::Command;
-
 use serde_json::Value;
 
-fn ordinal(args: &[&str]) -> (i32, String, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
-        .args(args)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env_remove("ORDINAL_CONFIG")
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+
+use common::bin::{ordinal, unreachable_kubeconfig};
 
 fn get(args: &[&str]) -> String {
     let mut all = vec!["get", "--demo"];
@@ -244,17 +228,7 @@ fn exit_codes_are_as_documented() {
 
     // A cluster that is not there: a closed port on loopback.
     let dir = tempfile::tempdir().unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let server = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let kubeconfig = dir.path().join("config");
-    std::fs::write(
-        &kubeconfig,
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {server}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user: {{}}\ncurrent-context: x\n"
-        ),
-    )
-    .unwrap();
+    let (kubeconfig, _) = unreachable_kubeconfig(dir.path());
     let (code, out, _) = ordinal(&[
         "get",
         "-o",
