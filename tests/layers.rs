@@ -29,6 +29,7 @@ fn violations(text: &str) -> (Vec<(usize, String)>, Vec<String>) {
             if let Some(name) = item
                 .strip_prefix("mod ")
                 .or_else(|| item.strip_prefix("pub mod "))
+                .or_else(|| item.strip_prefix("pub(crate) mod "))
                 .and_then(|r| r.strip_suffix(';'))
             {
                 test_mods.push(name.trim().to_string());
@@ -140,9 +141,11 @@ fn the_scanner_finds_imports_and_skips_test_code_and_comments() {
         mod tests {\n    use crate::sim::state::SimState;\n    fn g() {}\n}\n\
         #[cfg(test)]\n\
         mod fixture;\n\
-        use crate::term::caps::Caps;\n";
+        use crate::term::caps::Caps;\n\
+        #[cfg(test)]\n\
+        pub(crate) mod shared;\n";
     let (found, test_mods) = violations(text);
     let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [2, 4, 12], "{found:?}");
-    assert_eq!(test_mods, ["fixture"]);
+    assert_eq!(test_mods, ["fixture", "shared"]);
 }
