@@ -144,14 +144,33 @@ pub enum Command {
     Get(GetCommand),
 }
 
+/// What `ordinal get` exits with (also in the README).
+pub const GET_EXIT_CODES: &str = "\
+Exit status:
+  0  printed (findings, if any, are below --fail-on)
+  1  a finding at or above --fail-on exists (the output is still printed)
+  2  usage error (bad flags, unknown or ambiguous set name), or the cluster
+     could not be reached or did not sync within --timeout
+
+JSON and YAML follow the schema assets/schema/statefulset-report.v1.json
+(apiVersion ordinal.dev/v1; kind StatefulSetReport for one set,
+StatefulSetReportList for all).";
+
 #[derive(Debug, Args)]
+#[command(after_help = GET_EXIT_CODES)]
 pub struct GetCommand {
     /// A StatefulSet name: show its ordinals, volume chains and findings.
     pub name: Option<String>,
 
-    /// Output format.
+    /// Output format: text for people; json and yaml are the versioned
+    /// report (StatefulSetReport, or StatefulSetReportList without NAME).
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+
+    /// The light list: sets and findings without each set's ordinals and
+    /// volume chains (json/yaml only; by default the list has them all).
+    #[arg(long)]
+    pub summary: bool,
 
     /// Exit with status 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -173,6 +192,7 @@ pub struct GetCommand {
 pub enum OutputFormat {
     Text,
     Json,
+    Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,4 +1,5 @@
-//! `ordinal get`: the explorer's views printed once, as text or JSON, for
+//! `ordinal get`: the explorer's views printed once, as text or as the
+//! versioned report (`crate::report`, JSON or YAML), for
 //! scripts and quick checks over SSH. Same watchers, store and views as the
 //! TUI; it waits for the first complete sync, then prints.
 
@@ -7,12 +8,12 @@ use std::time::Duration;
 
 use anyhow::Result;
 use jiff::Timestamp;
-use serde_json::json;
 use tokio::sync::mpsc;
 
 use crate::cli::{FailOn, GetCommand, OutputFormat};
 use crate::cluster::prometheus::Prometheus;
 use crate::cluster::{stats, watch};
+use crate::report;
 use crate::store::{HistorySource, Kind, Store, StoreEvent, SyncState};
 use crate::view::{self, Scope, model::*};
 
@@ -327,71 +328,128 @@ fn exit_code(findings: &[Finding], fail_on: Option<FailOn>) -> i32 {
     i32::from(findings.iter().any(|f| f.severity >= threshold))
 }
 
-/// Runs `ordinal get`; returns the process exit code.
+/// One set's views: its row, its screen and the chains of every ordinal.
+struct SetViews {
+    row: SetRow,
+    detail: SetDetail,
+    chains: Vec<(i32, Vec<Chain>)>,
+}
+
+impl SetViews {
+    fn input(&self) -> report::SetInput<'_> {
+        report::SetInput {
+            row: &self.row,
+            detail: &self.detail,
+            chains: &self.chains,
+        }
+    }
+}
+
+/// The views of the set a row names (`None` if it went away meanwhile,
+/// which a loaded store cannot do).
+fn set_views(store: &Store, row: SetRow, now: Timestamp) -> Option<SetViews> {
+    let detail = view::set_detail(store, &row.namespace, &row.name, None, now)?;
+    let chains = detail
+        .ordinals
+        .iter()
+        .map(|o| {
+            let d = view::set_detail(store, &row.namespace, &row.name, Some(o.ordinal), now);
+            (o.ordinal, d.map(|d| d.chains).unwrap_or_default())
+        })
+        .collect();
+    Some(SetViews {
+        row,
+        detail,
+        chains,
+    })
+}
+
+fn render<T: serde::Serialize>(doc: &T, format: OutputFormat) -> Result<String> {
+    Ok(match format {
+        OutputFormat::Yaml => report::to_yaml(doc)?,
+        _ => report::to_json(doc)?,
+    })
+}
+
+/// Runs `ordinal get`; returns the process exit code (see
+/// [`GET_EXIT_CODES`](crate::cli::GET_EXIT_CODES)).
 pub async fn run(
     client: &kube::Client,
     namespace: Option<String>,
     cmd: &GetCommand,
     history: Option<&Prometheus>,
 ) -> Result<i32> {
-    let mut store = load(
+    if cmd.summary && cmd.output == OutputFormat::Text {
+        eprintln!(
+            "ordinal: --summary applies to -o json and -o yaml (text is already the summary)"
+        );
+        return Ok(2);
+    }
+    let loaded = load(
         client,
         namespace.clone(),
         cmd.name.as_deref(),
         Duration::from_secs(cmd.timeout),
     )
-    .await?;
+    .await;
+    let mut store = match loaded {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("ordinal: {e:#}");
+            return Ok(2);
+        }
+    };
     usage(client, &mut store, namespace.as_deref(), history).await;
     let now = Timestamp::now();
     // Several namespaces: the store holds just those.
     let scope = Scope {
         namespace: namespace.filter(|ns| !ns.contains(',')),
     };
-    let (text, value, findings) = match &cmd.name {
+    let rows = view::set_rows(&store, &scope, "", now);
+    let text_out = cmd.output == OutputFormat::Text;
+    let (out, findings) = match &cmd.name {
         None => {
-            let rows = view::set_rows(&store, &scope, "", now);
             let findings = view::findings(&store, &scope, now);
-            (
-                list_text(&rows, &findings),
-                json!({"statefulsets": rows, "findings": findings}),
-                findings,
-            )
+            let out = if text_out {
+                list_text(&rows, &findings)
+            } else {
+                let sets: Vec<SetViews> = rows
+                    .into_iter()
+                    .filter_map(|r| set_views(&store, r, now))
+                    .collect();
+                let inputs: Vec<_> = sets.iter().map(SetViews::input).collect();
+                let doc = report::list(&store, &inputs, &findings, now, cmd.summary);
+                render(&doc, cmd.output)?
+            };
+            (out, findings)
         }
         Some(name) => {
-            let matches: Vec<SetRow> = view::set_rows(&store, &scope, "", now)
+            let matches: Vec<SetRow> = rows.into_iter().filter(|r| r.name == *name).collect();
+            if matches.len() > 1 {
+                eprintln!("ordinal: {name:?} exists in several namespaces; pick one with -n");
+                return Ok(2);
+            }
+            let Some(set) = matches
                 .into_iter()
-                .filter(|r| r.name == *name)
-                .collect();
-            let Some(row) = matches.first() else {
+                .next()
+                .and_then(|r| set_views(&store, r, now))
+            else {
                 eprintln!(
                     "ordinal: no StatefulSet named {name:?} in {}",
                     scope.namespace.as_deref().unwrap_or("any namespace")
                 );
                 return Ok(2);
             };
-            if matches.len() > 1 {
-                eprintln!("ordinal: {name:?} exists in several namespaces; pick one with -n");
-                return Ok(2);
-            }
-            let detail =
-                view::set_detail(&store, &row.namespace, name, None, now).expect("the row exists");
-            let chains: Vec<(i32, Vec<Chain>)> = detail
-                .ordinals
-                .iter()
-                .map(|o| {
-                    let d = view::set_detail(&store, &row.namespace, name, Some(o.ordinal), now);
-                    (o.ordinal, d.map(|d| d.chains).unwrap_or_default())
-                })
-                .collect();
-            let findings = detail.findings.clone();
-            let value = json!({"statefulset": detail, "chains": chains.iter().map(|(o, c)| json!({"ordinal": o, "chains": c})).collect::<Vec<_>>()});
-            (detail_text(&detail, &chains), value, findings)
+            let out = if text_out {
+                detail_text(&set.detail, &set.chains)
+            } else {
+                let doc = report::one(&store, &set.input(), now, !cmd.summary);
+                render(&doc, cmd.output)?
+            };
+            (out, set.detail.findings)
         }
     };
-    match cmd.output {
-        OutputFormat::Text => print!("{text}"),
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&value)?),
-    }
+    print!("{out}");
     Ok(exit_code(&findings, cmd.fail_on))
 }
 

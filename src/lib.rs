@@ -14,6 +14,7 @@ pub mod format;
 pub mod get;
 pub mod logging;
 pub mod memory;
+pub mod report;
 pub mod sim;
 pub mod store;
 pub mod term;

@@ -153,37 +153,38 @@ async fn history_from_prometheus_feeds_the_forecast() {
         v
     };
     let capacity = |v: &serde_json::Value| -> serde_json::Value {
-        v["chains"]
+        v["ordinals"]
             .as_array()
             .unwrap()
             .iter()
             .find(|o| o["ordinal"] == 0)
-            .expect("ordinal 0")["chains"][0]["capacity"]
+            .expect("ordinal 0")["volumes"][0]["usage"]["forecast"]
             .clone()
     };
 
     let with = run(&["--prometheus", &url]);
     let c = capacity(&with);
-    let oldest: Timestamp = c["oldest"].as_str().unwrap().parse().unwrap();
+    let oldest: Timestamp = c["oldestSampleAt"].as_str().unwrap().parse().unwrap();
     assert!(
         oldest < started - jiff::SignedDuration::from_secs(60),
         "the history reaches back before ordinal started: {c}"
     );
-    assert!(c["fit_samples"].as_u64().unwrap() >= 10, "{c}");
+    assert!(c["fitSamples"].as_u64().unwrap() >= 10, "{c}");
     // The scenario grows data-mysql-0 by 200 MiB an hour.
-    let per_day = c["bytes_per_day"].as_f64().expect("a growth rate");
+    let per_day = c["bytesPerDay"].as_f64().expect("a growth rate");
     let expected = 200.0 * 1024.0 * 1024.0 * 24.0;
     assert!(
         (per_day - expected).abs() < 0.05 * expected,
         "{per_day} vs {expected}: {c}"
     );
-    assert_ne!(c["full_in"], "—", "{c}");
+    assert!(c["fullInSeconds"].as_f64().is_some_and(|s| s > 0.0), "{c}");
+    assert!(c["fullAt"].is_string(), "{c}");
 
     // Without Prometheus, one live sample: no trend yet.
     let without = run(&[]);
     let c = capacity(&without);
-    assert_eq!(c["rate"], "—", "{c}");
-    assert!(c["bytes_per_day"].is_null(), "{c}");
+    assert!(c["bytesPerDay"].is_null(), "{c}");
+    assert!(c["fullInSeconds"].is_null(), "{c}");
 
     // A Prometheus that is not there: live samples only, and it says why.
     let gone = format!("http://127.0.0.1:{}", free_port());

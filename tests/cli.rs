@@ -3,23 +3,9 @@
 
 use std::process::Command;
 
-fn ordinal(args: &[&str]) -> (i32, String, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
-        .args(args)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env_remove("ORDINAL_CONFIG")
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("the binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+
+use common::bin::{ordinal, unreachable_kubeconfig};
 
 #[test]
 fn get_prints_sets_and_findings_and_fails_on_warnings_when_asked() {
@@ -54,7 +40,9 @@ fn get_one_set_as_json_has_ordinals_chains_and_findings() {
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    let ordinals = v["statefulset"]["ordinals"].as_array().unwrap();
+    assert_eq!(v["apiVersion"], "ordinal.dev/v1");
+    assert_eq!(v["kind"], "StatefulSetReport");
+    let ordinals = v["ordinals"].as_array().unwrap();
     let pods: Vec<&str> = ordinals
         .iter()
         .map(|o| o["pod"].as_str().unwrap())
@@ -63,15 +51,14 @@ fn get_one_set_as_json_has_ordinals_chains_and_findings() {
         pods,
         ["mysql-0", "mysql-1", "mysql-2", "mysql-3", "mysql-4"]
     );
-    assert_eq!(ordinals[3]["beyond_replicas"], true);
-    let chains = v["chains"].as_array().unwrap();
-    assert_eq!(chains.len(), 5);
-    assert_eq!(
-        chains[0]["chains"][0]["claim"]["Present"]["name"],
-        "data-mysql-0"
-    );
+    assert_eq!(ordinals[3]["beyondReplicas"], true);
+    for o in ordinals {
+        assert_eq!(o["volumes"].as_array().unwrap().len(), 1, "{o}");
+    }
+    assert_eq!(ordinals[0]["volumes"][0]["claim"]["state"], "present");
+    assert_eq!(ordinals[0]["volumes"][0]["claim"]["name"], "data-mysql-0");
     assert!(
-        v["statefulset"]["findings"]
+        v["findings"]
             .as_array()
             .unwrap()
             .iter()
@@ -86,17 +73,7 @@ fn get_one_set_as_json_has_ordinals_chains_and_findings() {
 #[test]
 fn an_unreachable_cluster_is_explained_with_a_demo_hint() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let server = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let kubeconfig = dir.path().join("config");
-    std::fs::write(
-        &kubeconfig,
-        format!(
-            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {server}\ncontexts:\n- name: staging\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user: {{}}\ncurrent-context: staging\n"
-        ),
-    )
-    .unwrap();
+    let (kubeconfig, server) = unreachable_kubeconfig(dir.path());
     let path = kubeconfig.to_str().unwrap();
     for args in [
         vec!["--kubeconfig", path],

@@ -168,4 +168,4 @@ fn template_claims<'a>(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,6 +1,7 @@
 //! Shared setup for tests that talk to the simulated cluster over loopback.
 #![allow(dead_code)]
 
+pub mod bin;
 pub mod observe;
 pub mod tui;
 
