@@ -18,8 +18,10 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 
 use super::auth::{self, Attributes, User};
+use super::defaults;
 use super::error::{ApiError, Cause};
 use super::objects::{Change, Entry, EventType, Object};
+use super::openapi;
 use super::patch::{self, PatchType};
 use super::resources::{self, Kind};
 use super::select::{FieldSelector, LabelSelector};
@@ -63,6 +65,8 @@ enum Route {
     Resources(String, String),
     AccessReview,
     Stats(String),
+    OpenApiRoot,
+    OpenApi(String),
     Object(Target),
 }
 
@@ -82,6 +86,8 @@ fn route(path: &str) -> Result<Route, ApiError> {
         ["healthz" | "livez" | "readyz"] => return Ok(Route::Health),
         ["api"] => return Ok(Route::CoreVersions),
         ["apis"] => return Ok(Route::Groups),
+        ["openapi", "v3"] => return Ok(Route::OpenApiRoot),
+        ["openapi", "v3", gv @ ..] => return Ok(Route::OpenApi(gv.join("/"))),
         ["apis", g] => return Ok(Route::Group(g.to_string())),
         ["api", v] => return Ok(Route::Resources(String::new(), v.to_string())),
         ["apis", g, v] => return Ok(Route::Resources(g.to_string(), v.to_string())),
@@ -321,6 +327,12 @@ async fn dispatch(
         Route::Resources(g, v) => {
             get_only(resources::resource_list(&g, &v).ok_or_else(ApiError::path_not_found)?)
         }
+        Route::OpenApiRoot => get_only(openapi::root()),
+        Route::OpenApi(gv) => match openapi::group_version(&gv) {
+            Some(doc) if method == Method::GET => Ok(respond(200, doc)),
+            Some(_) => Err(ApiError::method_not_allowed()),
+            None => Err(ApiError::path_not_found()),
+        },
         Route::AccessReview => {
             if method != Method::POST {
                 return Err(ApiError::method_not_allowed());
@@ -742,6 +754,8 @@ fn create(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, Ap
         ));
     }
     check_type_meta(t.kind, &value)?;
+    let mut value = value;
+    defaults::apply(t.kind, &mut value);
     let mut object = decode(t.kind, value)?;
     if let Some(ns) = &t.namespace {
         let given = object.namespace().to_string();
@@ -811,6 +825,7 @@ fn finish_update(
     if let Some(meta) = new.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.insert("name".into(), json!(name));
     }
+    defaults::apply(kind, &mut new);
     let object = decode(kind, new)?;
     let mut state = shared.lock();
     let entry = state.update(object, expected_rv.as_deref())?;

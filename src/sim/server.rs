@@ -167,6 +167,8 @@ pub fn load_scenario(state: &mut SimState, s: &Scenario) -> Result<(), SimError>
         };
         let kind = Kind::from_kind_name(api_version, &kind_name)
             .ok_or_else(|| fail(format!("unsupported kind {api_version}/{kind_name}")))?;
+        let mut value = value.clone();
+        super::defaults::apply(kind, &mut value);
         let object = Object::from_json(kind, value.clone()).map_err(|e| fail(e.to_string()))?;
         let status = value.get("status").cloned();
         let entry = state.create(object).map_err(|e| fail(e.message))?;
