@@ -23,6 +23,7 @@ use super::error::{ApiError, Cause};
 use super::objects::{Change, Entry, EventType, Object};
 use super::openapi;
 use super::patch::{self, PatchType};
+use super::protobuf;
 use super::resources::{self, Kind};
 use super::select::{FieldSelector, LabelSelector};
 use super::server::Shared;
@@ -212,8 +213,34 @@ fn bookmark_frame(kind: Kind, rv: u64, initial_events_end: bool) -> Bytes {
     watch_frame("BOOKMARK", obj.to_string().as_bytes())
 }
 
-/// The frame a filtered watch sends for one change, if any.
-fn change_frame(filter: &Filter, change: &Change) -> Option<Bytes> {
+/// How a watch shows objects: as themselves, or (`as=Table`, what
+/// `kubectl get -w` asks for) as one-row Tables with the list's columns.
+#[derive(Clone)]
+enum WatchAs {
+    Objects,
+    Table { kind: Kind, include: String },
+}
+
+impl WatchAs {
+    fn frame(&self, event_type: &str, entry: &Arc<Entry>, now: jiff::Timestamp) -> Bytes {
+        match self {
+            WatchAs::Objects => watch_frame(event_type, &entry.json),
+            WatchAs::Table { kind, include } => {
+                let rv = entry
+                    .object
+                    .meta()
+                    .resource_version
+                    .clone()
+                    .unwrap_or_default();
+                let tbl = table::table(*kind, std::slice::from_ref(entry), &rv, None, include, now);
+                watch_frame(event_type, tbl.to_string().as_bytes())
+            }
+        }
+    }
+}
+
+/// The event a filtered watch sends for one change, if any.
+fn change_event(filter: &Filter, change: &Change) -> Option<&'static str> {
     let now = filter.matches(&change.entry);
     let before = change.previous.as_ref().map(|p| filter.matches(p));
     let event_type = match (change.event_type, before, now) {
@@ -224,7 +251,7 @@ fn change_frame(filter: &Filter, change: &Change) -> Option<Bytes> {
         (EventType::Deleted, _, false) => return None,
         (t, _, _) => t.as_str(),
     };
-    Some(watch_frame(event_type, &change.entry.json))
+    Some(event_type)
 }
 
 /// Handles one HTTP request.
@@ -254,6 +281,22 @@ async fn read_body(req: Request<Incoming>) -> Result<Bytes, ApiError> {
         Err(e) => Err(ApiError::bad_request(format!(
             "reading the request body: {e}"
         ))),
+    }
+}
+
+/// The body of a create or update, as JSON bytes: protobuf bodies (which
+/// kubectl's typed clients send) are decoded first.
+async fn json_body(req: Request<Incoming>) -> Result<Bytes, ApiError> {
+    let protobuf = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(protobuf::is_protobuf);
+    let body = read_body(req).await?;
+    if protobuf {
+        Ok(Bytes::from(protobuf::to_json(&body)?.to_string()))
+    } else {
+        Ok(body)
     }
 }
 
@@ -337,7 +380,7 @@ async fn dispatch(
             if method != Method::POST {
                 return Err(ApiError::method_not_allowed());
             }
-            let body = parse_json(&read_body(req).await?)?;
+            let body = parse_json(&json_body(req).await?)?;
             Ok(json_response(
                 201,
                 &auth::self_subject_access_review(&user, &body)?,
@@ -394,15 +437,25 @@ async fn dispatch(
                 ));
             }
             match verb {
-                "watch" => watch(shared, &target, &q),
+                "watch" => {
+                    let shape = if table {
+                        WatchAs::Table {
+                            kind: target.kind,
+                            include: include_object(&q).to_string(),
+                        }
+                    } else {
+                        WatchAs::Objects
+                    };
+                    watch(shared, &target, &q, shape)
+                }
                 "list" => list(shared, &target, &q, table),
                 "get" => get(shared, &target, &q, table),
                 "create" => {
-                    let body = read_body(req).await?;
+                    let body = json_body(req).await?;
                     create(shared, &target, &body)
                 }
                 "update" => {
-                    let body = read_body(req).await?;
+                    let body = json_body(req).await?;
                     update(shared, &target, &body)
                 }
                 "patch" => {
@@ -561,7 +614,12 @@ fn list(
     Ok(respond(200, b.freeze()))
 }
 
-fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, ApiError> {
+fn watch(
+    shared: &Arc<Shared>,
+    t: &Target,
+    q: &Query,
+    shape: WatchAs,
+) -> Result<Response<Body>, ApiError> {
     let mut filter = Filter::from_query(t.namespace.clone(), q)?;
     if let Some(name) = &t.name {
         // `GET …/pods/NAME?watch=1` (deprecated form) watches one object.
@@ -590,7 +648,7 @@ fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, 
         if send_initial || requested_rv.is_empty() || requested_rv == "0" {
             for e in store.iter(t.kind, t.namespace.as_deref()) {
                 if filter.matches(e) {
-                    initial.push(watch_frame("ADDED", &e.json));
+                    initial.push(shape.frame("ADDED", e, state.now()));
                 }
             }
             if send_initial && bookmarks {
@@ -604,8 +662,8 @@ fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, 
             match store.changes_since(rv) {
                 Ok(changes) => {
                     for c in changes.iter().filter(|c| c.kind() == t.kind) {
-                        if let Some(frame) = change_frame(&filter, c) {
-                            initial.push(frame);
+                        if let Some(event) = change_event(&filter, c) {
+                            initial.push(shape.frame(event, &c.entry, state.now()));
                         }
                     }
                     (sub, current.max(rv))
@@ -635,6 +693,7 @@ fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, 
         last_rv: start_rv,
         bookmarks,
         timeout,
+        shape,
     };
     tokio::spawn(task.run(initial, sub));
     let stream = futures::stream::unfold(rx, |mut rx| async move {
@@ -662,9 +721,15 @@ struct WatchTask {
     last_rv: u64,
     bookmarks: bool,
     timeout: Duration,
+    shape: WatchAs,
 }
 
 impl WatchTask {
+    fn shaped(&self, event: &str, entry: &Arc<Entry>) -> Bytes {
+        let now = self.shared.lock().now();
+        self.shape.frame(event, entry, now)
+    }
+
     async fn send(&self, frame: Bytes) -> bool {
         self.shared.metrics.count_bytes(frame.len());
         self.tx.send(frame).await.is_ok()
@@ -691,8 +756,8 @@ impl WatchTask {
                             continue;
                         }
                         self.last_rv = change.rv;
-                        if let Some(frame) = change_frame(&self.filter, &change)
-                            && !self.send(frame).await
+                        if let Some(event) = change_event(&self.filter, &change)
+                            && !self.send(self.shaped(event, &change.entry)).await
                         {
                             return;
                         }

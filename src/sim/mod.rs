@@ -14,6 +14,7 @@ pub mod generate;
 pub mod objects;
 pub mod openapi;
 pub mod patch;
+pub mod protobuf;
 pub mod resources;
 pub mod scenario;
 pub mod select;
