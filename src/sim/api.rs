@@ -29,6 +29,7 @@ use super::select::{FieldSelector, LabelSelector};
 use super::server::Shared;
 use super::stats;
 use super::table;
+use super::validation;
 
 pub type Body = BoxBody<Bytes, Infallible>;
 
@@ -452,11 +453,13 @@ async fn dispatch(
                 "get" => get(shared, &target, &q, table),
                 "create" => {
                     let body = json_body(req).await?;
-                    create(shared, &target, &body)
+                    let warnings = validate_fields(&target, &q, &body, false)?;
+                    with_warnings(create(shared, &target, &body), &warnings)
                 }
                 "update" => {
                     let body = json_body(req).await?;
-                    update(shared, &target, &body)
+                    let warnings = validate_fields(&target, &q, &body, false)?;
+                    with_warnings(update(shared, &target, &body), &warnings)
                 }
                 "patch" => {
                     let ct = req
@@ -466,7 +469,9 @@ async fn dispatch(
                         .unwrap_or("")
                         .to_string();
                     let body = read_body(req).await?;
-                    patch_object(shared, &target, &ct, &body)
+                    let json_patch = PatchType::from_content_type(&ct) == Some(PatchType::Json);
+                    let warnings = validate_fields(&target, &q, &body, json_patch)?;
+                    with_warnings(patch_object(shared, &target, &ct, &body), &warnings)
                 }
                 "delete" => {
                     let body = read_body(req).await?;
@@ -476,6 +481,38 @@ async fn dispatch(
             }
         }
     }
+}
+
+/// `fieldValidation` on a write's body: the warnings to send, or a 400.
+/// JSON patches (operation lists) and subresources are not checked.
+fn validate_fields(
+    t: &Target,
+    q: &Query,
+    body: &[u8],
+    json_patch: bool,
+) -> Result<Vec<String>, ApiError> {
+    let directive = validation::Directive::parse(q.get("fieldValidation").map(String::as_str))?;
+    if json_patch || t.subresource.is_some() {
+        return Ok(Vec::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => validation::check(t.kind, directive, &v),
+        // The handler reports the malformed body.
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
+fn with_warnings(
+    result: Result<Response<Body>, ApiError>,
+    warnings: &[String],
+) -> Result<Response<Body>, ApiError> {
+    let mut response = result?;
+    for w in warnings {
+        if let Ok(value) = header::HeaderValue::from_str(&validation::warning_header(w)) {
+            response.headers_mut().append(header::WARNING, value);
+        }
+    }
+    Ok(response)
 }
 
 fn object_response(status: u16, entry: &Entry) -> Response<Body> {

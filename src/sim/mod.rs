@@ -22,3 +22,4 @@ pub mod server;
 pub mod state;
 pub mod stats;
 pub mod table;
+pub mod validation;

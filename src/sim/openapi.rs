@@ -32,6 +32,10 @@ use super::resources::{self, Kind};
 struct Doc {
     hash: String,
     body: Bytes,
+    /// The component schemas, for validating what clients send.
+    schemas: Map<String, Value>,
+    /// Each kind's schema name.
+    roots: Vec<(Kind, String)>,
 }
 
 fn docs() -> &'static BTreeMap<String, Doc> {
@@ -44,9 +48,20 @@ fn docs() -> &'static BTreeMap<String, Doc> {
         by_gv
             .into_iter()
             .map(|(gv, kinds)| {
-                let body = Bytes::from(group_version_doc(&kinds).to_string());
+                let (doc, roots) = group_version_doc(&kinds);
+                let body = Bytes::from(doc.to_string());
                 let hash = fnv_hex(&body);
-                (gv, Doc { hash, body })
+                let schemas = match doc.pointer("/components/schemas") {
+                    Some(Value::Object(m)) => m.clone(),
+                    _ => Map::new(),
+                };
+                let doc = Doc {
+                    hash,
+                    body,
+                    schemas,
+                    roots,
+                };
+                (gv, doc)
             })
             .collect()
     })
@@ -91,6 +106,18 @@ pub fn group_version(gv: &str) -> Option<Bytes> {
     docs().get(gv.trim_matches('/')).map(|d| d.body.clone())
 }
 
+/// The component schemas of `kind`'s group-version and the name of its own.
+pub fn schemas(kind: Kind) -> Option<(&'static Map<String, Value>, &'static str)> {
+    let doc = docs().get(&gv_path(kind))?;
+    let root = doc.roots.iter().find(|(k, _)| *k == kind)?;
+    Some((&doc.schemas, root.1.as_str()))
+}
+
+/// The component a property schema refers to, if any.
+pub fn referenced(schema: &Value) -> Option<&str> {
+    ref_name(schema)
+}
+
 /// The name of `kind`'s schema among the components.
 fn schema_of(kind: Kind, generator: &mut SchemaGenerator) -> String {
     let schema = match kind {
@@ -126,7 +153,7 @@ fn gvk(kind: Kind) -> Value {
     json!({"group": info.group, "kind": info.kind_name, "version": info.version})
 }
 
-fn group_version_doc(kinds: &[Kind]) -> Value {
+fn group_version_doc(kinds: &[Kind]) -> (Value, Vec<(Kind, String)>) {
     let mut generator = SchemaSettings::openapi3().into_generator();
     let roots: Vec<(Kind, String)> = kinds
         .iter()
@@ -152,12 +179,13 @@ fn group_version_doc(kinds: &[Kind]) -> Value {
         .first()
         .map(|k| format!("Kubernetes {}", gv_path(*k)))
         .unwrap_or_default();
-    json!({
+    let doc = json!({
         "openapi": "3.0.0",
         "info": {"title": title, "version": "v1.34.0"},
         "paths": paths,
         "components": {"schemas": schemas},
-    })
+    });
+    (doc, roots)
 }
 
 /// Adds the strategic merge extensions to every list field reachable from
