@@ -323,3 +323,53 @@ async fn get_watch_keeps_the_table_columns_for_a_scale_up() {
         assert!(!row.contains("ADDED") && !row.contains("MODIFIED"), "{row}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_with_tail_and_events_for_a_pod() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    assert!(ok, "{out}");
+    let (ok, out) = kubectl(&sim, &["apply", "-f", &web]);
+    assert!(ok, "{out}");
+    let pods: Api<Pod> = Api::namespaced(sim.client(None), "demo");
+    eventually(30, || {
+        let pods = pods.clone();
+        async move {
+            pods.get_opt("web-0").await.ok().flatten().filter(|p| {
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.container_statuses.as_ref())
+                    .is_some_and(|c| {
+                        c.iter()
+                            .any(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
+                    })
+            })
+        }
+    })
+    .await;
+    let (ok, out) = kubectl(&sim, &["logs", "web-0", "-n", "demo"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.starts_with("starting nginx (image nginx:1.27)\nlistening on 0.0.0.0:80\n"),
+        "{out}"
+    );
+    let (ok, out) = kubectl(&sim, &["logs", "web-0", "-n", "demo", "--tail", "1"]);
+    assert!(ok, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (ok, out) = kubectl(&sim, &["logs", "web-0", "-n", "demo", "--previous"]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("previous terminated container \"nginx\" in pod \"web-0\" not found"),
+        "{out}"
+    );
+
+    let (ok, out) = kubectl(&sim, &["events", "-n", "demo", "--for", "pod/web-0"]);
+    assert!(ok, "{out}");
+    assert!(out.starts_with("LAST SEEN"), "{out}");
+    assert!(out.contains("Successfully assigned demo/web-0 to"), "{out}");
+}

@@ -20,6 +20,7 @@ use tokio::sync::{broadcast, mpsc};
 use super::auth::{self, Attributes, User};
 use super::defaults;
 use super::error::{ApiError, Cause};
+use super::logs;
 use super::objects::{Change, Entry, EventType, Object};
 use super::openapi;
 use super::patch::{self, PatchType};
@@ -437,6 +438,9 @@ async fn dispatch(
                     "dryRun is not supported by the simulated cluster",
                 ));
             }
+            if target.subresource.as_deref() == Some("log") {
+                return pod_log(shared, &target, &q, verb);
+            }
             match verb {
                 "watch" => {
                     let shape = if table {
@@ -513,6 +517,24 @@ fn with_warnings(
         }
     }
     Ok(response)
+}
+
+/// `GET pods/{name}/log`: plain text.
+fn pod_log(shared: &Shared, t: &Target, q: &Query, verb: &str) -> Result<Response<Body>, ApiError> {
+    if verb != "get" {
+        return Err(ApiError::method_not_allowed());
+    }
+    let text = logs::logs(
+        &shared.lock(),
+        t.namespace.as_deref().unwrap_or_default(),
+        t.name.as_deref().unwrap_or_default(),
+        q,
+    )?;
+    Ok(Response::builder()
+        .status(200)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(full(text))
+        .expect("static response parts are valid"))
 }
 
 fn object_response(status: u16, entry: &Entry) -> Response<Body> {

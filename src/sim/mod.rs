@@ -11,6 +11,7 @@ pub mod controllers;
 pub mod defaults;
 pub mod error;
 pub mod generate;
+pub mod logs;
 pub mod objects;
 pub mod openapi;
 pub mod patch;
