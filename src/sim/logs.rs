@@ -305,10 +305,12 @@ mod tests {
     #[test]
     fn readiness_failures_from_events_appear_in_order() {
         let p = pod(running_since("2026-01-01T00:00:00Z"));
-        let mut ev = Event::default();
-        ev.reason = Some("Unhealthy".into());
-        ev.message = Some("Readiness probe failed: connection refused".into());
-        ev.last_timestamp = Some(Time(ts("2026-01-01T00:01:30Z")));
+        let ev = Event {
+            reason: Some("Unhealthy".into()),
+            message: Some("Readiness probe failed: connection refused".into()),
+            last_timestamp: Some(Time(ts("2026-01-01T00:01:30Z"))),
+            ..Default::default()
+        };
         let status = &p
             .status
             .as_ref()
