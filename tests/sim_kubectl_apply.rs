@@ -187,6 +187,30 @@ async fn create_namespace_apply_and_apply_again_with_a_changed_image() {
         "{out}"
     );
     assert!(has_field(&out, "Port:", "80/TCP"), "{out}");
+
+    // The claim from the template binds to a provisioned volume.
+    let claims: Api<k8s_openapi::api::core::v1::PersistentVolumeClaim> =
+        Api::namespaced(sim.client(None), "demo");
+    let claim = eventually(30, || {
+        let claims = claims.clone();
+        async move {
+            claims
+                .get_opt("data-web-0")
+                .await
+                .ok()
+                .flatten()
+                .filter(|c| c.spec.as_ref().is_some_and(|s| s.volume_name.is_some()))
+        }
+    })
+    .await;
+    let (ok, out) = kubectl(&sim, &["describe", "pvc", "data-web-0", "-n", "demo"]);
+    assert!(ok, "{out}");
+    assert!(has_field(&out, "Status:", "Bound"), "{out}");
+    assert!(has_field(&out, "VolumeMode:", "Filesystem"), "{out}");
+    let volume = claim.spec.unwrap().volume_name.unwrap();
+    let (ok, out) = kubectl(&sim, &["describe", "pv", &volume]);
+    assert!(ok, "{out}");
+    assert!(has_field(&out, "Claim:", "demo/data-web-0"), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
