@@ -397,3 +397,36 @@ async fn logs_with_tail_and_events_for_a_pod() {
     assert!(out.starts_with("LAST SEEN"), "{out}");
     assert!(out.contains("Successfully assigned demo/web-0 to"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_scale_is_reported_as_a_scale() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    assert!(ok, "{out}");
+    let (ok, out) = kubectl(&sim, &["apply", "-f", &web]);
+    assert!(ok, "{out}");
+    let (ok, out) = kubectl(
+        &sim,
+        &[
+            "patch",
+            "statefulset",
+            "web",
+            "-n",
+            "demo",
+            "--subresource=scale",
+            "--type=merge",
+            "-p",
+            r#"{"spec":{"replicas":-1}}"#,
+        ],
+    );
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("The Scale \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"),
+        "{out}"
+    );
+}

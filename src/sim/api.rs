@@ -1047,6 +1047,11 @@ fn store_scale(
         err.message = err
             .message
             .replacen("StatefulSet.apps", "Scale.autoscaling", 1);
+        // kubectl names the kind from the details: `The Scale "web" is invalid`.
+        if let Some(d) = err.details.as_mut() {
+            d["kind"] = json!("Scale");
+            d["group"] = json!("autoscaling");
+        }
         return Err(err);
     }
     let Object::StatefulSet(mut sts) = cur.object.clone() else {
