@@ -594,7 +594,7 @@ pub fn run(opts: &Options, out: &mut dyn FnMut(&Figure)) -> Result<Report> {
         let pods: Vec<(String, String)> = sim.with_state(|s| {
             s.store
                 .iter(crate::sim::resources::Kind::Pod, None)
-                .map(|e| (e.object.namespace().to_string(), e.object.name().to_string()))
+                .map(|e| (e.namespace().to_string(), e.name().to_string()))
                 .collect()
         });
         let changed: Arc<Mutex<HashMap<(String, String), Instant>>> = Arc::default();

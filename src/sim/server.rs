@@ -172,7 +172,7 @@ pub fn load_scenario(state: &mut SimState, s: &Scenario) -> Result<(), SimError>
         let entry = state.create(object).map_err(|e| fail(e.message))?;
         // Objects a scenario gives a status (Nodes, pre-existing PVs) keep it.
         if let Some(status) = status {
-            let mut json = entry.object.to_json();
+            let mut json = entry.object().to_json();
             json["status"] = status;
             let object = Object::from_json(kind, json).map_err(|e| fail(e.to_string()))?;
             state

@@ -186,7 +186,7 @@ mod tests {
         let now = state.now();
         for c in changes {
             *rv = c.rv;
-            let Some(o) = from_sim(&c.entry.object) else {
+            let Some(o) = from_sim(c.entry.object()) else {
                 continue;
             };
             let event = match c.event_type {
@@ -200,8 +200,8 @@ mod tests {
                 set_rows(store, &all, "", now),
                 "list rows after {:?} {}/{}",
                 c.kind(),
-                c.entry.object.namespace(),
-                c.entry.object.name()
+                c.entry.object().namespace(),
+                c.entry.object().name()
             );
             for (ns, name) in [("mysql", "mysql"), ("kafka", "kafka")] {
                 assert_eq!(
@@ -209,8 +209,8 @@ mod tests {
                     set_detail(store, ns, name, None, now).as_ref(),
                     "detail of {ns}/{name} after {:?} {}/{}",
                     c.kind(),
-                    c.entry.object.namespace(),
-                    c.entry.object.name()
+                    c.entry.object().namespace(),
+                    c.entry.object().name()
                 );
             }
         }
