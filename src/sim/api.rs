@@ -540,6 +540,7 @@ fn list(
         b.put_slice(&e.json);
     }
     b.put_slice(b"]}");
+    shared.metrics.count_list_bytes(b.len());
     Ok(respond(200, b.freeze()))
 }
 

@@ -83,7 +83,7 @@ fn fail(what: &str, e: impl std::fmt::Display) -> GenerateError {
 }
 
 /// Creates an object, then gives it `status` as a controller would.
-fn create_with_status(
+pub(super) fn create_with_status(
     state: &mut SimState,
     kind: Kind,
     mut value: serde_json::Value,
@@ -201,7 +201,7 @@ pub fn add_set(
     )
 }
 
-fn ensure_namespace(state: &mut SimState, namespace: &str) -> Result<(), GenerateError> {
+pub(super) fn ensure_namespace(state: &mut SimState, namespace: &str) -> Result<(), GenerateError> {
     if state.store.get(Kind::Namespace, "", namespace).is_some() {
         return Ok(());
     }

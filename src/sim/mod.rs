@@ -8,6 +8,7 @@ pub mod admission;
 pub mod api;
 pub mod auth;
 pub mod controllers;
+pub mod envelope;
 pub mod error;
 pub mod generate;
 pub mod objects;

@@ -85,6 +85,7 @@ impl Default for SimConfig {
 pub struct Metrics {
     requests: AtomicU64,
     watch_bytes: AtomicU64,
+    list_bytes: AtomicU64,
 }
 
 impl Metrics {
@@ -93,6 +94,13 @@ impl Metrics {
     }
     pub fn count_bytes(&self, n: usize) {
         self.watch_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    pub fn count_list_bytes(&self, n: usize) {
+        self.list_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    /// Bytes of list bodies (JSON lists, not tables).
+    pub fn list_bytes(&self) -> u64 {
+        self.list_bytes.load(Ordering::Relaxed)
     }
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
