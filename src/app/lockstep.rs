@@ -139,7 +139,7 @@ fn emitted(sim: &SimServer, after: u64, namespace: Option<&str>) -> (u64, [u64; 
             let Some(kind) = watched(sim_kind) else {
                 continue;
             };
-            let object = &change.entry.object();
+            let object = change.entry.object();
             if let Some(ns) = namespace
                 && sim_kind.info().namespaced
                 && object.namespace() != ns

@@ -428,7 +428,7 @@ fn get(shared: &Shared, t: &Target, q: &Query, as_table: bool) -> Result<Respons
         .get(t.kind, ns, name)
         .ok_or_else(|| ApiError::not_found(t.kind, name))?;
     match t.subresource.as_deref() {
-        Some("scale") => Ok(json_response(200, &scale_of(&entry.object())?)),
+        Some("scale") => Ok(json_response(200, &scale_of(entry.object())?)),
         None if as_table => {
             let rv = entry
                 .object()
@@ -838,7 +838,7 @@ fn patch_object(
         .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let cur = current(shared, t)?;
     let (base, kind_name) = match t.subresource.as_deref() {
-        Some("scale") => (scale_of(&cur.object())?, "Scale"),
+        Some("scale") => (scale_of(cur.object())?, "Scale"),
         _ => (cur.object().to_json(), t.kind.info().kind_name),
     };
     let patched = patch::apply(kind_name, &base, patch_type, &patch_doc)
@@ -915,7 +915,7 @@ fn store_scale(
     sts.spec.get_or_insert_with(Default::default).replicas = Some(n as i32);
     let mut state = shared.lock();
     let entry = state.update(Object::StatefulSet(sts), expected_rv.as_deref())?;
-    Ok(json_response(200, &scale_of(&entry.object())?))
+    Ok(json_response(200, &scale_of(entry.object())?))
 }
 
 /// Options from the query string and the DeleteOptions body.
@@ -1009,7 +1009,7 @@ fn delete(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Respons
         return Err(ApiError::conflict(t.kind, name));
     }
     if opts.orphan {
-        orphan_dependents(&mut state, &cur.object());
+        orphan_dependents(&mut state, cur.object());
     }
     if t.kind == Kind::Namespace {
         delete_namespace_contents(&mut state, name);

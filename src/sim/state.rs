@@ -176,7 +176,7 @@ impl SimState {
 
     pub fn create_typed<T: Typed>(&mut self, object: T) -> Result<T, ApiError> {
         let entry = self.create(object.wrap())?;
-        Ok(T::peek(&entry.object())
+        Ok(T::peek(entry.object())
             .expect("the store returns the kind it was given")
             .clone())
     }
@@ -193,8 +193,8 @@ impl SimState {
             .get(object.kind(), object.namespace(), object.name())
             .ok_or_else(|| ApiError::not_found(object.kind(), object.name()))?
             .clone();
-        admission::validate_update(self, &current.object(), &object)?;
-        self.write(&current.object(), object, expected_rv)
+        admission::validate_update(self, current.object(), &object)?;
+        self.write(current.object(), object, expected_rv)
     }
 
     /// A controller's write: no user validation, same metadata rules.
@@ -207,10 +207,10 @@ impl SimState {
             .get(T::KIND, &ns, &name)
             .ok_or_else(|| ApiError::not_found(T::KIND, &name))?
             .clone();
-        let entry = self.write(&current.object(), object.wrap(), None)?;
-        Ok(T::peek(&entry.object())
+        let entry = self.write(current.object(), object.wrap(), None)?;
+        Ok(T::peek(entry.object())
             .cloned()
-            .unwrap_or_else(|| T::peek(&current.object()).cloned().expect("same kind")))
+            .unwrap_or_else(|| T::peek(current.object()).cloned().expect("same kind")))
     }
 
     fn write(

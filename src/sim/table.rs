@@ -402,7 +402,7 @@ pub fn table(
 ) -> Value {
     let rows: Vec<Value> = entries
         .iter()
-        .map(|e| json!({"cells": cells(&e.object(), now), "object": row_object(e, include)}))
+        .map(|e| json!({"cells": cells(e.object(), now), "object": row_object(e, include)}))
         .collect();
     let mut meta = json!({"resourceVersion": resource_version});
     if let Some(c) = continue_token {

@@ -253,7 +253,7 @@ fn ingest(state: &SimState, ks: &mut KubeletState) {
         return;
     };
     for change in changes {
-        let object = &change.entry.object();
+        let object = change.entry.object();
         match change.kind() {
             Kind::Pod => {
                 ks.dirty.insert(key(object.namespace(), object.name()));

@@ -57,7 +57,7 @@ pub fn reconcile(state: &mut SimState) {
         let pods_by_set = by_controlling_set::<Pod>(&pods);
         let revisions_by_set = by_controlling_set::<ControllerRevision>(&revisions);
         for entry in &sets {
-            let Some(set) = StatefulSet::peek(&entry.object()) else {
+            let Some(set) = StatefulSet::peek(entry.object()) else {
                 continue;
             };
             let uid = set.metadata.uid.as_deref().unwrap_or_default();
@@ -75,7 +75,7 @@ pub fn reconcile(state: &mut SimState) {
 fn by_controlling_set<T: Typed>(entries: &[Arc<Entry>]) -> FxMap<&str, Vec<&T>> {
     let mut map: FxMap<&str, Vec<&T>> = FxMap::default();
     for e in entries {
-        let Some(object) = T::peek(&e.object()) else {
+        let Some(object) = T::peek(e.object()) else {
             continue;
         };
         let controller = object
