@@ -3,6 +3,7 @@
 //! `ordinal-bench` prints the figures; `tests/bench_smoke.rs` runs the same
 //! code on a tiny cluster so it does not rot. Nothing here asserts timings.
 
+pub mod envelope;
 pub mod size;
 
 use std::collections::{BTreeMap, HashMap};
