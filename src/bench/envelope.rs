@@ -389,7 +389,7 @@ pub fn run(opts: &EnvelopeOptions, out: &mut dyn FnMut(&Figure)) -> Result<Repor
                 value: ms(complete),
                 unit: "ms",
                 detail: format!(
-                    "minimal baseline {:.0} ms (runs {:.0}/{:.0}), ratio {:.2}; unfiltered baseline {:.0} ms, {:.1}× faster than it",
+                    "minimal baseline {:.0} ms (runs {:.0}/{:.0}), ratio {:.2}; unfiltered baseline {:.0} ms, speed-up over it {:.1}×",
                     ms(minimal.time),
                     ms(m1.time),
                     ms(m2.time),
