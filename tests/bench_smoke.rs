@@ -89,3 +89,24 @@ fn the_envelope_bench_runs_on_the_small_envelope() {
         assert!(f.value.is_finite() && f.value >= 0.0, "{f}");
     }
 }
+
+#[test]
+fn ordinal_bench_help_prints_usage_instead_of_running() {
+    let bin = env!("CARGO_BIN_EXE_ordinal-bench");
+    let out = std::process::Command::new(bin)
+        .arg("--help")
+        .output()
+        .expect("ordinal-bench starts");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--shape") && text.contains("envelope") && text.contains("--quick"));
+    // No figures: the bench did not run.
+    assert!(!text.contains("ordinal-bench --shape"), "{text}");
+    let bad = std::process::Command::new(bin)
+        .args(["--shape", "huge"])
+        .output()
+        .expect("ordinal-bench starts");
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("huge") && err.contains("10k"), "{err}");
+}
