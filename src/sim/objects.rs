@@ -1,10 +1,15 @@
-//! The sim's etcd: typed objects by kind, namespace and name, one global
+//! The sim's etcd: objects by kind, namespace and name, one global
 //! resourceVersion, a bounded history of watch events and a broadcast of new
 //! ones.
 //!
 //! This layer knows nothing of HTTP, clocks or controllers: it stores what it
-//! is given and records what changed. Each stored version is serialised once,
-//! so lists and watches copy bytes instead of re-encoding objects.
+//! is given and records what changed. Each stored version is serialised once
+//! and shared as bytes by lists, watches and history; a small index beside
+//! the bytes (name, namespace, labels, the fields field selectors use) lets
+//! lists and watches filter without parsing. Typed objects are kept only for
+//! the kinds the controllers read; the rest are parsed on demand (see
+//! [`Entry`]), which is what lets the `envelope` cluster's 300,000 bulk
+//! objects fit.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
