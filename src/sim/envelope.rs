@@ -349,7 +349,7 @@ fn event(namespace: &str, pod: &str, uid: &str, i: usize, at: Timestamp) -> Valu
             "Back-off restarting failed container main in pod {}",
         ),
     ];
-    // About one in eight is a Warning.
+    // One in four is a Warning.
     let (type_, reason, message) = REASONS[i % REASONS.len()];
     json!({
         "apiVersion": "v1", "kind": "Event",
