@@ -363,6 +363,17 @@ fn event(namespace: &str, pod: &str, uid: &str, i: usize, at: Timestamp) -> Valu
     })
 }
 
+/// `prefix-xxxxx` with a random suffix not taken yet (20,000 DaemonSet
+/// Pods in one namespace would otherwise collide).
+fn free_pod_name(state: &mut SimState, namespace: &str, prefix: &str) -> String {
+    loop {
+        let name = format!("{prefix}-{}", state.random_suffix(5));
+        if state.store.get(Kind::Pod, namespace, &name).is_none() {
+            return name;
+        }
+    }
+}
+
 fn insert(state: &mut SimState, kind: Kind, value: Value) -> Result<(), GenerateError> {
     state
         .store
@@ -444,7 +455,7 @@ pub fn build(spec: &EnvelopeSpec, seed: u64, epoch: Timestamp) -> Result<SimStat
             if made >= spec.other_pods {
                 break;
             }
-            let name = format!("{ds}-{}", state.random_suffix(5));
+            let name = free_pod_name(&mut state, "kube-system", ds);
             let labels = json!({"app": ds, "controller-revision-hash": "7d9f8c6b5", "pod-template-generation": "3"});
             let uid = state.new_uid();
             let image = format!("{}:v1.3", IMAGES[made % 4]);
@@ -496,7 +507,7 @@ pub fn build(spec: &EnvelopeSpec, seed: u64, epoch: Timestamp) -> Result<SimStat
             };
             (owner, labels, false)
         };
-        let name = format!("{}-{}", owner.name, state.random_suffix(5));
+        let name = free_pod_name(&mut state, &namespace, &owner.name);
         let uid = state.new_uid();
         let image = format!("{}:v1.{}", IMAGES[4 + j % 7], j % 9);
         let node = node_name(j % spec.nodes.max(1));
