@@ -944,7 +944,7 @@ pub fn run(opts: &Options, out: &mut dyn FnMut(&Figure)) -> Result<Report> {
                     value: ms(median),
                     unit: "ms median",
                     detail: format!(
-                        "p99 {:.2} ms; one of its Pods changes before each of {n} frames, so the screen is derived again each time (deriving alone: {:.2} ms)",
+                        "p99 {:.2} ms; one of its Pods changes before each of {n} frames, so that ordinal and the set-level parts are derived again each time (the whole screen from scratch: {:.2} ms)",
                         ms(p99),
                         ms(scratch),
                     ),
