@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -61,6 +61,33 @@ pub struct Cli {
     /// one from) and exit.
     #[arg(long)]
     pub print_config: bool,
+
+    /// How much goes to the diagnostics log: error, warn (default), info,
+    /// debug, trace, or a filter such as `ordinal=debug,kube=info`; wins
+    /// over ORDINAL_LOG.
+    #[arg(long, value_name = "LEVEL", global = true)]
+    pub log_level: Option<String>,
+}
+
+impl Cli {
+    /// The flags of this process. Run as `kubectl-ordinal` (a kubectl
+    /// plugin: `kubectl ordinal …`), help and errors say `kubectl ordinal`.
+    pub fn from_env() -> Cli {
+        let argv0 = std::env::args_os().next().unwrap_or_default();
+        let mut command = Cli::command();
+        if plugin_name(std::path::Path::new(&argv0)) {
+            command = command.bin_name("kubectl ordinal");
+        }
+        let matches = command.get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
+/// Whether the program was started under its kubectl plugin name.
+fn plugin_name(argv0: &std::path::Path) -> bool {
+    argv0
+        .file_name()
+        .is_some_and(|n| n == "kubectl-ordinal" || n == "kubectl-ordinal.exe")
 }
 
 /// The text under `--help`: where the config file, the audit log and the
@@ -69,13 +96,17 @@ fn after_help() -> String {
     let config = crate::config::default_path()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "none: neither XDG_CONFIG_HOME nor HOME is set".into());
+    let audit = crate::audit::default_path().display().to_string();
+    let log = crate::logging::default_path().display().to_string();
     format!(
         "Settings (theme, colours, refresh, default namespace, keys) are read from \
 $XDG_CONFIG_HOME/ordinal/config.toml (default ~/.config/ordinal/config.toml; here: {config}) \
 when it exists; flags and NO_COLOR win over it; `ordinal --print-config` shows it.\n\n\
 Every action sent is appended to the audit log $XDG_STATE_HOME/ordinal/actions.log \
-(default ~/.local/state/ordinal/actions.log); diagnostics go to ordinal.log beside it \
-(level from ORDINAL_LOG, default warn).\n\nRun `ordinal sim --help` for the simulated cluster alone."
+(default ~/.local/state/ordinal/actions.log; here: {audit}). Diagnostics go to ordinal.log \
+beside it (here: {log}; level from --log-level or ORDINAL_LOG, default warn), rotated at \
+4 MiB with two older files kept; a repeated message is written once per 10 minutes with a count.\n\n\
+Run `ordinal sim --help` for the simulated cluster alone."
     )
 }
 

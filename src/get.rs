@@ -26,25 +26,58 @@ fn synced(store: &Store) -> bool {
 }
 
 /// Fills a store from the cluster until synced or `timeout`.
+/// With `set`, the first StatefulSet of that name is followed as if its
+/// screen were open (its revisions and all its events are loaded too).
 pub async fn load(
     client: &kube::Client,
     namespace: Option<String>,
+    set: Option<&str>,
     timeout: Duration,
 ) -> Result<Store> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let scope = match &namespace {
+        Some(ns) if ns.contains(',') => watch::Scope::Namespaces(
+            ns.split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
         Some(ns) => watch::Scope::Namespace(ns.clone()),
         None => watch::Scope::All,
     };
-    let _watches = watch::start(client, &scope, &tx, watch::Backoff::default());
+    let mut watches = watch::start(client, &scope, &tx, watch::Backoff::default());
     let mut store = Store::new();
     let deadline = tokio::time::Instant::now() + timeout;
-    while !synced(&store) {
+    let mut open: Option<Vec<crate::store::Feed>> = None;
+    loop {
+        if synced(&store) {
+            let Some(name) = set else { break };
+            match &open {
+                None => {
+                    let one = namespace.as_deref().filter(|ns| !ns.contains(','));
+                    let Some(s) = store.sets(one).find(|s| s.name == name) else {
+                        break;
+                    };
+                    let set = watch::OpenSet {
+                        namespace: s.namespace.clone(),
+                        name: s.name.clone(),
+                        selector: s.selector.clone(),
+                    };
+                    open = Some(watch::open_set_feeds(&set));
+                    watches.follow(Some(set));
+                }
+                Some(feeds) if feeds.iter().all(|f| store.feed_listed(f)) => break,
+                Some(_) => {}
+            }
+        }
         match tokio::time::timeout_at(deadline, rx.recv()).await {
             Ok(Some(ev)) => {
                 store.apply(ev, Timestamp::now());
             }
             Ok(None) => break,
+            // Only the set's own events or revisions are late: show the rest.
+            Err(_) if synced(&store) => break,
             Err(_) => {
                 let pending: Vec<&str> = Kind::ALL
                     .iter()
@@ -104,7 +137,8 @@ fn link<T>(l: &Link<T>, f: impl Fn(&T) -> String) -> String {
     match l {
         Link::Present(t) => f(t),
         Link::Missing(why) => format!("missing: {why}"),
-        Link::Hidden(why) => format!("hidden: {why}"),
+        // The reason names the kind and why already (`PV hidden: forbidden`).
+        Link::Hidden(why) => why.clone(),
     }
 }
 
@@ -273,9 +307,18 @@ pub async fn run(
     namespace: Option<String>,
     cmd: &GetCommand,
 ) -> Result<i32> {
-    let store = load(client, namespace.clone(), Duration::from_secs(cmd.timeout)).await?;
+    let store = load(
+        client,
+        namespace.clone(),
+        cmd.name.as_deref(),
+        Duration::from_secs(cmd.timeout),
+    )
+    .await?;
     let now = Timestamp::now();
-    let scope = Scope { namespace };
+    // Several namespaces: the store holds just those.
+    let scope = Scope {
+        namespace: namespace.filter(|ns| !ns.contains(',')),
+    };
     let (text, value, findings) = match &cmd.name {
         None => {
             let rows = view::set_rows(&store, &scope, "", now);

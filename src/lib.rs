@@ -3,6 +3,7 @@
 //! The library holds everything; `main.rs` only parses flags and wires
 //! things together, so integration tests can drive the same code.
 
+pub mod action;
 pub mod app;
 pub mod audit;
 pub mod bench;
@@ -11,6 +12,7 @@ pub mod cluster;
 pub mod config;
 pub mod format;
 pub mod get;
+pub mod logging;
 pub mod memory;
 pub mod sim;
 pub mod store;

@@ -3,17 +3,18 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 use ordinal::app::{
     App, lockstep,
-    run::{Clock, Exit, RunOptions, Wiring, run},
+    run::{Clock, Exit, Rewatch, RunOptions, Wiring, run},
 };
 use ordinal::audit;
 use ordinal::cli::{Cli, Command, GetCommand, SimArgs, SimCommand, TargetArgs};
 use ordinal::cluster::access;
+use ordinal::cluster::actions::Execute;
 use ordinal::cluster::connect::{self, ConnectOptions, Connection};
 use ordinal::cluster::{stats, watch};
 use ordinal::config::{self, Config};
+use ordinal::logging;
 use ordinal::sim::auth::Users;
 use ordinal::sim::scenario;
 use ordinal::sim::server::{SimConfig, SimServer, parse_user};
@@ -167,6 +168,22 @@ fn load_config(explicit: Option<&std::path::Path>) -> Result<config::Loaded, i32
     })
 }
 
+/// `-n a,b,c`: the namespaces, when more than one (trimmed, no empties,
+/// no repeats, in the order given).
+fn several_namespaces(namespace: Option<&str>) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for ns in namespace?
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        if !out.iter().any(|o| o == ns) {
+            out.push(ns.to_string());
+        }
+    }
+    (out.len() > 1).then_some(out)
+}
+
 fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     match namespace {
         Some(ns) => watch::Scope::Namespace(ns.clone()),
@@ -174,40 +191,7 @@ fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     }
 }
 
-fn log_to_file() {
-    let dir = state_dir();
-    if std::fs::create_dir_all(&dir).is_err() {
-        return;
-    }
-    let Ok(file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(dir.join("ordinal.log"))
-    else {
-        return;
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ORDINAL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
-}
-
-/// `$XDG_STATE_HOME/ordinal`, else `~/.local/state/ordinal`.
-fn state_dir() -> std::path::PathBuf {
-    std::env::var_os("XDG_STATE_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state"))
-        })
-        .unwrap_or_else(std::env::temp_dir)
-        .join("ordinal")
-}
-
 async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
-    log_to_file();
     // The tour walks the demo cluster.
     let tour = if cli.tour {
         cli.demo = true;
@@ -260,15 +244,22 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         None => None,
     };
     let namespace = namespace_scope(cli.demo, &cli.target, &connection, &config);
+    let several = several_namespaces(namespace.as_deref());
+    let namespace = if several.is_some() { None } else { namespace };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let client = connection.client.clone();
     let progress = watch::Progress::default();
+    let lists = watch::Lists::default();
     let mut watches = watch::start_tracked(
         &client,
-        &watch_scope(&namespace),
+        &match &several {
+            Some(v) => watch::Scope::Namespaces(v.clone()),
+            None => watch_scope(&namespace),
+        },
         &tx,
         watch::Backoff::default(),
         &progress,
+        &lists,
     );
     let (nodes_tx, nodes_rx) = tokio::sync::watch::channel(BTreeSet::new());
     // The tour polls usage itself, in step with simulated time, and with
@@ -294,6 +285,9 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
 
     let theme = caps.theme();
     let mut app = App::new(&connection.context, namespace.clone(), cli.read_only);
+    if let Some(v) = several {
+        app.set_namespaces(v);
+    }
     if tour.is_none() {
         // The tour's script presses the default keys.
         app.set_keymap(config.keymap.clone());
@@ -323,7 +317,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
         crossterm::event::EventStream::new(),
         Box::pin(screen::hung_up(Duration::from_millis(250))),
     );
-    let execute = |action: ordinal::cluster::actions::Action| {
+    let execute = |action: ordinal::action::Action| {
         let client = client.clone();
         let results_tx = results_tx.clone();
         let audit_path = audit_path.clone();
@@ -366,6 +360,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
                         async move { stats::poll_all(&client, &nodes).await }
                     },
                     pace: |at| recording.set_time(at),
+                    follow: |set| watches.follow(set),
                 },
                 wait_for_signal(),
                 &lockstep::Options {
@@ -382,10 +377,23 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
                 store_rx: &mut rx,
                 nodes_tx: &nodes_tx,
                 results_rx: &mut results_rx,
-                rewatch: |ns: Option<String>| {
-                    watches.stop();
-                    watches =
-                        watch::start(&client, &watch_scope(&ns), &tx, watch::Backoff::default());
+                rewatch: |change: Rewatch| match change {
+                    Rewatch::Scope(ns) => {
+                        watches.stop();
+                        let scope = match several_namespaces(ns.as_deref()) {
+                            Some(v) => watch::Scope::Namespaces(v),
+                            None => watch_scope(&ns),
+                        };
+                        watches = watch::start_tracked(
+                            &client,
+                            &scope,
+                            &tx,
+                            watch::Backoff::default(),
+                            &progress,
+                            &lists,
+                        );
+                    }
+                    Rewatch::Follow(set) => watches.follow(set),
                 },
                 execute,
             };
@@ -449,7 +457,7 @@ async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<
 
 fn main() -> Result<()> {
     ordinal::memory::limit_arenas();
-    let cli = Cli::parse();
+    let cli = Cli::from_env();
     // A bad config file is reported before anything else happens.
     let config = if matches!(cli.command, Some(Command::Sim(_))) {
         Config::default()
@@ -466,6 +474,15 @@ fn main() -> Result<()> {
             Err(code) => std::process::exit(code),
         }
     };
+    // A bad --log-level is refused before anything else happens, too.
+    let env_level = std::env::var("ORDINAL_LOG").ok();
+    let log_filter = match logging::filter(cli.log_level.as_deref(), env_level.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("ordinal: {e}");
+            std::process::exit(2);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -473,16 +490,23 @@ fn main() -> Result<()> {
     let code = runtime.block_on(async move {
         match cli.command {
             Some(Command::Sim(cmd)) => {
-                if std::env::var_os("ORDINAL_LOG").is_some() {
+                // The sim alone logs its requests to stderr when asked.
+                if cli.log_level.is_some() || env_level.is_some() {
                     tracing_subscriber::fmt()
-                        .with_env_filter(tracing_subscriber::EnvFilter::from_env("ORDINAL_LOG"))
+                        .with_env_filter(log_filter)
                         .with_writer(std::io::stderr)
                         .init();
                 }
                 run_sim(cmd).await.map(|_| 0)
             }
-            Some(Command::Get(cmd)) => run_get(cmd, cli.target.clone(), config).await,
-            None => run_tui(cli, config).await,
+            Some(Command::Get(cmd)) => {
+                logging::init(&logging::default_path(), log_filter);
+                run_get(cmd, cli.target.clone(), config).await
+            }
+            None => {
+                logging::init(&logging::default_path(), log_filter);
+                run_tui(cli, config).await
+            }
         }
     })?;
     // Watch tasks may still be parked on sockets; don't wait for them.

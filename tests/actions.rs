@@ -13,12 +13,12 @@ use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
 use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::{Api, ListParams, Patch, PatchParams, PostParams};
+use ordinal::action::{self, Action, ActionKind};
 use ordinal::cluster::access::{self, Permissions};
-use ordinal::cluster::actions::{Action, ActionKind};
+use ordinal::cluster::actions::Execute;
 use ordinal::sim::auth::{User, Users};
 use ordinal::sim::server::{SimConfig, SimServer};
 use ordinal::store::{Kind, Object, Store, StoreEvent};
-use ordinal::view::plan;
 use serde_json::json;
 
 const NS: &str = "t";
@@ -149,7 +149,7 @@ async fn set_image(client: &kube::Client, image: &str) {
 async fn scale_3_to_5_creates_3_then_4_and_5_to_3_deletes_4_then_3_keeping_claims() {
     let (sim, client) = cluster_with(statefulset("web", 3)).await;
     let store = snapshot(&client).await;
-    let preview = plan::scale_plan(&store, NS, "web", 5);
+    let preview = action::scale_plan(&store, NS, "web", 5);
     assert!(has(&preview.lines, "Creates web-3 → web-4"), "{preview:?}");
     assert!(has(&preview.lines, "new claim data-web-3"), "{preview:?}");
 
@@ -170,7 +170,7 @@ async fn scale_3_to_5_creates_3_then_4_and_5_to_3_deletes_4_then_3_keeping_claim
     );
 
     let store = snapshot(&client).await;
-    let preview = plan::scale_plan(&store, NS, "web", 3);
+    let preview = action::scale_plan(&store, NS, "web", 3);
     assert!(has(&preview.lines, "Deletes web-4 → web-3"), "{preview:?}");
     assert!(
         has(&preview.lines, "Keeps claims data-web-4, data-web-3"),
@@ -185,7 +185,7 @@ async fn scale_3_to_5_creates_3_then_4_and_5_to_3_deletes_4_then_3_keeping_claim
 
     // Scaling up again reuses what was kept.
     let store = snapshot(&client).await;
-    let preview = plan::scale_plan(&store, NS, "web", 4);
+    let preview = action::scale_plan(&store, NS, "web", 4);
     assert!(
         has(&preview.lines, "web-3 reuses claim data-web-3"),
         "{preview:?}"
@@ -203,7 +203,7 @@ async fn with_when_scaled_delete_scaling_down_deletes_the_claims() {
     );
     let (sim, client) = cluster_with(set).await;
     let store = snapshot(&client).await;
-    let preview = plan::scale_plan(&store, NS, "web", 1);
+    let preview = action::scale_plan(&store, NS, "web", 1);
     assert!(
         has(
             &preview.lines,
@@ -238,7 +238,7 @@ async fn with_when_scaled_delete_scaling_down_deletes_the_claims() {
 async fn restart_sets_the_annotation_and_rolls_2_1_0() {
     let (sim, client) = cluster_with(statefulset("web", 3)).await;
     let store = snapshot(&client).await;
-    let preview = plan::restart_plan(&store, NS, "web");
+    let preview = action::restart_plan(&store, NS, "web");
     assert!(
         has(&preview.lines, "Restarts web-2 → web-1 → web-0"),
         "{preview:?}"
@@ -292,9 +292,9 @@ async fn partition_2_updates_only_ordinal_2_then_step_releases_ordinal_1() {
     }
 
     let store = snapshot(&client).await;
-    let p = plan::step_partition(&store, NS, "web").unwrap();
+    let p = action::step_partition(&store, NS, "web").unwrap();
     assert_eq!(p, 1);
-    let preview = plan::partition_plan(&store, NS, "web", p).unwrap();
+    let preview = action::partition_plan(&store, NS, "web", p).unwrap();
     assert!(
         has(&preview.lines, "highest first, one at a time: web-1"),
         "{preview:?}"
@@ -329,7 +329,7 @@ async fn rollback_to_the_previous_revision_restores_the_previous_template() {
     .await;
 
     let store = snapshot(&client).await;
-    let choices = plan::rollback_choices(&store, NS, "web", Timestamp::now());
+    let choices = action::rollback_choices(&store, NS, "web", Timestamp::now());
     assert_eq!(choices.len(), 2, "{choices:?}");
     assert!(choices[0].is_update && choices[0].revision == 2);
     assert_eq!(choices[0].images, ["nginx:1.28"]);
@@ -337,10 +337,10 @@ async fn rollback_to_the_previous_revision_restores_the_previous_template() {
     assert_eq!(choices[1].name, first);
     assert_eq!(choices[1].images, ["nginx:1.27"]);
     assert!(
-        plan::rollback_plan(&store, NS, "web", 2).is_err(),
+        action::rollback_plan(&store, NS, "web", 2).is_err(),
         "already the template"
     );
-    let preview = plan::rollback_plan(&store, NS, "web", 1).unwrap();
+    let preview = action::rollback_plan(&store, NS, "web", 1).unwrap();
     assert!(
         has(&preview.lines, "nginx:1.28 → nginx:1.27"),
         "{preview:?}"
@@ -350,7 +350,7 @@ async fn rollback_to_the_previous_revision_restores_the_previous_template() {
         "{preview:?}"
     );
 
-    let action = plan::rollback_action(&store, NS, "web", 1).unwrap();
+    let action = action::rollback_action(&store, NS, "web", 1).unwrap();
     assert_eq!(
         action.kubectl(),
         "kubectl -n t rollout undo statefulset web --to-revision=1"
@@ -376,19 +376,19 @@ async fn force_delete_of_an_unknown_pod_lets_the_set_recreate_it() {
     sim.advance(Duration::from_secs(400));
 
     let store = snapshot(&client).await;
-    assert!(plan::suggests_force(&store, NS, "web-1"));
+    assert!(action::suggests_force(&store, NS, "web-1"));
     assert!(
-        !plan::suggests_force(&store, NS, "web-0") || {
+        !action::suggests_force(&store, NS, "web-0") || {
             // web-0 may share the failed node.
             store.pod(NS, "web-0").unwrap().node == node
         }
     );
-    let graceful = plan::delete_pod_plan(&store, NS, "web-1", false);
+    let graceful = action::delete_pod_plan(&store, NS, "web-1", false);
     assert!(
         has(&graceful.warnings, "force delete (grace period 0)"),
         "{graceful:?}"
     );
-    let forced = plan::delete_pod_plan(&store, NS, "web-1", true);
+    let forced = action::delete_pod_plan(&store, NS, "web-1", true);
     assert!(
         has(&forced.warnings, "two Pods with the same identity (web-1)"),
         "{forced:?}"
@@ -419,9 +419,9 @@ async fn an_orphaned_claim_can_be_deleted_and_its_volume_follows_the_reclaim_pol
     observe(&sim, &pods(&client), 600, all_ready(2)).await;
     let store = snapshot(&client).await;
 
-    let used = plan::delete_claim_plan(&store, NS, "data-web-0").unwrap_err();
+    let used = action::delete_claim_plan(&store, NS, "data-web-0").unwrap_err();
     assert!(used.contains("used by Pod web-0"), "{used}");
-    let preview = plan::delete_claim_plan(&store, NS, "data-web-2").unwrap();
+    let preview = action::delete_claim_plan(&store, NS, "data-web-2").unwrap();
     assert!(has(&preview.lines, "Left over from web-2"), "{preview:?}");
     assert!(
         has(

@@ -303,3 +303,144 @@ fn the_readme_run_command_runs_the_tool() {
         assert_eq!(package["default_run"], "ordinal", "binaries: {bins:?}");
     }
 }
+
+#[test]
+fn help_shows_where_the_logs_are_and_bad_log_levels_are_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ordinal"))
+        .arg("--help")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", "/xdg/state")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("here: /xdg/state/ordinal/actions.log"),
+        "{help}"
+    );
+    assert!(
+        help.contains("here: /xdg/state/ordinal/ordinal.log"),
+        "{help}"
+    );
+    assert!(help.contains("--log-level <LEVEL>"), "{help}");
+
+    let (code, out, err) = ordinal(&["get", "--demo", "--log-level", "loud=="]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("invalid log level \"loud==\""), "{err}");
+    assert!(out.is_empty(), "nothing was printed: {out}");
+}
+
+#[test]
+fn the_log_level_flag_sets_what_the_log_file_gets() {
+    let run = |level: Option<&str>| {
+        let home = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ordinal"));
+        cmd.args(["get", "--demo", "--scenario", "mysql"])
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env_remove("ORDINAL_LOG")
+            .env_remove("KUBECONFIG");
+        if let Some(l) = level {
+            cmd.args(["--log-level", l]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        std::fs::read_to_string(home.path().join("state/ordinal/ordinal.log")).unwrap_or_default()
+    };
+    let debug = run(Some("debug"));
+    assert!(debug.contains("DEBUG"), "{debug}");
+    let default = run(None);
+    assert!(!default.contains("DEBUG"), "{default}");
+}
+
+/// `kubectl ordinal …`: kubectl runs `kubectl-ordinal` from the PATH with
+/// the rest of the arguments.
+#[test]
+fn it_runs_as_a_kubectl_plugin() {
+    let Ok(kubectl) = which("kubectl") else {
+        eprintln!("SKIPPED: kubectl is not installed");
+        return;
+    };
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_ordinal"),
+        bin.path().join("kubectl-ordinal"),
+    )
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |args: &[&str]| {
+        Command::new(&kubectl)
+            .args(args)
+            .env("PATH", &path)
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env_remove("KUBECONFIG")
+            .output()
+            .unwrap()
+    };
+    let list = run(&["plugin", "list"]);
+    assert!(
+        String::from_utf8_lossy(&list.stdout).contains("kubectl-ordinal"),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let out = run(&["ordinal", "get", "--demo", "--scenario", "mysql"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("NAMESPACE") && stdout.contains("mysql"),
+        "{stdout}"
+    );
+    let help = run(&["ordinal", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("Usage: kubectl ordinal"), "{help}");
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|f| f.is_file())
+        })
+        .ok_or(())
+}
+
+/// The krew manifest template installs the binary under the name kubectl
+/// looks for, on every platform it lists.
+#[test]
+fn the_krew_manifest_template_names_the_plugin_binary() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/krew/ordinal.yaml"
+    ))
+    .unwrap();
+    let m: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
+    assert_eq!(m["kind"], "Plugin");
+    assert_eq!(m["metadata"]["name"], "ordinal");
+    let platforms = m["spec"]["platforms"].as_array().unwrap();
+    assert!(!platforms.is_empty());
+    for p in platforms {
+        assert_eq!(p["bin"], "kubectl-ordinal", "{p}");
+        assert!(
+            p["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["from"] == "ordinal" && f["to"] == "kubectl-ordinal"),
+            "{p}"
+        );
+    }
+}

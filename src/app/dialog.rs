@@ -7,10 +7,9 @@ use jiff::Timestamp;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::cluster::actions::{Action, ActionError, Request};
+use crate::action::{self, Action, ActionError, Plan, Request};
 use crate::store::Store;
 use crate::ui::model::{ChoiceView, DialogState, DialogView, InputView, RequestView};
-use crate::view::plan::{self, Plan};
 
 /// Which action the dialog prepares.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +103,7 @@ impl Dialog {
         let set = store.set(ns, name);
         let replicas = set.map_or(0, |s| s.replicas);
         let scale = |n: i32, warnings: Vec<String>| {
-            let mut plan = plan::scale_plan(store, ns, name, n);
+            let mut plan = action::scale_plan(store, ns, name, n);
             plan.warnings.splice(0..0, warnings);
             Prepared {
                 action: Ok(Action::Scale {
@@ -116,7 +115,7 @@ impl Dialog {
             }
         };
         let partition =
-            |p: i32, warnings: Vec<String>| match plan::partition_plan(store, ns, name, p) {
+            |p: i32, warnings: Vec<String>| match action::partition_plan(store, ns, name, p) {
                 Ok(mut plan) => {
                     plan.warnings.splice(0..0, warnings);
                     Prepared {
@@ -134,7 +133,7 @@ impl Dialog {
                 },
             };
         match &self.kind {
-            DialogKind::Scale => match plan::parse_replicas(self.text(), replicas) {
+            DialogKind::Scale => match action::parse_replicas(self.text(), replicas) {
                 Ok((n, warnings)) => scale(n, warnings),
                 Err(e) => Prepared {
                     action: Err(e),
@@ -154,17 +153,17 @@ impl Dialog {
             }
             DialogKind::Restart => Prepared {
                 action: Ok(Action::restart_now(ns, name, now)),
-                plan: plan::restart_plan(store, ns, name),
+                plan: action::restart_plan(store, ns, name),
             },
-            DialogKind::Partition => match plan::parse_partition(self.text(), replicas) {
+            DialogKind::Partition => match action::parse_partition(self.text(), replicas) {
                 Ok((p, warnings)) => partition(p, warnings),
                 Err(e) => Prepared {
                     action: Err(e),
                     plan: Plan::default(),
                 },
             },
-            DialogKind::Pause => partition(plan::pause_partition(store, ns, name), Vec::new()),
-            DialogKind::Step => match plan::step_partition(store, ns, name) {
+            DialogKind::Pause => partition(action::pause_partition(store, ns, name), Vec::new()),
+            DialogKind::Step => match action::step_partition(store, ns, name) {
                 Ok(p) => partition(p, Vec::new()),
                 Err(e) => Prepared {
                     action: Err(e),
@@ -172,7 +171,7 @@ impl Dialog {
                 },
             },
             DialogKind::Rollback => {
-                let choices = plan::rollback_choices(store, ns, name, now);
+                let choices = action::rollback_choices(store, ns, name, now);
                 match choices.get(self.selected) {
                     Some(choice) if choice.is_update => Prepared {
                         action: Err(format!(
@@ -181,9 +180,9 @@ impl Dialog {
                         )),
                         plan: Plan::default(),
                     },
-                    Some(choice) => match plan::rollback_plan(store, ns, name, choice.revision) {
+                    Some(choice) => match action::rollback_plan(store, ns, name, choice.revision) {
                         Ok(plan) => Prepared {
-                            action: plan::rollback_action(store, ns, name, choice.revision),
+                            action: action::rollback_action(store, ns, name, choice.revision),
                             plan,
                         },
                         Err(e) => Prepared {
@@ -203,27 +202,29 @@ impl Dialog {
                     name: pod.clone(),
                     force: *force,
                 }),
-                plan: plan::delete_pod_plan(store, ns, pod, *force),
+                plan: action::delete_pod_plan(store, ns, pod, *force),
             },
-            DialogKind::DeleteClaim { claim } => match plan::delete_claim_plan(store, ns, claim) {
-                Ok(plan) => {
-                    let action = if self.text() == claim {
-                        Ok(Action::DeleteClaim {
-                            namespace: ns.into(),
-                            name: claim.clone(),
-                        })
-                    } else if self.text().is_empty() {
-                        Err(format!("type {claim} to confirm"))
-                    } else {
-                        Err(format!("the name does not match {claim}"))
-                    };
-                    Prepared { action, plan }
+            DialogKind::DeleteClaim { claim } => {
+                match action::delete_claim_plan(store, ns, claim) {
+                    Ok(plan) => {
+                        let action = if self.text() == claim {
+                            Ok(Action::DeleteClaim {
+                                namespace: ns.into(),
+                                name: claim.clone(),
+                            })
+                        } else if self.text().is_empty() {
+                            Err(format!("type {claim} to confirm"))
+                        } else {
+                            Err(format!("the name does not match {claim}"))
+                        };
+                        Prepared { action, plan }
+                    }
+                    Err(why) => Prepared {
+                        action: Err(why),
+                        plan: Plan::default(),
+                    },
                 }
-                Err(why) => Prepared {
-                    action: Err(why),
-                    plan: Plan::default(),
-                },
-            },
+            }
         }
     }
 
@@ -259,7 +260,7 @@ impl Dialog {
                 DialogOutcome::Open
             }
             KeyCode::Down if self.kind == DialogKind::Rollback => {
-                let n = plan::rollback_choices(store, &self.namespace, &self.name, now).len();
+                let n = action::rollback_choices(store, &self.namespace, &self.name, now).len();
                 self.selected = (self.selected + 1).min(n.saturating_sub(1));
                 DialogOutcome::Open
             }
@@ -350,7 +351,7 @@ impl Dialog {
             }
         });
         let choices = (self.kind == DialogKind::Rollback).then(|| {
-            let rows = plan::rollback_choices(store, &self.namespace, &self.name, now)
+            let rows = action::rollback_choices(store, &self.namespace, &self.name, now)
                 .into_iter()
                 .map(|c| {
                     let state = match (c.is_current, c.is_update) {

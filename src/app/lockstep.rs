@@ -39,12 +39,13 @@ use tokio::time::Instant;
 use super::run::{ActionResult, Exit, clock};
 use super::tour::{self, Step};
 use super::{App, Effect};
-use crate::cluster::actions::Action;
-use crate::cluster::watch::Progress;
+use crate::action::Action;
+use crate::cluster::watch::{self, OpenSet, Progress};
 use crate::sim::controllers::TICK;
 use crate::sim::resources::Kind as SimKind;
+use crate::sim::select::{FieldSelector, LabelSelector};
 use crate::sim::server::SimServer;
-use crate::store::{Kind, StoreEvent};
+use crate::store::{Feed, Kind, StoreEvent};
 use crate::ui::{self, theme::Theme};
 
 /// Simulated time zero of a tour: a fixed date, so that no run depends on
@@ -87,7 +88,7 @@ impl Default for Options {
 /// The driver's connections: the paused sim, the watchers' progress, store
 /// events and action results in, actions out, volume usage polls, and the
 /// recording's clock.
-pub struct Wiring<'a, X, U, P> {
+pub struct Wiring<'a, X, U, P, W> {
     pub sim: &'a SimServer,
     pub progress: &'a Progress,
     pub store_rx: &'a mut mpsc::UnboundedReceiver<StoreEvent>,
@@ -98,6 +99,8 @@ pub struct Wiring<'a, X, U, P> {
     pub usage: U,
     /// Sets the time the next frame is recorded at.
     pub pace: P,
+    /// Watches what the open set's screen needs (`None`: no set open).
+    pub follow: W,
 }
 
 /// Which sim kinds the watchers deliver, as store kinds.
@@ -115,17 +118,35 @@ fn watched(kind: SimKind) -> Option<Kind> {
     })
 }
 
-fn slot(kind: Kind) -> usize {
-    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+/// Whether the watch of `feed` delivers (or, leaving its selection,
+/// deletes) this sim change.
+fn delivers(feed: &Feed, change: &crate::sim::objects::Change) -> bool {
+    if watched(change.kind()) != Some(feed.kind) {
+        return false;
+    }
+    let (labels, fields) = watch::selectors(feed);
+    let labels = LabelSelector::parse(labels.as_deref().unwrap_or("")).unwrap_or_default();
+    let fields = FieldSelector::parse(fields.as_deref().unwrap_or("")).unwrap_or_default();
+    // The sim's index answers selectors without parsing the object.
+    let matches = |entry: &crate::sim::objects::Entry| {
+        if let Some(ns) = &feed.namespace
+            && change.kind().info().namespaced
+            && entry.namespace() != ns
+        {
+            return false;
+        }
+        labels.matches(entry.labels()) && fields.matches_by(|path| entry.field(path))
+    };
+    matches(&change.entry) || change.previous.as_deref().is_some_and(matches)
 }
 
-/// What the sim emitted after version `after` that the watches (of
-/// `namespace`, or all) deliver: the newest version per kind (0: none), and
-/// the sim's version now.
-fn emitted(sim: &SimServer, after: u64, namespace: Option<&str>) -> (u64, [u64; 8]) {
+/// What the sim emitted after version `after` that the watches of `feeds`
+/// deliver: the newest version per feed (0: none), and the sim's version
+/// now.
+fn emitted(sim: &SimServer, after: u64, feeds: &[Feed]) -> (u64, Vec<u64>) {
     sim.with_state(|state| {
         let now = state.store.resource_version();
-        let mut newest = [0; 8];
+        let mut newest = vec![0; feeds.len()];
         let changes = match state.store.changes_since(after) {
             Ok(changes) => changes,
             Err(e) => {
@@ -135,26 +156,19 @@ fn emitted(sim: &SimServer, after: u64, namespace: Option<&str>) -> (u64, [u64; 
             }
         };
         for change in changes {
-            let sim_kind = change.kind();
-            let Some(kind) = watched(sim_kind) else {
-                continue;
-            };
-            let object = &change.entry.object;
-            if let Some(ns) = namespace
-                && sim_kind.info().namespaced
-                && object.namespace() != ns
-            {
-                continue;
+            for (i, feed) in feeds.iter().enumerate() {
+                if delivers(feed, &change) {
+                    newest[i] = newest[i].max(change.rv);
+                }
             }
-            newest[slot(kind)] = newest[slot(kind)].max(change.rv);
         }
         (now, newest)
     })
 }
 
 /// The driver's state between steps.
-struct Driver<'a, X, U, P> {
-    wiring: Wiring<'a, X, U, P>,
+struct Driver<'a, X, U, P, W> {
+    wiring: Wiring<'a, X, U, P, W>,
     /// The sim version whose changes the store has all applied.
     applied_rv: u64,
     /// Simulated time the sim has been advanced by, in ticks.
@@ -163,9 +177,10 @@ struct Driver<'a, X, U, P> {
     usage_polled: Option<(BTreeSet<String>, Timestamp)>,
 }
 
-impl<X, U, P, F> Driver<'_, X, U, P>
+impl<X, U, P, F, W> Driver<'_, X, U, P, W>
 where
     X: FnMut(Action),
+    W: FnMut(Option<OpenSet>),
     U: FnMut(BTreeSet<String>) -> F,
     F: std::future::Future<Output = Vec<StoreEvent>>,
     P: FnMut(Duration),
@@ -220,11 +235,13 @@ where
     /// The barrier: returns once the store has applied every change the
     /// sim made so far.
     async fn catch_up(&mut self, app: &mut App) {
-        let (now_rv, newest) = emitted(self.wiring.sim, self.applied_rv, app.namespace.as_deref());
+        let feeds: Vec<Feed> = app.store.feeds().map(|(f, _)| f.clone()).collect();
+        let (now_rv, newest) = emitted(self.wiring.sim, self.applied_rv, &feeds);
         self.wait_until(app, "the watches", |_, progress| {
-            Kind::ALL
+            feeds
                 .iter()
-                .all(|k| progress.get(*k) >= newest[slot(*k)])
+                .zip(&newest)
+                .all(|(f, rv)| progress.get(f) >= *rv)
         })
         .await;
         self.applied_rv = now_rv;
@@ -255,6 +272,7 @@ where
     /// changes they made), so they land before the next frame every time.
     async fn run_effects(&mut self, app: &mut App) {
         let mut sent = 0;
+        let mut followed = false;
         for effect in app.take_effects() {
             match effect {
                 Effect::Execute(action) => {
@@ -263,6 +281,16 @@ where
                 }
                 // The tour watches one fixed scope.
                 Effect::Rewatch(_) => tracing::warn!("tour: a namespace switch is not followed"),
+                Effect::Follow(set) => {
+                    let feeds = set.as_ref().map(watch::open_set_feeds).unwrap_or_default();
+                    (self.wiring.follow)(set);
+                    // The open set's screen is drawn once its feeds listed.
+                    self.wait_until(app, "the open set's watches", |app, _| {
+                        feeds.iter().all(|f| app.store.feed_listed(f))
+                    })
+                    .await;
+                    followed = true;
+                }
             }
         }
         for _ in 0..sent {
@@ -271,7 +299,7 @@ where
                 _ => tracing::warn!("tour: no answer to an action"),
             }
         }
-        if sent > 0 {
+        if sent > 0 || followed {
             self.catch_up(app).await;
         }
     }
@@ -311,13 +339,13 @@ fn quits(key: &KeyEvent) -> bool {
 /// Plays `steps` in lockstep with the sim until the script ends (then
 /// [`Exit::Quit`]), a quit key, the terminal going away, or `shutdown`.
 #[allow(clippy::too_many_arguments)]
-pub async fn run<B, S, Sh, X, U, F, P>(
+pub async fn run<B, S, Sh, X, U, F, P, W>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     theme: &Theme,
     mut inputs: S,
     steps: Vec<Step>,
-    wiring: Wiring<'_, X, U, P>,
+    wiring: Wiring<'_, X, U, P, W>,
     shutdown: Sh,
     options: &Options,
 ) -> io::Result<Exit>
@@ -327,6 +355,7 @@ where
     S: Stream<Item = io::Result<TermEvent>> + Unpin,
     Sh: std::future::Future<Output = ()>,
     X: FnMut(Action),
+    W: FnMut(Option<OpenSet>),
     U: FnMut(BTreeSet<String>) -> F,
     F: std::future::Future<Output = Vec<StoreEvent>>,
     P: FnMut(Duration),
@@ -405,6 +434,10 @@ where
 mod tests {
     use super::*;
 
+    fn slot(kind: Kind) -> usize {
+        Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+    }
+
     #[test]
     fn every_kind_the_store_watches_maps_from_a_sim_kind() {
         let sim_kinds = [
@@ -429,7 +462,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn emitted_changes_are_the_newest_per_watched_kind_in_scope() {
+    async fn emitted_changes_are_the_newest_per_feed() {
         let sim = SimServer::start(crate::sim::server::SimConfig {
             scenario: Some("mysql".into()),
             auto_tick: false,
@@ -441,17 +474,65 @@ mod tests {
         let before = sim.with_state(|s| s.store.resource_version());
         let start = sim.now();
         assert!(start > epoch(), "the warmup ran from the fixed epoch");
-        assert_eq!(emitted(&sim, before, None), (before, [0; 8]), "paused");
+        let all = watch::base_feeds(&watch::Scope::All);
+        let elsewhere = watch::base_feeds(&watch::Scope::Namespace("nowhere".into()));
+        assert_eq!(
+            emitted(&sim, before, &all),
+            (before, vec![0; all.len()]),
+            "paused"
+        );
         sim.advance(Duration::from_secs(60));
-        let (now, all) = emitted(&sim, before, None);
+        let (now, newest) = emitted(&sim, before, &all);
         assert!(now > before);
-        assert!(all.iter().all(|rv| *rv <= now));
-        assert!(all.iter().any(|rv| *rv > before), "mysql-2's probe flaps");
-        let (_, elsewhere) = emitted(&sim, before, Some("nowhere"));
-        for kind in [Kind::Pod, Kind::StatefulSet, Kind::Claim, Kind::Event] {
-            assert_eq!(elsewhere[slot(kind)], 0, "{kind:?} is namespaced");
+        assert!(newest.iter().all(|rv| *rv <= now));
+        assert!(
+            newest.iter().any(|rv| *rv > before),
+            "mysql-2's probe flaps"
+        );
+        let (_, there) = emitted(&sim, before, &elsewhere);
+        for (feed, rv) in elsewhere.iter().zip(there) {
+            if feed.namespace.is_some() {
+                assert_eq!(rv, 0, "{feed:?} is namespaced");
+            }
         }
         assert_eq!(sim.now(), start + jiff::SignedDuration::from_secs(60));
+    }
+
+    #[tokio::test]
+    async fn emitted_changes_follow_the_feeds_selectors() {
+        let sim = SimServer::start(crate::sim::server::SimConfig {
+            scenario: Some("mysql".into()),
+            auto_tick: false,
+            epoch: Some(epoch()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let warnings = Feed {
+            kind: Kind::Event,
+            namespace: None,
+            part: crate::store::Part::Warnings,
+        };
+        let normal = Feed {
+            kind: Kind::Event,
+            namespace: None,
+            part: crate::store::Part::NotWarnings,
+        };
+        let (_, newest) = emitted(&sim, 0, &[warnings.clone(), normal.clone()]);
+        let (w, n) = (newest[0], newest[1]);
+        assert!(w > 0 && n > 0, "the warmup made both kinds of events");
+        let type_of = |rv: u64| {
+            sim.with_state(|s| {
+                let changes = s.store.changes_since(rv - 1).unwrap();
+                let c = changes.iter().find(|c| c.rv == rv).unwrap();
+                serde_json::from_slice::<serde_json::Value>(&c.entry.json).unwrap()["type"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+        };
+        assert_eq!(type_of(w), "Warning");
+        assert_ne!(type_of(n), "Warning");
     }
 
     #[test]

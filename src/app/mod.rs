@@ -13,8 +13,9 @@ use jiff::Timestamp;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use crate::action::{Action, ActionError};
 use crate::cluster::access::Permissions;
-use crate::cluster::actions::{Action, ActionError};
+use crate::cluster::watch::OpenSet;
 use crate::store::{Store, StoreEvent};
 use crate::ui::model::{
     FilterView, FrameView, Overlay, ScreenView, SetPane, StatusLine, StorageTab, TitleBar,
@@ -38,17 +39,25 @@ pub enum Screen {
 /// Something the run loop must do outside the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Watch another namespace scope (`None`: all namespaces).
+    /// Watch another namespace scope (`None`: all namespaces; `a,b`: those).
     Rewatch(Option<String>),
     /// Send this action to the cluster; its result comes back through
     /// [`App::on_action_result`].
     Execute(Action),
+    /// Watch what this set's screen needs (its events, its revisions)
+    /// while it is open; `None`: no set is open, stop those watches.
+    Follow(Option<OpenSet>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum OverlayState {
     Help,
-    Namespaces { selected: usize, filter: String },
+    /// `picked`: the namespaces toggled with Space, to watch together.
+    Namespaces {
+        selected: usize,
+        filter: String,
+        picked: Vec<String>,
+    },
 }
 
 /// How many rows PageUp/PageDown move.
@@ -71,6 +80,9 @@ pub struct App {
     pub namespace: Option<String>,
     /// Whether the watches cover all namespaces (then switching is a view filter).
     watching_all: bool,
+    /// The namespaces watched under `-n a,b,c` (empty otherwise). The store
+    /// then holds just those, so the views show all it holds.
+    namespaces: Vec<String>,
     overlay: Option<OverlayState>,
     dialog: Option<Dialog>,
     /// What the user may do (read-only mode, RBAC answers).
@@ -82,6 +94,8 @@ pub struct App {
     /// Changes of UI state since the last frame.
     dirty: bool,
     effects: Vec<Effect>,
+    /// The open set whose watches the last `Follow` asked for.
+    followed: Option<OpenSet>,
     /// A scripted walk in progress (`--tour`) and when it started.
     tour: Option<(tour::Tour, std::time::Instant)>,
     /// Derived views kept between frames (re-derived only when their
@@ -111,6 +125,7 @@ impl App {
             filter: Input::default(),
             filter_editing: false,
             watching_all: namespace.is_none(),
+            namespaces: Vec::new(),
             namespace,
             overlay: None,
             dialog: None,
@@ -125,6 +140,7 @@ impl App {
             quit: false,
             dirty: true,
             effects: Vec::new(),
+            followed: None,
             tour: None,
             list_memo: RefCell::default(),
             detail_memo: RefCell::default(),
@@ -169,7 +185,30 @@ impl App {
     }
 
     pub fn take_effects(&mut self) -> Vec<Effect> {
+        let open = self.open_set();
+        let which = |o: &Option<OpenSet>| o.as_ref().map(|o| (o.namespace.clone(), o.name.clone()));
+        if which(&open) != which(&self.followed) {
+            self.followed = open.clone();
+            self.effects.push(Effect::Follow(open));
+        }
         std::mem::take(&mut self.effects)
+    }
+
+    /// The set whose screen is open (under the storage screen, too): what
+    /// [`Effect::Follow`] asks to watch.
+    pub fn open_set(&self) -> Option<OpenSet> {
+        self.screens.iter().rev().find_map(|s| match s {
+            Screen::Set { namespace, name } => Some(OpenSet {
+                namespace: namespace.clone(),
+                name: name.clone(),
+                selector: self
+                    .store
+                    .set(namespace, name)
+                    .map(|s| s.selector.clone())
+                    .unwrap_or_default(),
+            }),
+            _ => None,
+        })
     }
 
     /// What the cluster said the user may do (kept read-only under `--read-only`).
@@ -342,21 +381,43 @@ impl App {
             OverlayState::Namespaces {
                 selected,
                 mut filter,
+                mut picked,
             } => {
                 let items = self.namespace_items(&filter);
+                let mut next = |selected, filter, picked| {
+                    self.overlay = Some(OverlayState::Namespaces {
+                        selected,
+                        filter,
+                        picked,
+                    })
+                };
                 match key.code {
                     KeyCode::Esc => self.overlay = None,
-                    KeyCode::Up => {
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: selected.saturating_sub(1),
-                            filter,
-                        })
+                    KeyCode::Up => next(selected.saturating_sub(1), filter, picked),
+                    KeyCode::Down => next(
+                        (selected + 1).min(items.len().saturating_sub(1)),
+                        filter,
+                        picked,
+                    ),
+                    // Namespaces have no spaces: Space picks, it never filters.
+                    KeyCode::Char(' ') => {
+                        if let Some(choice) = items.get(selected).filter(|c| *c != ALL_NAMESPACES) {
+                            match picked.iter().position(|p| p == choice) {
+                                Some(i) => {
+                                    picked.remove(i);
+                                }
+                                None => picked.push(choice.clone()),
+                            }
+                        }
+                        next(selected, filter, picked);
                     }
-                    KeyCode::Down => {
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: (selected + 1).min(items.len().saturating_sub(1)),
-                            filter,
-                        })
+                    KeyCode::Enter if picked.len() > 1 => {
+                        self.overlay = None;
+                        self.switch_namespaces(picked);
+                    }
+                    KeyCode::Enter if picked.len() == 1 => {
+                        self.overlay = None;
+                        self.switch_namespace(picked.pop(), now);
                     }
                     KeyCode::Enter => {
                         self.overlay = None;
@@ -369,17 +430,11 @@ impl App {
                     }
                     KeyCode::Backspace => {
                         filter.pop();
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: 0,
-                            filter,
-                        });
+                        next(0, filter, picked);
                     }
                     KeyCode::Char(c) => {
                         filter.push(c);
-                        self.overlay = Some(OverlayState::Namespaces {
-                            selected: 0,
-                            filter,
-                        });
+                        next(0, filter, picked);
                     }
                     _ => {}
                 }
@@ -395,15 +450,43 @@ impl App {
         {
             items.push(ns.clone());
         }
+        for ns in &self.namespaces {
+            if !items.contains(ns) {
+                items.push(ns.clone());
+            }
+        }
         let f = filter.to_lowercase();
         items.retain(|i| f.is_empty() || i.to_lowercase().contains(&f));
         items
     }
 
-    fn switch_namespace(&mut self, namespace: Option<String>, _now: Timestamp) {
-        if namespace == self.namespace {
+    /// Watching several namespaces (`-n a,b,c`): the views show every set
+    /// of the store, which holds just those.
+    pub fn set_namespaces(&mut self, namespaces: Vec<String>) {
+        self.namespace = None;
+        self.watching_all = false;
+        self.namespaces = namespaces;
+        self.dirty = true;
+    }
+
+    /// Watches several namespaces (picked in the switcher).
+    fn switch_namespaces(&mut self, namespaces: Vec<String>) {
+        if namespaces == self.namespaces {
             return;
         }
+        self.effects
+            .push(Effect::Rewatch(Some(namespaces.join(","))));
+        self.set_namespaces(namespaces);
+        self.screens.truncate(1);
+        self.list_selected = 0;
+        self.storage_selected = 0;
+    }
+
+    fn switch_namespace(&mut self, namespace: Option<String>, _now: Timestamp) {
+        if namespace == self.namespace && self.namespaces.is_empty() {
+            return;
+        }
+        self.namespaces.clear();
         // Watching one namespace: other scopes need new watches.
         if !self.watching_all {
             self.effects.push(Effect::Rewatch(namespace.clone()));
@@ -449,6 +532,7 @@ impl App {
                 self.overlay = Some(OverlayState::Namespaces {
                     selected: 0,
                     filter: String::new(),
+                    picked: self.namespaces.clone(),
                 })
             }
             Command::Filter => {
@@ -721,13 +805,19 @@ impl App {
                         .is_none_or(|k| self.permissions.denial(k).is_none())
                 }),
             }),
-            (None, Some(OverlayState::Namespaces { selected, filter })) => {
-                Some(Overlay::Namespaces {
-                    items: self.namespace_items(filter),
-                    selected: *selected,
-                    filter: filter.clone(),
-                })
-            }
+            (
+                None,
+                Some(OverlayState::Namespaces {
+                    selected,
+                    filter,
+                    picked,
+                }),
+            ) => Some(Overlay::Namespaces {
+                items: self.namespace_items(filter),
+                picked: picked.clone(),
+                selected: *selected,
+                filter: filter.clone(),
+            }),
         };
         let filter_view = (self.filter_editing || !filter.is_empty()).then(|| FilterView {
             text: filter.to_string(),
@@ -737,17 +827,23 @@ impl App {
         FrameView {
             title: TitleBar {
                 context: self.context.clone(),
-                namespace: self
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| ALL_NAMESPACES.to_string()),
+                namespace: if self.namespaces.is_empty() {
+                    self.namespace
+                        .clone()
+                        .unwrap_or_else(|| ALL_NAMESPACES.to_string())
+                } else {
+                    self.namespaces.join(",")
+                },
                 read_only: self.read_only,
                 clock: clock.to_string(),
             },
             screen,
             status: StatusLine {
                 sync: view::sync_summary(&self.store, now),
-                message: self.message.clone(),
+                message: self.message.clone().or_else(|| {
+                    let all = self.namespace.is_none() && self.namespaces.is_empty();
+                    view::forbidden_hint(&self.store, all).map(|hint| (Severity::Warning, hint))
+                }),
                 filter: filter_view,
                 hints: self.hints(),
             },

@@ -16,7 +16,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::{App, Effect};
-use crate::cluster::actions::{Action, ActionError};
+use crate::action::{Action, ActionError};
+use crate::cluster::watch::OpenSet;
 use crate::store::StoreEvent;
 use crate::ui::{self, theme::Theme};
 
@@ -90,12 +91,22 @@ pub type ActionResult = (Action, Result<String, ActionError>);
 
 /// The loop's connections to the outside: store events in, volume-stats
 /// nodes out, actions out and their results in, and how to rewatch.
-pub struct Wiring<'a, R: FnMut(Option<String>), X: FnMut(Action)> {
+pub struct Wiring<'a, R: FnMut(Rewatch), X: FnMut(Action)> {
     pub store_rx: &'a mut mpsc::UnboundedReceiver<StoreEvent>,
     pub nodes_tx: &'a watch::Sender<BTreeSet<String>>,
     pub results_rx: &'a mut mpsc::UnboundedReceiver<ActionResult>,
     pub rewatch: R,
     pub execute: X,
+}
+
+/// A change to what is watched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rewatch {
+    /// Another namespace scope (`None`: all namespaces).
+    Scope(Option<String>),
+    /// The open set's screen changed: watch what it needs (`None`: no set
+    /// is open).
+    Follow(Option<OpenSet>),
 }
 
 /// Runs until the user quits, the terminal goes away, or `shutdown` resolves.
@@ -109,7 +120,7 @@ pub async fn run<B, S, F, R, X>(
     options: &RunOptions,
 ) -> io::Result<Exit>
 where
-    R: FnMut(Option<String>),
+    R: FnMut(Rewatch),
     X: FnMut(Action),
     B: Backend,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -139,8 +150,9 @@ where
         }
         for effect in app.take_effects() {
             match effect {
-                Effect::Rewatch(ns) => rewatch(ns),
+                Effect::Rewatch(ns) => rewatch(Rewatch::Scope(ns)),
                 Effect::Execute(action) => execute(action),
+                Effect::Follow(set) => rewatch(Rewatch::Follow(set)),
             }
         }
         if app.quit {

@@ -9,7 +9,7 @@ use k8s_openapi::api::authorization::v1::{
 };
 use kube::api::{Api, PostParams};
 
-use super::actions::ActionKind;
+use crate::action::ActionKind;
 
 /// Which actions are allowed; every denial carries its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -109,7 +109,7 @@ async fn ask(
                 .unwrap_or_default();
             Ok((st.allowed && !st.denied.unwrap_or(false), why))
         }
-        Err(e) => Err(super::actions::ActionError::from(e).describe()),
+        Err(e) => Err(crate::action::ActionError::from(e).describe()),
     }
 }
 

@@ -178,20 +178,18 @@ impl Filter {
         })
     }
 
+    /// Reads only the entry's index (and its JSON for a field path that is
+    /// not indexed), so lists and watches never parse what they skip.
     fn matches(&self, entry: &Entry) -> bool {
-        let obj = &entry.object;
         if let Some(ns) = &self.namespace
-            && obj.namespace() != ns
+            && entry.namespace() != ns
         {
             return false;
         }
-        if !self.labels.matches(obj.meta().labels.as_ref()) {
+        if !self.labels.matches(entry.labels()) {
             return false;
         }
-        if self.fields.is_empty() {
-            return true;
-        }
-        serde_json::from_slice::<Value>(&entry.json).is_ok_and(|v| self.fields.matches(&v))
+        self.fields.matches_by(|path| entry.field(path))
     }
 }
 
@@ -229,7 +227,7 @@ impl WatchAs {
             WatchAs::Objects => watch_frame(event_type, &entry.json),
             WatchAs::Table { kind, include } => {
                 let rv = entry
-                    .object
+                    .object()
                     .meta()
                     .resource_version
                     .clone()
@@ -554,10 +552,10 @@ fn get(shared: &Shared, t: &Target, q: &Query, as_table: bool) -> Result<Respons
         .get(t.kind, ns, name)
         .ok_or_else(|| ApiError::not_found(t.kind, name))?;
     match t.subresource.as_deref() {
-        Some("scale") => Ok(json_response(200, &scale_of(&entry.object)?)),
+        Some("scale") => Ok(json_response(200, &scale_of(entry.object())?)),
         None if as_table => {
             let rv = entry
-                .object
+                .object()
                 .meta()
                 .resource_version
                 .clone()
@@ -625,11 +623,7 @@ fn list(
     for entry in iter.filter(|e| filter.matches(e)) {
         if limit > 0 && items.len() == limit {
             let last: &Arc<Entry> = items.last().expect("limit > 0");
-            next = Some(continue_token(
-                list_rv,
-                last.object.namespace(),
-                last.object.name(),
-            ));
+            next = Some(continue_token(list_rv, last.namespace(), last.name()));
             break;
         }
         items.push(entry.clone());
@@ -670,6 +664,7 @@ fn list(
         b.put_slice(&e.json);
     }
     b.put_slice(b"]}");
+    shared.metrics.count_list_bytes(b.len());
     Ok(respond(200, b.freeze()))
 }
 
@@ -917,7 +912,7 @@ fn store_update(
         Some("scale") => return store_scale(shared, t, cur, &new),
         Some(_) => {
             // status: only the status stanza of the request counts.
-            let mut merged = cur.object.to_json();
+            let mut merged = cur.object().to_json();
             merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
             if let Some(rv) = new.pointer("/metadata/resourceVersion") {
                 merged["metadata"]["resourceVersion"] = rv.clone();
@@ -982,8 +977,8 @@ fn patch_object(
         .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let cur = current(shared, t)?;
     let (base, kind_name) = match t.subresource.as_deref() {
-        Some("scale") => (scale_of(&cur.object)?, "Scale"),
-        _ => (cur.object.to_json(), t.kind.info().kind_name),
+        Some("scale") => (scale_of(cur.object())?, "Scale"),
+        _ => (cur.object().to_json(), t.kind.info().kind_name),
     };
     let patched = patch::apply(kind_name, &base, patch_type, &patch_doc)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -1054,7 +1049,7 @@ fn store_scale(
         }
         return Err(err);
     }
-    let Object::StatefulSet(mut sts) = cur.object.clone() else {
+    let Object::StatefulSet(mut sts) = cur.object().clone() else {
         return Err(ApiError::path_not_found());
     };
     let expected_rv = scale
@@ -1064,7 +1059,7 @@ fn store_scale(
     sts.spec.get_or_insert_with(Default::default).replicas = Some(n as i32);
     let mut state = shared.lock();
     let entry = state.update(Object::StatefulSet(sts), expected_rv.as_deref())?;
-    Ok(json_response(200, &scale_of(&entry.object)?))
+    Ok(json_response(200, &scale_of(entry.object())?))
 }
 
 /// Options from the query string and the DeleteOptions body.
@@ -1135,7 +1130,7 @@ fn delete(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Respons
         .get(t.kind, ns, name)
         .cloned()
         .ok_or_else(|| ApiError::not_found(t.kind, name))?;
-    let meta = cur.object.meta();
+    let meta = cur.object().meta();
     if opts
         .precondition_uid
         .as_ref()
@@ -1158,7 +1153,7 @@ fn delete(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Respons
         return Err(ApiError::conflict(t.kind, name));
     }
     if opts.orphan {
-        orphan_dependents(&mut state, &cur.object);
+        orphan_dependents(&mut state, cur.object());
     }
     if t.kind == Kind::Namespace {
         delete_namespace_contents(&mut state, name);
@@ -1176,12 +1171,7 @@ fn delete_collection(shared: &Shared, t: &Target, q: &Query) -> Result<Response<
         .store
         .iter(t.kind, t.namespace.as_deref())
         .filter(|e| filter.matches(e))
-        .map(|e| {
-            (
-                e.object.namespace().to_string(),
-                e.object.name().to_string(),
-            )
-        })
+        .map(|e| (e.namespace().to_string(), e.name().to_string()))
         .collect();
     let mut items = Vec::new();
     for (ns, name) in names {
@@ -1215,14 +1205,14 @@ fn orphan_dependents(state: &mut super::state::SimState, owner: &Object) {
             .store
             .iter(kind, Some(&ns))
             .filter(|e| {
-                e.object
+                e.object()
                     .meta()
                     .owner_references
                     .iter()
                     .flatten()
                     .any(|r| r.uid == uid)
             })
-            .map(|e| e.object.clone())
+            .map(|e| e.object().clone())
             .collect();
         for mut d in dependents {
             if let Some(refs) = d.meta_mut().owner_references.as_mut() {
@@ -1239,7 +1229,7 @@ fn delete_namespace_contents(state: &mut super::state::SimState, ns: &str) {
         let names: Vec<String> = state
             .store
             .iter(info.kind, Some(ns))
-            .map(|e| e.object.name().to_string())
+            .map(|e| e.name().to_string())
             .collect();
         for name in names {
             let _ = state.store.remove(info.kind, ns, &name);

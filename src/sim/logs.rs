@@ -28,7 +28,7 @@ pub fn logs(
         .store
         .get(Kind::Pod, namespace, pod)
         .ok_or_else(|| ApiError::not_found(Kind::Pod, pod))?;
-    let Object::Pod(p) = &entry.object else {
+    let Object::Pod(p) = entry.object() else {
         return Err(ApiError::not_found(Kind::Pod, pod));
     };
     let container = pick_container(p, q.get("container").map(String::as_str))?;
@@ -109,7 +109,7 @@ fn pod_events(state: &SimState, namespace: &str, pod: &str) -> Vec<Event> {
     state
         .store
         .iter(Kind::Event, Some(namespace))
-        .filter_map(|e| match &e.object {
+        .filter_map(|e| match e.object() {
             Object::Event(ev)
                 if ev.involved_object.name.as_deref() == Some(pod)
                     && ev.involved_object.kind.as_deref() == Some("Pod") =>

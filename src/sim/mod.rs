@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod controllers;
 pub mod defaults;
+pub mod envelope;
 pub mod error;
 pub mod generate;
 pub mod logs;

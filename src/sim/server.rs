@@ -85,6 +85,7 @@ impl Default for SimConfig {
 pub struct Metrics {
     requests: AtomicU64,
     watch_bytes: AtomicU64,
+    list_bytes: AtomicU64,
 }
 
 impl Metrics {
@@ -94,12 +95,56 @@ impl Metrics {
     pub fn count_bytes(&self, n: usize) {
         self.watch_bytes.fetch_add(n as u64, Ordering::Relaxed);
     }
+    pub fn count_list_bytes(&self, n: usize) {
+        self.list_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    /// Bytes of list bodies (JSON lists, not tables).
+    pub fn list_bytes(&self) -> u64 {
+        self.list_bytes.load(Ordering::Relaxed)
+    }
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
     }
     pub fn watch_bytes(&self) -> u64 {
         self.watch_bytes.load(Ordering::Relaxed)
     }
+}
+
+/// One request as the server received it (for tests of what clients ask).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path: String,
+    /// The raw query string (percent-encoded), empty when none.
+    pub query: String,
+}
+
+impl LoggedRequest {
+    /// A query parameter, decoded.
+    pub fn param(&self, name: &str) -> Option<String> {
+        url::form_urlencoded::parse(self.query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    /// Whether this is a watch (`watch=true` or `watch=1`).
+    pub fn is_watch(&self) -> bool {
+        self.param("watch").is_some_and(|v| v == "true" || v == "1")
+    }
+}
+
+/// How many requests the log keeps (the oldest go first).
+const REQUEST_LOG_CAPACITY: usize = 10_000;
+
+/// Faults that change how requests are answered.
+#[derive(Debug, Default)]
+struct RequestFaults {
+    /// Lists (and streaming lists) of these resources (plural, `pods`) are
+    /// answered only after this long.
+    list_delay: Vec<(String, Duration)>,
+    /// Streaming lists (`sendInitialEvents`) are refused with 422, as a
+    /// server without the WatchList feature does.
+    refuse_streaming: bool,
 }
 
 /// What request handlers share.
@@ -110,6 +155,8 @@ pub struct Shared {
     pub bookmark_interval: Duration,
     /// Bumped to end every open watch.
     pub(super) faults: watch::Sender<u64>,
+    requests: Mutex<std::collections::VecDeque<LoggedRequest>>,
+    request_faults: Mutex<RequestFaults>,
 }
 
 impl Shared {
@@ -174,7 +221,7 @@ pub fn load_scenario(state: &mut SimState, s: &Scenario) -> Result<(), SimError>
         let entry = state.create(object).map_err(|e| fail(e.message))?;
         // Objects a scenario gives a status (Nodes, pre-existing PVs) keep it.
         if let Some(status) = status {
-            let mut json = entry.object.to_json();
+            let mut json = entry.object().to_json();
             json["status"] = status;
             let object = Object::from_json(kind, json).map_err(|e| fail(e.to_string()))?;
             state
@@ -234,6 +281,8 @@ impl SimServer {
             metrics: Metrics::default(),
             bookmark_interval: config.bookmark_interval,
             faults,
+            requests: Mutex::default(),
+            request_faults: Mutex::default(),
         });
         let ticker = config.auto_tick.then(|| {
             let shared = shared.clone();
@@ -280,7 +329,7 @@ impl SimServer {
                 tokio::spawn(async move {
                     let service = service_fn(move |req| {
                         let shared = shared.clone();
-                        async move { Ok::<_, std::convert::Infallible>(api::handle(shared, req).await) }
+                        async move { Ok::<_, std::convert::Infallible>(answer(shared, req).await) }
                     });
                     let conn = http1::Builder::new()
                         .keep_alive(true)
@@ -343,6 +392,27 @@ impl SimServer {
 
     pub fn metrics(&self) -> &Metrics {
         &self.shared.metrics
+    }
+
+    /// The requests received so far (the newest 10,000), oldest first.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.requests).iter().cloned().collect()
+    }
+
+    /// Fault: lists of `resource` (plural: `pods`) are answered after
+    /// `delay` (a slow kind, for tests of a partial sync).
+    pub fn delay_lists(&self, resource: &str, delay: Duration) {
+        let mut faults = lock(&self.shared.request_faults);
+        faults.list_delay.retain(|(r, _)| r != resource);
+        if !delay.is_zero() {
+            faults.list_delay.push((resource.to_string(), delay));
+        }
+    }
+
+    /// Fault: streaming lists are refused (422), as by a server without
+    /// the WatchList feature; clients must page.
+    pub fn refuse_streaming_lists(&self, refuse: bool) {
+        lock(&self.shared.request_faults).refuse_streaming = refuse;
     }
 
     /// Fault: ends every open watch connection (clients must re-watch).
@@ -409,6 +479,62 @@ impl Drop for SimServer {
             handle.abort();
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Logs the request, applies the request faults, and hands it to the API.
+async fn answer(
+    shared: Arc<Shared>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<api::Body> {
+    let logged = LoggedRequest {
+        method: req.method().to_string(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().unwrap_or_default().to_string(),
+    };
+    {
+        let mut log = lock(&shared.requests);
+        if log.len() == REQUEST_LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(logged.clone());
+    }
+    let streaming = logged
+        .param("sendInitialEvents")
+        .is_some_and(|v| v == "true");
+    let lists = logged.method == "GET" && (!logged.is_watch() || streaming);
+    let (delay, refuse) = {
+        let faults = lock(&shared.request_faults);
+        let delay = faults
+            .list_delay
+            .iter()
+            .find(|(r, _)| lists && logged.path.ends_with(&format!("/{r}")))
+            .map(|(_, d)| *d);
+        (delay, faults.refuse_streaming && streaming)
+    };
+    if refuse {
+        shared.metrics.count_request();
+        let status = serde_json::json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: \
+                        sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled",
+            "reason": "Invalid", "code": 422,
+        });
+        return hyper::Response::builder()
+            .status(422)
+            .header(hyper::header::CONTENT_TYPE, "application/json")
+            .body(http_body_util::BodyExt::boxed(http_body_util::Full::new(
+                bytes::Bytes::from(status.to_string()),
+            )))
+            .expect("static response parts are valid");
+    }
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    api::handle(shared, req).await
 }
 
 /// Users for `--user TOKEN=PROFILE` flags.

@@ -410,7 +410,7 @@ fn row_object(entry: &Entry, include: &str) -> Value {
         "None" => Value::Null,
         "Object" => serde_json::from_slice(&entry.json).unwrap_or(Value::Null),
         _ => {
-            let mut meta = serde_json::to_value(entry.object.meta()).unwrap_or(Value::Null);
+            let mut meta = serde_json::to_value(entry.object().meta()).unwrap_or(Value::Null);
             if let Some(m) = meta.as_object_mut() {
                 m.remove("managedFields");
             }
@@ -430,7 +430,7 @@ pub fn table(
 ) -> Value {
     let rows: Vec<Value> = entries
         .iter()
-        .map(|e| json!({"cells": cells(&e.object, now), "object": row_object(e, include)}))
+        .map(|e| json!({"cells": cells(e.object(), now), "object": row_object(e, include)}))
         .collect();
     let mut meta = json!({"resourceVersion": resource_version});
     if let Some(c) = continue_token {

@@ -6,7 +6,9 @@
 //! Unchanged objects (equal slim values) change nothing and do not bump the
 //! generation.
 
+pub mod feed;
 pub mod objects;
+pub mod owner;
 pub mod quantity;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -14,6 +16,7 @@ use std::ops::Bound;
 
 use jiff::Timestamp;
 
+pub use feed::{Feed, FeedState, Part};
 /// A PersistentVolumeClaim, slimmed.
 pub use objects::Claim;
 pub use objects::{
@@ -184,6 +187,21 @@ pub enum StoreEvent {
     /// A (re)list finished: atomically replaces every object of that kind
     /// (objects deleted while disconnected disappear).
     Restarted(Kind, Vec<Object>),
+    /// A list of `feed` is under way and has received `received` objects
+    /// so far (sent at its start with 0, then now and then; not per object).
+    Listing {
+        feed: Feed,
+        received: u64,
+    },
+    /// A (re)list of `feed` finished: replaces the objects that feed holds,
+    /// and only those.
+    Relisted(Feed, Vec<Object>),
+    /// The feed's watch stopped (the set it follows was closed): its
+    /// objects go.
+    Stopped(Feed),
+    /// The kind is watched only for the open set: with none open there is
+    /// nothing to wait for.
+    OnDemand(Kind),
     /// The watch failed; data of that kind may be stale until the next Restarted.
     WatchError {
         kind: Kind,
@@ -313,50 +331,92 @@ trait Slim: Clone + PartialEq + Sized {
     fn touches(&self, _maps: &Maps, out: &mut Touched) {
         out.all();
     }
+    /// Whether `feed` (of this kind) delivers this object.
+    fn in_feed(&self, feed: &Feed) -> bool {
+        feed.holds(&self.key().0, None, None)
+    }
 }
 
-/// The StatefulSets one store change can alter the views of.
+/// The StatefulSets (and which of their ordinals) one store change can
+/// alter the views of: `(set, Some(n))` for ordinal `n` only (its Pod,
+/// claims, their volumes, usage and events), `(set, None)` for the set as a
+/// whole.
 #[derive(Debug, Default)]
 enum Touched {
     #[default]
     Nothing,
-    Sets(Vec<Key>),
+    Sets(Vec<(Key, Option<i32>)>),
     All,
 }
 
 impl Touched {
     fn set(&mut self, namespace: &str, name: &str) {
+        self.push(namespace, name, None);
+    }
+    fn ordinal(&mut self, namespace: &str, name: &str, ordinal: i32) {
+        self.push(namespace, name, Some(ordinal));
+    }
+    fn push(&mut self, namespace: &str, name: &str, ordinal: Option<i32>) {
         let key = (namespace.to_string(), name.to_string());
         match self {
             Touched::All => {}
-            Touched::Sets(v) => v.push(key),
-            Touched::Nothing => *self = Touched::Sets(vec![key]),
+            Touched::Sets(v) => v.push((key, ordinal)),
+            Touched::Nothing => *self = Touched::Sets(vec![(key, ordinal)]),
         }
     }
     fn all(&mut self) {
         *self = Touched::All;
     }
-    /// The sets a claim named `<template>-<set>-<n>` can belong to: every
-    /// existing set whose name ends the claim name before the ordinal.
+    /// The set ordinals a claim named `<template>-<set>-<n>` can belong to:
+    /// ordinal `n` of every existing set whose name ends the claim name
+    /// before the ordinal.
     fn claim(&mut self, maps: &Maps, namespace: &str, claim: &str) {
-        let Some((rest, _)) = split_ordinal(claim) else {
+        let Some((rest, n)) = split_ordinal(claim) else {
             return;
         };
         for (i, _) in rest.match_indices('-') {
             let set = &rest[i + 1..];
             if maps.sets.contains_key(k!(namespace, set)) {
-                self.set(namespace, set);
+                self.ordinal(namespace, set, n);
             }
         }
     }
-    /// A Pod's set: its controller, and the `<set>-<n>` name pattern.
+    /// A Pod's ordinal: by its controller, and by the `<set>-<n>` name pattern.
     fn pod(&mut self, namespace: &str, pod: &Pod) {
-        if let Some((set, _)) = pod_slot(pod) {
-            self.set(namespace, &set);
+        if let Some((set, n)) = pod_slot(pod) {
+            self.ordinal(namespace, &set, n);
         }
-        if let Some((set, _)) = split_ordinal(&pod.name) {
-            self.set(namespace, set);
+        if let Some((set, n)) = split_ordinal(&pod.name) {
+            self.ordinal(namespace, set, n);
         }
+    }
+}
+
+/// When the views of one set last had reason to change: anything about it
+/// (`last`), the set as a whole (`whole`: the set, its revisions, its own
+/// events), and each ordinal.
+#[derive(Debug, Default)]
+struct SetChanges {
+    last: u64,
+    whole: u64,
+    ordinals: HashMap<i32, u64>,
+}
+
+/// The generations of one set's ordinals: see [`Store::ordinal_generations`].
+#[derive(Debug, Clone, Copy)]
+pub struct OrdinalGenerations<'a> {
+    /// The last change to the set as a whole or to anything shared.
+    base: u64,
+    ordinals: Option<&'a HashMap<i32, u64>>,
+}
+
+impl OrdinalGenerations<'_> {
+    /// The generation of the last change that can alter what ordinal `n`
+    /// shows (its row and findings).
+    pub fn of(&self, n: i32) -> u64 {
+        self.ordinals
+            .and_then(|m| m.get(&n))
+            .map_or(self.base, |g| (*g).max(self.base))
     }
 }
 
@@ -772,13 +832,16 @@ impl Slim for Node {
 impl Slim for Event {
     const KIND: Kind = Kind::Event;
     const LOGGED: bool = false;
+    fn in_feed(&self, feed: &Feed) -> bool {
+        feed.holds(&self.namespace, Some(&self.type_), None)
+    }
     fn touches(&self, maps: &Maps, out: &mut Touched) {
         let (kind, ns, name) = &self.involved;
         match kind.as_str() {
             "StatefulSet" => out.set(ns, name),
             "Pod" => {
-                if let Some((set, _)) = split_ordinal(name) {
-                    out.set(ns, set);
+                if let Some((set, n)) = split_ordinal(name) {
+                    out.ordinal(ns, set, n);
                 }
                 if let Some(p) = maps.pods.get(&(ns.clone(), name.clone())) {
                     out.pod(ns, p);
@@ -829,6 +892,9 @@ impl Slim for Event {
 
 impl Slim for Revision {
     const KIND: Kind = Kind::Revision;
+    fn in_feed(&self, feed: &Feed) -> bool {
+        feed.holds(&self.namespace, None, self.owner_set.as_deref())
+    }
     fn touches(&self, _maps: &Maps, out: &mut Touched) {
         // `<set>-<hash>`; the header names revisions of its set.
         let set = self
@@ -885,13 +951,16 @@ pub struct Store {
     sync: [SyncState; 8],
     /// Whether a kind was listed at least once (re-lists log their differences).
     listed: [bool; 8],
+    /// The watches the store is fed by, and how far their lists got.
+    feeds: BTreeMap<Feed, FeedState>,
     usage: HashMap<Key, ClaimUsage>,
     usage_by_node: HashMap<String, Vec<Key>>,
     usage_errors: BTreeMap<String, UsageError>,
     generation: u64,
-    /// (namespace, set) → the generation of the last change that can alter
-    /// that set's views (see [`Store::set_generation`]).
-    set_generations: HashMap<Key, u64>,
+    /// (namespace, set) → the generations of the last changes that can
+    /// alter that set's views (see [`Store::set_generation`] and
+    /// [`Store::ordinal_generations`]).
+    set_generations: HashMap<Key, SetChanges>,
     /// The generation of the last change that can alter any set's views.
     shared_generation: u64,
     /// What the change being applied touches.
@@ -912,6 +981,7 @@ impl Store {
             idx: Indexes::default(),
             sync: Default::default(),
             listed: [false; 8],
+            feeds: BTreeMap::new(),
             usage: HashMap::new(),
             usage_by_node: HashMap::new(),
             usage_errors: BTreeMap::new(),
@@ -928,7 +998,23 @@ impl Store {
         let changed = match event {
             StoreEvent::Applied(o) => self.applied(o, now),
             StoreEvent::Deleted(o) => self.deleted(o, now),
-            StoreEvent::Restarted(kind, objects) => self.restarted(kind, objects, now),
+            StoreEvent::Restarted(kind, objects) => {
+                self.relisted(Feed::whole(kind, None), objects, now)
+            }
+            StoreEvent::Relisted(feed, objects) => self.relisted(feed, objects, now),
+            StoreEvent::Listing { feed, received } => self.listing(feed, received),
+            StoreEvent::Stopped(feed) => self.stopped(feed, now),
+            StoreEvent::OnDemand(kind) => {
+                self.listed[kind.index()] = true;
+                let slot = &mut self.sync[kind.index()];
+                if matches!(slot, SyncState::Syncing) {
+                    *slot = SyncState::Live { since: now };
+                    self.touched.all();
+                    true
+                } else {
+                    false
+                }
+            }
             StoreEvent::WatchError {
                 kind,
                 message,
@@ -977,11 +1063,19 @@ impl Store {
             match touched {
                 Touched::All => self.shared_generation = self.generation,
                 Touched::Sets(keys) => {
-                    for k in keys {
-                        if self.maps.sets.contains_key(&k) {
-                            self.set_generations.insert(k, self.generation);
-                        } else {
+                    for (k, ordinal) in keys {
+                        if !self.maps.sets.contains_key(&k) {
                             self.set_generations.remove(&k);
+                            continue;
+                        }
+                        let g = self.generation;
+                        let c = self.set_generations.entry(k).or_default();
+                        c.last = g;
+                        match ordinal {
+                            Some(n) => {
+                                c.ordinals.insert(n, g);
+                            }
+                            None => c.whole = g,
                         }
                     }
                 }
@@ -1018,25 +1112,123 @@ impl Store {
         }
     }
 
-    fn restarted(&mut self, kind: Kind, objects: Vec<Object>, now: Timestamp) -> bool {
-        let mut changed = match kind {
-            Kind::StatefulSet => self.relist::<StatefulSet>(objects, now),
-            Kind::Pod => self.relist::<Pod>(objects, now),
-            Kind::Claim => self.relist::<Claim>(objects, now),
-            Kind::Volume => self.relist::<Volume>(objects, now),
-            Kind::StorageClass => self.relist::<StorageClass>(objects, now),
-            Kind::Node => self.relist::<Node>(objects, now),
-            Kind::Event => self.relist::<Event>(objects, now),
-            Kind::Revision => self.relist::<Revision>(objects, now),
+    fn listing(&mut self, feed: Feed, received: u64) -> bool {
+        let state = self.feeds.entry(feed).or_default();
+        let next = FeedState {
+            received,
+            listed: false,
+            lists: state.lists,
         };
+        if *state == next {
+            return false;
+        }
+        *state = next;
+        // Progress shows on the status line, not in any set's view.
+        true
+    }
+
+    fn relisted(&mut self, feed: Feed, objects: Vec<Object>, now: Timestamp) -> bool {
+        let kind = feed.kind;
+        let mut changed = match kind {
+            Kind::StatefulSet => self.relist_feed::<StatefulSet>(&feed, objects, now),
+            Kind::Pod => self.relist_feed::<Pod>(&feed, objects, now),
+            Kind::Claim => self.relist_feed::<Claim>(&feed, objects, now),
+            Kind::Volume => self.relist_feed::<Volume>(&feed, objects, now),
+            Kind::StorageClass => self.relist_feed::<StorageClass>(&feed, objects, now),
+            Kind::Node => self.relist_feed::<Node>(&feed, objects, now),
+            Kind::Event => self.relist_feed::<Event>(&feed, objects, now),
+            Kind::Revision => self.relist_feed::<Revision>(&feed, objects, now),
+        };
+        let state = self.feeds.entry(feed).or_default();
+        state.listed = true;
+        state.lists += 1;
+        // The kind is live once every feed of it has listed (one slow
+        // namespace keeps it syncing).
+        let all_listed = self
+            .feeds
+            .iter()
+            .filter(|(f, _)| f.kind == kind)
+            .all(|(_, s)| s.listed);
         let slot = &mut self.sync[kind.index()];
-        if !matches!(slot, SyncState::Live { .. }) {
+        if all_listed && !matches!(slot, SyncState::Live { .. }) {
             *slot = SyncState::Live { since: now };
             changed = true;
         }
-        self.listed[kind.index()] = true;
+        // Synced: every feed of the kind listed (one slow namespace counts).
+        if all_listed {
+            self.listed[kind.index()] = true;
+        }
         self.touched.all();
         changed
+    }
+
+    fn stopped(&mut self, feed: Feed, now: Timestamp) -> bool {
+        let known = self.feeds.remove(&feed).is_some();
+        let removed = match feed.kind {
+            Kind::StatefulSet => self.drop_feed::<StatefulSet>(&feed),
+            Kind::Pod => self.drop_feed::<Pod>(&feed),
+            Kind::Claim => self.drop_feed::<Claim>(&feed),
+            Kind::Volume => self.drop_feed::<Volume>(&feed),
+            Kind::StorageClass => self.drop_feed::<StorageClass>(&feed),
+            Kind::Node => self.drop_feed::<Node>(&feed),
+            Kind::Event => self.drop_feed::<Event>(&feed),
+            Kind::Revision => self.drop_feed::<Revision>(&feed),
+        };
+        // The remaining feeds may all have listed by now.
+        let kind = feed.kind;
+        let mut left = self.feeds.iter().filter(|(f, _)| f.kind == kind).peekable();
+        let any_left = left.peek().is_some();
+        let all_listed = any_left && left.all(|(_, s)| s.listed);
+        if all_listed {
+            self.listed[kind.index()] = true;
+        }
+        let slot = &mut self.sync[kind.index()];
+        let live = all_listed && matches!(slot, SyncState::Syncing);
+        if live {
+            *slot = SyncState::Live { since: now };
+        }
+        if removed {
+            self.touched.all();
+        }
+        known || removed || live
+    }
+
+    /// Removes the objects `feed` holds (no log: nothing happened to them).
+    fn drop_feed<T: Slim>(&mut self, feed: &Feed) -> bool {
+        let map = T::map_mut(&mut self.maps);
+        let gone: Vec<Key> = map
+            .iter()
+            .filter(|(_, o)| o.in_feed(feed))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in &gone {
+            if let Some(old) = T::map_mut(&mut self.maps).remove(k) {
+                T::reindex(&mut self.idx, Some(&old), None);
+            }
+        }
+        !gone.is_empty()
+    }
+
+    /// How many objects of `kind` the lists under way have received, when
+    /// any is under way.
+    pub fn receiving(&self, kind: Kind) -> Option<u64> {
+        let mut out = None;
+        for (f, s) in &self.feeds {
+            if f.kind == kind && !s.listed && !f.on_demand() {
+                *out.get_or_insert(0) += s.received;
+            }
+        }
+        out
+    }
+
+    /// Whether `feed` has listed (false: unknown, or its list is under way).
+    pub fn feed_listed(&self, feed: &Feed) -> bool {
+        self.feeds.get(feed).is_some_and(|s| s.listed)
+    }
+
+    /// The feeds the store knows of, and how far each got.
+    pub fn feeds(&self) -> impl Iterator<Item = (&Feed, &FeedState)> {
+        self.feeds.iter()
     }
 
     fn push_log(&mut self, time: Timestamp, kind: Kind, key: Key, change: String) {
@@ -1085,6 +1277,43 @@ impl Store {
         true
     }
 
+    fn relist_feed<T: Slim>(&mut self, feed: &Feed, objects: Vec<Object>, now: Timestamp) -> bool {
+        let whole = feed.namespace.is_none() && feed.part == Part::Whole;
+        if whole {
+            return self.relist::<T>(objects, now);
+        }
+        // Only this feed's share is replaced: take it out, put the list in.
+        let new: BTreeMap<Key, T> = objects
+            .into_iter()
+            .filter_map(T::unwrap)
+            .filter(|o| o.in_feed(feed))
+            .map(|o| (o.key(), o))
+            .collect();
+        let map = T::map_mut(&mut self.maps);
+        let keys: Vec<Key> = map
+            .iter()
+            .filter(|(_, o)| o.in_feed(feed))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let old: BTreeMap<Key, T> = keys
+            .into_iter()
+            .filter_map(|k| map.remove(&k).map(|o| (k, o)))
+            .collect();
+        let changed = old != new;
+        let relist = self.feeds.get(feed).is_some_and(|s| s.lists > 0);
+        if changed && T::LOGGED && relist {
+            self.log_relist(&old, &new, now);
+        }
+        for o in old.values() {
+            T::reindex(&mut self.idx, Some(o), None);
+        }
+        for (k, o) in new {
+            T::reindex(&mut self.idx, None, Some(&o));
+            T::map_mut(&mut self.maps).insert(k, o);
+        }
+        changed
+    }
+
     fn relist<T: Slim>(&mut self, objects: Vec<Object>, now: Timestamp) -> bool {
         let new: BTreeMap<Key, T> = objects
             .into_iter()
@@ -1094,8 +1323,27 @@ impl Store {
         let old = std::mem::take(T::map_mut(&mut self.maps));
         let changed = old != new;
         if changed && T::LOGGED && self.listed[T::KIND.index()] {
+            self.log_relist(&old, &new, now);
+        }
+        drop(old);
+        T::clear_index(&mut self.idx);
+        for v in new.values() {
+            T::reindex(&mut self.idx, None, Some(v));
+        }
+        *T::map_mut(&mut self.maps) = new;
+        changed
+    }
+
+    /// Logs what a re-list changed.
+    fn log_relist<T: Slim>(
+        &mut self,
+        old: &BTreeMap<Key, T>,
+        new: &BTreeMap<Key, T>,
+        now: Timestamp,
+    ) {
+        {
             let mut entries = Vec::new();
-            for (k, o) in &old {
+            for (k, o) in old {
                 match new.get(k) {
                     None => entries.push((k.clone(), "deleted".to_string())),
                     Some(n) if n != o => {
@@ -1116,13 +1364,6 @@ impl Store {
                 self.push_log(now, T::KIND, k, c);
             }
         }
-        drop(old);
-        T::clear_index(&mut self.idx);
-        for v in new.values() {
-            T::reindex(&mut self.idx, None, Some(v));
-        }
-        *T::map_mut(&mut self.maps) = new;
-        changed
     }
 
     fn drop_usage_of(&mut self, node: &str) -> bool {
@@ -1194,9 +1435,21 @@ impl Store {
     pub fn set_generation(&self, namespace: &str, name: &str) -> u64 {
         self.set_generations
             .get(k!(namespace, name))
-            .copied()
-            .unwrap_or(0)
+            .map_or(0, |c| c.last)
             .max(self.shared_generation)
+    }
+
+    /// Per ordinal of one StatefulSet, the generation of the last change
+    /// that can alter what that ordinal shows: its Pod, its claims, their
+    /// volumes, usage and events, and (for every ordinal) the set itself,
+    /// its revisions and events, and anything shared. A change to one Pod
+    /// moves only its ordinal's generation (and [`Store::set_generation`]).
+    pub fn ordinal_generations(&self, namespace: &str, name: &str) -> OrdinalGenerations<'_> {
+        let c = self.set_generations.get(k!(namespace, name));
+        OrdinalGenerations {
+            base: c.map_or(0, |c| c.whole).max(self.shared_generation),
+            ordinals: c.map(|c| &c.ordinals),
+        }
     }
 
     /// PVs not `Bound` (Released, Failed…) whose claimRef names a claim in

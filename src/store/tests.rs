@@ -412,3 +412,162 @@ fn namespace_ranges_do_not_leak_into_prefixed_namespaces() {
     assert_eq!(names, ["a"]);
     assert_eq!(s.sets(None).count(), 3);
 }
+
+fn event(ns: &str, name: &str, type_: &str, about: &str) -> Object {
+    let e: k8s_openapi::api::core::v1::Event = serde_json::from_value(json!({
+        "metadata": {"namespace": ns, "name": name},
+        "involvedObject": {"kind": "Pod", "namespace": ns, "name": about},
+        "type": type_, "reason": "R", "message": "m", "count": 1,
+        "lastTimestamp": "2026-01-01T00:05:00Z"
+    }))
+    .unwrap();
+    Object::from(&e)
+}
+
+fn events_feed(ns: Option<&str>, part: Part) -> Feed {
+    Feed {
+        kind: Kind::Event,
+        namespace: ns.map(str::to_string),
+        part,
+    }
+}
+
+#[test]
+fn a_feeds_relist_replaces_only_its_share() {
+    let mut s = Store::new();
+    let warnings = events_feed(None, Part::Warnings);
+    let normal = events_feed(Some("db"), Part::NotWarnings);
+    s.apply(
+        StoreEvent::Relisted(warnings.clone(), vec![event("db", "w1", "Warning", "pg-0")]),
+        now(),
+    );
+    s.apply(
+        StoreEvent::Relisted(normal.clone(), vec![event("db", "n1", "Normal", "pg-0")]),
+        now(),
+    );
+    assert_eq!(s.count(Kind::Event), 2);
+    // The open set's feed lists again without n1: the Warning stays.
+    s.apply(
+        StoreEvent::Relisted(normal.clone(), vec![event("db", "n2", "Normal", "pg-1")]),
+        now(),
+    );
+    let names: BTreeSet<String> = s.events(None).map(|e| e.name.clone()).collect();
+    assert_eq!(names, ["n2", "w1"].map(String::from).into());
+    // It stops: its events go, the Warnings stay.
+    assert!(s.apply(StoreEvent::Stopped(normal.clone()), now()));
+    let names: Vec<String> = s.events(None).map(|e| e.name.clone()).collect();
+    assert_eq!(names, vec!["w1".to_string()]);
+    assert!(!s.feeds().any(|(f, _)| *f == normal));
+}
+
+#[test]
+fn a_kind_is_live_once_every_feed_of_it_has_listed() {
+    let mut s = Store::new();
+    let a = Feed::whole(Kind::Pod, Some("a"));
+    let b = Feed::whole(Kind::Pod, Some("b"));
+    for f in [&a, &b] {
+        s.apply(
+            StoreEvent::Listing {
+                feed: f.clone(),
+                received: 0,
+            },
+            now(),
+        );
+    }
+    s.apply(
+        StoreEvent::Listing {
+            feed: b.clone(),
+            received: 1000,
+        },
+        now(),
+    );
+    s.apply(
+        StoreEvent::Relisted(a.clone(), vec![pod("a", "web-0", Some("web"), "n1", true)]),
+        now(),
+    );
+    assert_eq!(*s.sync(Kind::Pod), SyncState::Syncing, "b is still listing");
+    assert!(!s.is_synced(Kind::Pod));
+    assert_eq!(s.receiving(Kind::Pod), Some(1000));
+    s.apply(
+        StoreEvent::Relisted(b.clone(), vec![pod("b", "db-0", Some("db"), "n1", true)]),
+        now(),
+    );
+    assert_eq!(*s.sync(Kind::Pod), SyncState::Live { since: now() });
+    assert!(s.is_synced(Kind::Pod));
+    assert_eq!(s.receiving(Kind::Pod), None);
+    assert_eq!(
+        s.count(Kind::Pod),
+        2,
+        "each namespace's list kept the other's"
+    );
+}
+
+#[test]
+fn an_on_demand_kind_has_nothing_to_wait_for() {
+    let mut s = Store::new();
+    assert!(!s.is_synced(Kind::Revision));
+    s.apply(StoreEvent::OnDemand(Kind::Revision), now());
+    assert!(s.is_synced(Kind::Revision));
+    assert_eq!(*s.sync(Kind::Revision), SyncState::Live { since: now() });
+}
+
+#[test]
+fn a_change_to_one_ordinal_moves_only_its_generation() {
+    let mut s = Store::new();
+    s.apply(StoreEvent::Applied(set("ns", "web", 3)), now());
+    s.apply(StoreEvent::Applied(set("ns", "db", 2)), now());
+    for n in 0..3 {
+        let name = format!("web-{n}");
+        s.apply(
+            StoreEvent::Applied(pod("ns", &name, Some("web"), "n1", true)),
+            now(),
+        );
+        s.apply(
+            StoreEvent::Applied(claim("ns", &format!("data-{name}"), "Bound")),
+            now(),
+        );
+    }
+    let at = |s: &Store| -> Vec<u64> {
+        let g = s.ordinal_generations("ns", "web");
+        (0..3).map(|n| g.of(n)).collect()
+    };
+    let before = at(&s);
+    let set_before = s.set_generation("ns", "web");
+    let db_before = s.set_generation("ns", "db");
+
+    // A Pod: its ordinal (and the set's generation), no other.
+    s.apply(
+        StoreEvent::Applied(pod("ns", "web-1", Some("web"), "n1", false)),
+        now(),
+    );
+    let after = at(&s);
+    assert_eq!((after[0], after[2]), (before[0], before[2]));
+    assert_eq!(after[1], s.generation());
+    assert_eq!(s.set_generation("ns", "web"), s.generation());
+    assert_eq!(s.set_generation("ns", "db"), db_before);
+    assert!(set_before < s.generation());
+
+    // A claim `data-web-2`: ordinal 2.
+    let before = after;
+    s.apply(
+        StoreEvent::Applied(claim("ns", "data-web-2", "Pending")),
+        now(),
+    );
+    let after = at(&s);
+    assert_eq!(&after[..2], &before[..2]);
+    assert_eq!(after[2], s.generation());
+
+    // The set itself: every ordinal.
+    s.apply(StoreEvent::Applied(set("ns", "web", 4)), now());
+    assert_eq!(at(&s), vec![s.generation(); 3]);
+    assert_eq!(s.ordinal_generations("ns", "web").of(3), s.generation());
+
+    // Something shared (a class): every ordinal of every set.
+    let class: k8s_openapi::api::storage::v1::StorageClass = serde_json::from_value(json!({
+        "metadata": {"name": "fast"}, "provisioner": "x"
+    }))
+    .unwrap();
+    s.apply(StoreEvent::Applied(Object::from(&class)), now());
+    assert_eq!(at(&s), vec![s.generation(); 3]);
+    assert_eq!(s.ordinal_generations("ns", "db").of(0), s.generation());
+}

@@ -103,6 +103,28 @@ mod tests {
     use super::*;
     use ColourDepth::*;
 
+    /// The theme the variables ask for (what `Theme::from_vars` did before
+    /// detection moved out of `ui`).
+    fn theme_from_vars(var: impl Fn(&str) -> Option<String>) -> Theme {
+        detect(var, Default::default()).theme()
+    }
+
+    #[test]
+    fn no_color_means_mono() {
+        let t = theme_from_vars(|n| (n == "NO_COLOR").then(|| "1".to_string()));
+        assert!(t.is_mono());
+        let t = theme_from_vars(|n| (n == "NO_COLOR").then(String::new));
+        assert!(!t.is_mono());
+        let t = theme_from_vars(|_| None);
+        assert!(!t.is_mono());
+    }
+
+    #[test]
+    fn no_color_env_gives_mono() {
+        let t = theme_from_vars(|v| (v == "NO_COLOR").then(|| "1".into()));
+        assert!(t.is_mono());
+    }
+
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
             vars.iter()

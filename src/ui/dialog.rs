@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Clear};
 
 use super::model::{ChoiceView, DialogState, DialogView, InputView, RequestView};
 use super::theme::Theme;
-use super::widgets::{MARK, centered, put_line, text, viewport, wrap};
+use super::widgets::{MARK, floating, put_line, text, viewport, wrap};
 
 const MIN_WIDTH: u16 = 60;
 const MAX_WIDTH: u16 = 100;
@@ -120,7 +120,8 @@ pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, d: &DialogView, theme: &T
     let lw = label_width(d);
     let width = (natural_width(d, lw, theme) + 4)
         .clamp(MIN_WIDTH as usize, MAX_WIDTH as usize)
-        .min(area.width.saturating_sub(2) as usize) as u16;
+        .min(area.width as usize) as u16;
+    let width = floating(area, width, 1).width;
     let cw = width.saturating_sub(4);
     let mut sections = sections(d, lw, cw, theme);
     let mut area = area;
@@ -132,7 +133,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, d: &DialogView, theme: &T
         (shown, gaps) = fit(&sections, avail);
     }
     let total = total(&sections, &shown, &gaps);
-    let rect = centered(area, width, total.min(avail) as u16 + 2);
+    let rect = floating(area, width, total.min(avail) as u16 + 2);
 
     frame.render_widget(Clear, rect);
     let block = Block::bordered()

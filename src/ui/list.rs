@@ -85,10 +85,10 @@ pub fn draw(
                         format!("namespace {}", view.title.namespace)
                     }
                 )));
-                lines.push(Line::styled(
-                    "n switches namespace  s shows storage",
-                    theme.muted,
-                ));
+                let hint = empty_hint(&view.status.hints);
+                if !hint.is_empty() {
+                    lines.push(Line::styled(hint, theme.muted));
+                }
             }
         }
         frame.render_widget(Paragraph::new(lines).centered(), inner);
@@ -164,7 +164,12 @@ pub fn draw(
                 Line::raw(strategy_text(&r.strategy, short)),
                 Line::raw(r.policy.as_str()),
                 Line::styled(text(&r.rollout, theme), rollout_style(&r.rollout, theme)),
-                Line::from(health(r.health, theme)),
+                if r.syncing {
+                    // Not "ok": its findings wait for the first lists.
+                    Line::styled(format!("{} sync", theme.symbols.info), theme.info)
+                } else {
+                    Line::from(health(r.health, theme))
+                },
                 Line::raw(if r.findings == 0 {
                     "-".to_string()
                 } else {
@@ -200,6 +205,24 @@ pub fn draw(
         rows.len(),
         theme,
     );
+}
+
+/// What to try on an empty list, with the keys in effect (taken from the
+/// footer's hints, which follow the keymap; an unbound command is left out).
+fn empty_hint(hints: &[(String, String)]) -> String {
+    [
+        ("namespace", "switches namespace"),
+        ("storage", "shows storage"),
+    ]
+    .iter()
+    .filter_map(|(what, says)| {
+        hints
+            .iter()
+            .find(|(_, w)| w == what)
+            .map(|(key, _)| format!("{key} {says}"))
+    })
+    .collect::<Vec<_>>()
+    .join("  ")
 }
 
 #[cfg(test)]

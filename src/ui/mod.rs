@@ -153,7 +153,10 @@ fn title_bar(frame: &mut Frame, area: Rect, t: &TitleBar, screen: &ScreenView, t
     );
 }
 
-/// `✓ live`, or what is not live and since when.
+/// `✓ live`; while first lists run, what has arrived
+/// (`syncing sets ✓ pods 41,500… claims ✓ volumes 9,200…`); else what is
+/// stale (reconnecting) and, apart, what is forbidden (not stale: it will
+/// not come).
 fn sync_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
     let sym = &theme.symbols;
     if !sync.stale
@@ -164,20 +167,27 @@ fn sync_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
     {
         return vec![Span::styled(format!("{} live", sym.ok), theme.ok)];
     }
-    if sync
+    let reconnecting = sync
         .kinds
         .iter()
-        .all(|(_, state)| matches!(state, SyncView::Syncing))
-    {
+        .any(|(_, s)| matches!(s, SyncView::Reconnecting { .. }));
+    let syncing = sync
+        .kinds
+        .iter()
+        .any(|(_, s)| matches!(s, SyncView::Syncing));
+    let nothing_yet = sync.kinds.iter().enumerate().all(|(i, (_, s))| {
+        matches!(s, SyncView::Syncing) && sync.received.get(i).copied().flatten().unwrap_or(0) == 0
+    });
+    if nothing_yet {
         return vec![Span::styled(format!("{} syncing", sym.info), theme.info)];
     }
-    let mut spans = vec![Span::styled(
-        format!("{} stale:", sym.warning),
-        theme.warning,
-    )];
+    if syncing && !reconnecting {
+        return syncing_spans(sync, theme);
+    }
+    let mut spans = Vec::new();
     for (kind, state) in &sync.kinds {
         let text = match state {
-            SyncView::Live => continue,
+            SyncView::Live | SyncView::Forbidden { .. } => continue,
             SyncView::Syncing => format!(" {kind} syncing"),
             SyncView::Reconnecting { since, error } if error.is_empty() => {
                 format!(" {kind} reconnecting {since}")
@@ -185,14 +195,94 @@ fn sync_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
             SyncView::Reconnecting { since, error } => {
                 format!(" {kind} reconnecting {since} ({error})")
             }
-            SyncView::Forbidden { .. } => format!(" {kind} forbidden"),
         };
-        if spans.len() > 1 {
+        if spans.is_empty() {
+            spans.push(Span::styled(
+                format!("{} stale:", sym.warning),
+                theme.warning,
+            ));
+        } else {
             spans.push(Span::styled(",", theme.warning));
         }
         spans.push(Span::styled(text, theme.warning));
     }
+    spans.extend(forbidden_spans(sync, theme, !spans.is_empty()));
     spans
+}
+
+/// `forbidden: Nodes, PVs`, or nothing.
+fn forbidden_spans<'a>(sync: &'a SyncSummary, theme: &Theme, after: bool) -> Vec<Span<'a>> {
+    let names: Vec<&str> = sync
+        .kinds
+        .iter()
+        .filter(|(_, s)| matches!(s, SyncView::Forbidden { .. }))
+        .map(|(k, _)| *k)
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let lead = if after {
+        format!(" {} forbidden: ", theme.symbols.sep)
+    } else {
+        format!("{} forbidden: ", theme.symbols.warning)
+    };
+    vec![Span::styled(
+        format!("{lead}{}", names.join(", ")),
+        theme.warning,
+    )]
+}
+
+/// The status line's word for a kind while first lists run.
+fn short_kind(label: &str) -> &str {
+    match label {
+        "StatefulSets" => "sets",
+        "Pods" => "pods",
+        "PVCs" => "claims",
+        "PVs" => "volumes",
+        "StorageClasses" => "classes",
+        "Nodes" => "nodes",
+        "Events" => "events",
+        "Revisions" => "revisions",
+        other => other,
+    }
+}
+
+/// `syncing sets ✓ pods 41,500… claims ✓ volumes 9,200…`: the four kinds
+/// rows are made of always, the others while they are not live.
+fn syncing_spans<'a>(sync: &'a SyncSummary, theme: &Theme) -> Vec<Span<'a>> {
+    let sym = &theme.symbols;
+    let mut spans = vec![Span::styled(format!("{} syncing", sym.info), theme.info)];
+    for (i, (kind, state)) in sync.kinds.iter().enumerate() {
+        let name = short_kind(kind);
+        let (text, style) = match state {
+            SyncView::Live if i < 4 => (format!(" {name} {}", sym.ok), theme.muted),
+            SyncView::Live => continue,
+            SyncView::Syncing => match sync.received.get(i).copied().flatten() {
+                Some(n) if n > 0 => (
+                    format!(" {name} {}{}", grouped(n), sym.ellipsis),
+                    theme.info,
+                ),
+                _ => (format!(" {name}{}", sym.ellipsis), theme.info),
+            },
+            SyncView::Forbidden { .. } => (format!(" {name} forbidden"), theme.warning),
+            SyncView::Reconnecting { .. } => (format!(" {name} reconnecting"), theme.warning),
+        };
+        spans.push(Span::styled(text, style));
+    }
+    spans
+}
+
+/// `41,500`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The transient message on lines of its own when it does not fit next to

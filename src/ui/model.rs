@@ -120,6 +120,8 @@ pub enum Overlay {
     /// `selected` indexes `items`.
     Namespaces {
         items: Vec<String>,
+        /// Items toggled with Space, to watch together.
+        picked: Vec<String>,
         selected: usize,
         filter: String,
     },

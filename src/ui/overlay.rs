@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 
 use super::model::Overlay;
 use super::theme::Theme;
-use super::widgets::{Col, Grid, GridLine, MARK, centered, fit_columns, put_line, text, viewport};
+use super::widgets::{
+    Col, Grid, GridLine, MARK, centered, fit_columns, floating, put_line, text, viewport,
+};
 
 /// `tall` is `area` extended over the status line, for dialogs that need it.
 pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, overlay: &Overlay, theme: &Theme) {
@@ -16,9 +18,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tall: Rect, overlay: &Overlay, theme:
         Overlay::Help { title, keys } => help(frame, area, title, keys, theme),
         Overlay::Namespaces {
             items,
+            picked,
             selected,
             filter,
-        } => namespaces(frame, area, items, *selected, filter, theme),
+        } => namespaces(frame, area, items, picked, *selected, filter, theme),
         Overlay::Dialog(dialog) => super::dialog::draw(frame, area, tall, dialog, theme),
     }
 }
@@ -42,11 +45,7 @@ fn help(
         .unwrap_or(4);
     let width = (key_w + what_w + 2 + MARK as usize + 4).max(title.len() + 8) as u16;
     let height = keys.len() as u16 + 5;
-    let rect = centered(
-        area,
-        width.min(area.width.saturating_sub(2)),
-        height.min(area.height),
-    );
+    let rect = floating(area, width, height.min(area.height));
     let t = Line::styled(format!(" {title} "), theme.pane_title_focused);
     let inner = super::boxed(frame, rect, t, theme);
     let inner = Rect::new(
@@ -138,6 +137,7 @@ fn namespaces(
     frame: &mut Frame,
     area: Rect,
     items: &[String],
+    picked: &[String],
     selected: usize,
     filter: &str,
     theme: &Theme,
@@ -192,7 +192,14 @@ fn namespaces(
         let (start, end) = viewport(items.len(), selected, h);
         for (row, i) in (start..end).enumerate() {
             let y = list.y + row as u16;
-            let line = Line::raw(items[i].as_str());
+            let line = if picked.contains(&items[i]) {
+                Line::from(vec![
+                    Span::styled(format!("{} ", theme.symbols.ok), theme.ok),
+                    Span::raw(items[i].as_str()),
+                ])
+            } else {
+                Line::raw(items[i].as_str())
+            };
             put_line(
                 buf,
                 list.x + MARK,
@@ -211,7 +218,13 @@ fn namespaces(
     }
     let footer = Line::from(vec![
         Span::styled("Enter", theme.key),
-        Span::raw(" switch  "),
+        Span::raw(if picked.len() > 1 {
+            " watch  "
+        } else {
+            " go  "
+        }),
+        Span::styled("Space", theme.key),
+        Span::raw(" pick  "),
         Span::styled("Esc", theme.key),
         Span::raw(" cancel"),
     ]);

@@ -24,6 +24,7 @@ pub fn sync_live() -> SyncSummary {
         .map(|k| (k, SyncView::Live))
         .collect(),
         stale: false,
+        received: vec![None; 8],
     }
 }
 
@@ -42,6 +43,20 @@ pub fn sync_stale() -> SyncSummary {
     s
 }
 
+/// The first lists under way on a big cluster: sets and claims in, Pods
+/// and PVs arriving.
+pub fn sync_partial() -> SyncSummary {
+    let mut s = sync_live();
+    s.kinds[1].1 = SyncView::Syncing;
+    s.received[1] = Some(41_500);
+    s.kinds[3].1 = SyncView::Syncing;
+    s.received[3] = Some(9_200);
+    s.kinds[6].1 = SyncView::Syncing;
+    s.received[6] = Some(0);
+    s.stale = true;
+    s
+}
+
 pub fn hints(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.iter().map(|(k, w)| (s(k), s(w))).collect()
 }
@@ -52,7 +67,7 @@ pub fn list_hints() -> Vec<(String, String)> {
         ("Enter", "open"),
         ("/", "filter"),
         ("n", "namespace"),
-        ("s", "storage"),
+        ("v", "storage"),
         ("q", "quit"),
     ])
 }
@@ -114,6 +129,7 @@ fn set_row(
         health,
         findings,
         age: s(age),
+        syncing: false,
     }
 }
 
@@ -283,6 +299,31 @@ pub fn list_frame() -> FrameView {
     )
 }
 
+/// The list while the first lists run: every set row in, Pods, PVs and
+/// Events still arriving, so no row has findings yet.
+pub fn list_frame_syncing() -> FrameView {
+    let rows = set_rows()
+        .into_iter()
+        .map(|mut r| {
+            r.rollout = s("syncing…");
+            r.health = None;
+            r.findings = 0;
+            r.syncing = true;
+            r
+        })
+        .collect();
+    let mut f = frame(
+        "all namespaces",
+        ScreenView::List {
+            rows: shared(rows),
+            selected: 0,
+        },
+        list_hints(),
+    );
+    f.status.sync = sync_partial();
+    f
+}
+
 /// The list in one namespace, with a stale sync and an error message.
 pub fn list_frame_namespace() -> FrameView {
     let rows = set_rows()
@@ -381,9 +422,19 @@ pub fn namespaces_frame() -> FrameView {
         ]
         .map(s)
         .to_vec(),
+        picked: Vec::new(),
         selected: 4,
         filter: String::new(),
     });
+    f
+}
+
+/// The switcher with two namespaces picked to watch together.
+pub fn namespaces_picked_frame() -> FrameView {
+    let mut f = namespaces_frame();
+    if let Some(Overlay::Namespaces { picked, .. }) = &mut f.overlay {
+        *picked = vec![s("kafka"), s("mysql")];
+    }
     f
 }
 
@@ -408,6 +459,7 @@ pub fn message_frame() -> FrameView {
     f.status.sync = SyncSummary {
         kinds: vec![("StatefulSets", SyncView::Syncing)],
         stale: true,
+        received: vec![None],
     };
     f
 }

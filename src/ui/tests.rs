@@ -89,6 +89,23 @@ snap!(
     samples::list_frame_namespace()
 );
 snap!(list_empty, samples::empty_list_frame());
+
+/// The empty list's hint names the keys in effect: remapped ones, and
+/// none for an unbound command.
+#[test]
+fn the_empty_list_hint_follows_the_keymap() {
+    let mut view = samples::empty_list_frame();
+    let shown = screen(&view, 80, 24);
+    assert!(
+        shown.contains("n switches namespace  v shows storage"),
+        "{shown}"
+    );
+    view.status.hints = vec![("N".into(), "namespace".into())];
+    let shown = screen(&view, 80, 24);
+    assert!(shown.contains("N switches namespace"), "{shown}");
+    assert!(!shown.contains("shows storage"), "{shown}");
+}
+snap!(list_syncing, samples::list_frame_syncing());
 snap!(list_filter_editing, samples::filter_frame());
 snap!(
     set_mysql_ordinals,
@@ -117,6 +134,10 @@ snap!(
 snap!(message_no_cluster, samples::message_frame());
 snap!(overlay_help, samples::help_frame());
 snap!(overlay_namespaces, samples::namespaces_frame());
+snap!(
+    overlay_namespaces_picked,
+    samples::namespaces_picked_frame()
+);
 
 snap!(set_big_1000_ordinals, samples::big_frame(1000));
 
@@ -288,12 +309,6 @@ fn long_messages_wrap_above_the_hints() {
     assert!(out.contains("\"statefulsets/scale\""), "{out}");
 }
 
-#[test]
-fn no_color_env_gives_mono() {
-    let t = Theme::from_vars(|v| (v == "NO_COLOR").then(|| "1".into()));
-    assert!(t.is_mono());
-}
-
 /// Rendering cost must not grow with the number of ordinals: only the
 /// viewport is built. Not a benchmark; prints the time.
 #[test]
@@ -340,6 +355,33 @@ fn dialog_frames() -> Vec<FrameView> {
         samples::failed_forbidden_frame(),
         samples::failed_conflict_frame(),
     ]
+}
+
+/// A dialog's border never lands one cell inside a pane's border (`┃┃`,
+/// `┏┏`), whatever the window's width: it keeps a column clear or takes
+/// the whole width.
+#[test]
+fn dialog_borders_never_double_the_panes() {
+    let mut views = dialog_frames();
+    views.push(samples::help_frame());
+    for view in &views {
+        for (w, h) in [
+            (80, 24),
+            (100, 30),
+            (101, 30),
+            (102, 30),
+            (120, 40),
+            (160, 48),
+        ] {
+            let out = screen(view, w, h);
+            for line in out.lines() {
+                for doubled in ["┃┃", "┏┏", "┓┓", "┗┗", "┛┛", "┃┏", "┓┃", "┃┗", "┛┃"]
+                {
+                    assert!(!line.contains(doubled), "{w}x{h} {doubled}:\n{out}");
+                }
+            }
+        }
+    }
 }
 
 /// Dialogs in ASCII: no non-ASCII character, and danger still spelled out.
@@ -453,4 +495,17 @@ fn a_kept_filter_shows_its_whole_text() {
     let out = screen(&view, 80, 24);
     let last = out.lines().last().unwrap();
     assert!(last.contains("/sample"), "{last}");
+}
+
+#[test]
+fn syncing_counts_are_grouped_by_thousands() {
+    for (n, text) in [
+        (0, "0"),
+        (999, "999"),
+        (1_000, "1,000"),
+        (41_500, "41,500"),
+        (1_234_567, "1,234,567"),
+    ] {
+        assert_eq!(super::grouped(n), text);
+    }
 }

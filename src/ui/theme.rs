@@ -5,8 +5,9 @@
 //!
 //! Extension points (terminal detection, issue 6): a [`ColourDepth`] picks the
 //! palette ([`Theme::for_depth`]), [`Theme::ascii`] swaps the [`Symbols`] for
-//! ASCII ones, and [`Theme::from_vars`] decides from environment variables
-//! through [`crate::term::caps`].
+//! ASCII ones. Detecting what the terminal can show is the terminal
+//! layer's job (`term::caps` builds a Theme from its findings); this module
+//! knows nothing of the environment, so `ui` does not depend on `term`.
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
@@ -306,18 +307,6 @@ impl Theme {
         }
     }
 
-    /// The theme the environment asks for: colour depth from `TERM`,
-    /// `COLORTERM` and `NO_COLOR`, ASCII unless the locale is UTF-8 (see
-    /// [`crate::term::caps`]).
-    pub fn from_env() -> Self {
-        Theme::from_vars(|name| std::env::var(name).ok())
-    }
-
-    /// [`Theme::from_env`] over any variable lookup (testable).
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        crate::term::caps::detect(var, Default::default()).theme()
-    }
-
     pub fn is_mono(&self) -> bool {
         self.depth == ColourDepth::Mono
     }
@@ -369,16 +358,6 @@ pub fn severity_word(severity: Severity) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn no_color_means_mono() {
-        let t = Theme::from_vars(|n| (n == "NO_COLOR").then(|| "1".to_string()));
-        assert!(t.is_mono());
-        let t = Theme::from_vars(|n| (n == "NO_COLOR").then(String::new));
-        assert!(!t.is_mono());
-        let t = Theme::from_vars(|_| None);
-        assert!(!t.is_mono());
-    }
 
     #[test]
     fn mono_has_no_colours() {

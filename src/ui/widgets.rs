@@ -341,6 +341,19 @@ pub fn usage<'a>(usage: &'a UsageView, bar: u16, theme: &Theme) -> Vec<Span<'a>>
 }
 
 /// A centred rectangle of at most `width` x `height` inside `area`.
+/// A box drawn over the panes: centred with at least one column between its
+/// border and the panes' borders, or, when it is too wide for that, the
+/// whole width, its border replacing theirs (a border one cell inside
+/// another reads as `┃┃`).
+pub fn floating(area: Rect, width: u16, height: u16) -> Rect {
+    let width = if width.saturating_add(4) > area.width {
+        area.width
+    } else {
+        width
+    };
+    centered(area, width, height)
+}
+
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);

@@ -134,7 +134,7 @@ pub(crate) fn volume_link(store: &Store, c: &Claim) -> Link<VolumeInfo> {
 }
 
 pub(crate) fn class_link(store: &Store, c: &Claim) -> Link<ClassInfo> {
-    if let Some(h) = hidden(store, Kind::StorageClass, "StorageClass") {
+    if let Some(h) = hidden(store, Kind::StorageClass, "SC") {
         return Link::Hidden(h);
     }
     // A bound PV's class is what actually applies.

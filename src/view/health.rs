@@ -25,7 +25,7 @@ use jiff::Timestamp;
 use crate::store::{Claim, Kind, Pod, StatefulSet, Store, SyncState};
 
 use super::model::{Finding, ObjectRef, Severity};
-use super::rollout::{self, Phase, Reason};
+use super::rollout::{self, Phase, Reason, Rollout};
 use super::{Scope, age, bytes, claim_owner, claim_ref, obj, secs_since, set_ref};
 
 /// Not Ready / unschedulable / Pending claims are reported after this long.
@@ -102,52 +102,145 @@ pub fn findings(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Finding> {
         .collect()
 }
 
+/// The kinds findings are made from (revisions and events only add to
+/// them: an event about a missing object is not a finding).
+const INPUTS: [Kind; 6] = [
+    Kind::StatefulSet,
+    Kind::Pod,
+    Kind::Claim,
+    Kind::Volume,
+    Kind::StorageClass,
+    Kind::Node,
+];
+
+/// Whether a kind findings are made from has not arrived yet (its first
+/// list is under way). Findings wait for it: an absent Pod, claim, set or
+/// Node would otherwise read as missing, orphaned or lost.
+pub(crate) fn syncing(store: &Store) -> bool {
+    INPUTS
+        .iter()
+        .any(|k| matches!(store.sync(*k), SyncState::Syncing))
+}
+
 /// The findings about one StatefulSet (what [`tagged`] tags with it), worst
-/// first, and until when they hold if nothing in the store changes.
+/// first, and until when they hold if nothing in the store changes: its
+/// set-level findings and those of each of its ordinals.
 pub(crate) fn set_tagged(
     store: &Store,
     s: &StatefulSet,
     now: Timestamp,
 ) -> (Vec<Tagged>, Option<Timestamp>) {
+    let r = rollout::analyse(store, s);
+    let (mut items, mut horizon) = set_level_tagged(store, s, &r, now);
+    for n in super::ordinals(store, s) {
+        let (mine, until) = ordinal_tagged(store, s, n, now);
+        items.extend(mine);
+        horizon = earliest(horizon, until);
+    }
+    sort(&mut items);
+    (items, horizon)
+}
+
+/// The earlier of two horizons.
+pub(crate) fn earliest(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The findings about a set as a whole, given its rollout `r`: the rollout,
+/// partition and retention, Warning events about the set itself, and
+/// volumes left behind by its claims (few: only PVs not Bound). Some are
+/// about one ordinal (a rollout waiting on it, a Released PV of its claim).
+pub(crate) fn set_level_tagged(
+    store: &Store,
+    s: &StatefulSet,
+    r: &Rollout,
+    now: Timestamp,
+) -> (Vec<Tagged>, Option<Timestamp>) {
     let mut out = Out::default();
-    set_findings(store, s, now, &mut out);
+    if syncing(store) {
+        return (Vec::new(), None);
+    }
+    set_findings(s, r, now, &mut out);
     let (ns, name) = (s.namespace.as_str(), s.name.as_str());
-    let mut claims = Vec::new();
-    let mut volumes = Vec::new();
     for t in &s.templates {
         let prefix = format!("{}-{}-", t.name, s.name);
-        claims.extend(store.claims_with_prefix(ns, &prefix));
         // Bound PVs have no findings of their own (their claims do).
-        volumes.extend(store.loose_volumes_for_claim_prefix(ns, &prefix));
+        for (claim, v) in store.loose_volumes_for_claim_prefix(ns, &prefix) {
+            volume_finding(store, v, ns, claim, &mut out);
+        }
     }
+    event_findings(
+        store,
+        store.warnings_for("StatefulSet", ns, name),
+        now,
+        &mut out,
+    );
+    out.items.retain(|t| is_of(t, s));
+    (out.items, out.horizon)
+}
+
+/// The findings about one ordinal of a set: its Pod, its claims (one per
+/// template), and Warning events about them. They depend only on those
+/// objects, their volumes and usage, the set, and shared objects (nodes,
+/// classes, sync state): what [`Store::ordinal_generations`] tracks.
+pub(crate) fn ordinal_tagged(
+    store: &Store,
+    s: &StatefulSet,
+    n: i32,
+    now: Timestamp,
+) -> (Vec<Tagged>, Option<Timestamp>) {
+    let mut out = Out::default();
+    // Nothing is called missing before its data has arrived.
+    if syncing(store) {
+        return (Vec::new(), None);
+    }
+    let ns = s.namespace.as_str();
+    let pod = store.pod_of(ns, &s.name, n);
+    if let Some(p) = pod {
+        pod_findings(store, s, &set_key(s), n, p, now, &mut out);
+    }
+    let claims: Vec<&Claim> = s
+        .templates
+        .iter()
+        .filter_map(|t| store.claim(ns, &super::claim_name(&t.name, &s.name, n)))
+        .collect();
     for c in &claims {
         claim_findings(store, c, now, &mut out);
     }
-    for (claim, v) in volumes {
-        volume_finding(store, v, ns, claim, &mut out);
-    }
-    // Warning events about the set, its Pods and its claims (each event is
-    // about one object, so none comes twice; findings about Pods named like
-    // the set's but owned by another are dropped below).
-    let mut events: Vec<&crate::store::Event> =
-        store.warnings_for("StatefulSet", ns, name).collect();
-    for (_, p) in store.pods_of_set(ns, name) {
-        events.extend(store.warnings_for("Pod", ns, &p.name));
-    }
-    for c in &claims {
-        events.extend(store.warnings_for("PersistentVolumeClaim", ns, &c.name));
-    }
-    event_findings(store, events.into_iter(), now, &mut out);
-    out.items
-        .retain(|t| t.set.as_ref().is_some_and(|(n, x)| n == ns && x == name));
-    sort(&mut out.items);
+    // Each event is about one object, so none comes twice; findings about
+    // claims or Pods named like the set's but owned by another are dropped
+    // below.
+    let pod_events = pod
+        .into_iter()
+        .flat_map(|p| store.warnings_for("Pod", ns, &p.name));
+    let claim_events = claims
+        .iter()
+        .flat_map(|c| store.warnings_for("PersistentVolumeClaim", ns, &c.name));
+    event_findings(store, pod_events.chain(claim_events), now, &mut out);
+    out.items.retain(|t| is_of(t, s));
     (out.items, out.horizon)
+}
+
+fn is_of(t: &Tagged, s: &StatefulSet) -> bool {
+    t.set
+        .as_ref()
+        .is_some_and(|(n, x)| *n == s.namespace && *x == s.name)
 }
 
 pub(crate) fn tagged(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Tagged> {
     let mut out = Out::default();
+    if syncing(store) {
+        return Vec::new();
+    }
     for s in store.sets(scope.ns()) {
-        set_findings(store, s, now, &mut out);
+        set_findings(s, &rollout::analyse(store, s), now, &mut out);
+        let key = set_key(s);
+        for (n, p) in store.pods_of_set(&s.namespace, &s.name) {
+            pod_findings(store, s, &key, n, p, now, &mut out);
+        }
     }
     for c in store.claims(scope.ns()) {
         claim_findings(store, c, now, &mut out);
@@ -160,23 +253,29 @@ pub(crate) fn tagged(store: &Store, scope: &Scope, now: Timestamp) -> Vec<Tagged
 }
 
 fn sort(items: &mut [Tagged]) {
-    items.sort_by(|a, b| {
-        let key = |t: &Tagged| {
-            (
-                Reverse(t.finding.severity),
-                t.set.clone(),
-                t.ordinal,
-                t.finding
-                    .objects
-                    .first()
-                    .map(|o| (o.namespace.clone(), o.name.clone())),
-                t.finding.code,
-            )
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.finding.title.cmp(&b.finding.title))
-    });
+    items.sort_by(order);
+}
+
+/// Sorts findings worst first, in the order [`tagged`] gives them.
+pub(crate) fn sort_refs(items: &mut [&Tagged]) {
+    items.sort_by(|a, b| order(a, b));
+}
+
+/// Worst first; then by set, ordinal, first object, code and title.
+fn order(a: &Tagged, b: &Tagged) -> std::cmp::Ordering {
+    fn first(t: &Tagged) -> Option<(&str, &str)> {
+        t.finding
+            .objects
+            .first()
+            .map(|o| (o.namespace.as_str(), o.name.as_str()))
+    }
+    Reverse(a.finding.severity)
+        .cmp(&Reverse(b.finding.severity))
+        .then_with(|| a.set.cmp(&b.set))
+        .then_with(|| a.ordinal.cmp(&b.ordinal))
+        .then_with(|| first(a).cmp(&first(b)))
+        .then_with(|| a.finding.code.cmp(b.finding.code))
+        .then_with(|| a.finding.title.cmp(&b.finding.title))
 }
 
 fn pod_ref(p: &Pod) -> ObjectRef {
@@ -199,9 +298,9 @@ fn for_how_long(t: Option<Timestamp>, now: Timestamp) -> String {
     }
 }
 
-fn set_findings(store: &Store, s: &StatefulSet, now: Timestamp, out: &mut Out) {
+/// The findings about the set as a whole, given its rollout (not its Pods').
+fn set_findings(s: &StatefulSet, r: &Rollout, now: Timestamp, out: &mut Out) {
     let key = set_key(s);
-    let r = rollout::analyse(store, s);
 
     // Rollout stuck (Warning): the controller waits on one Pod for too long.
     if let Some(w) = &r.waiting
@@ -324,10 +423,6 @@ fn set_findings(store: &Store, s: &StatefulSet, now: Timestamp, out: &mut Out) {
             key.clone(),
             None,
         );
-    }
-
-    for (n, p) in store.pods_of_set(&s.namespace, &s.name) {
-        pod_findings(store, s, &key, n, p, now, out);
     }
 }
 

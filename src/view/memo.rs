@@ -5,13 +5,18 @@
 //!   when [`Store::set_generation`] says the set's inputs changed or a time
 //!   threshold in its findings passed (the horizon of [`health::set_tagged`]);
 //!   ages are filled in fresh for every call.
-//! - [`DetailMemo`]: the open set's screen, re-derived when its inputs, the
-//!   second (its ages and durations) or the selected ordinal changed.
+//! - [`DetailMemo`]: the open set's screen, derived per ordinal: when its
+//!   inputs, the second or the selected ordinal changed, the set-level parts
+//!   are derived again, but an ordinal's row and findings only when
+//!   [`Store::ordinal_generations`] says its Pod, claims, their volumes,
+//!   usage or events changed (or the set, or anything shared), or a
+//!   threshold in its findings passed; the rows that stand are updated in
+//!   place (their ages each second).
 //!
 //! Both give the same result as deriving from scratch ([`super::set_rows`],
 //! [`super::set_detail`]); the tests compare them over changing stores.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -19,10 +24,10 @@ use jiff::Timestamp;
 use crate::store::key::{KeyView, pair};
 use crate::store::{Key, Store};
 
-use super::health::{self, worst};
-use super::model::{SetDetail, SetRow};
-use super::sets::{matches_filter, set_row};
-use super::{Scope, age};
+use super::health::{self, Tagged, worst};
+use super::model::{OrdinalRow, SetDetail, SetRow, Severity};
+use super::sets::{assemble, matches_filter, ordinal_part, set_part, set_row, update_row_times};
+use super::{Scope, age, ordinals};
 
 /// (store generation, scope, filter, second).
 type ListKey = (u64, Scope, String, i64);
@@ -122,14 +127,55 @@ impl ListMemo {
     }
 }
 
-/// The open set's screen.
+/// The open set's screen, derived per ordinal.
 #[derive(Default)]
 pub struct DetailMemo {
     last: Option<(DetailKey, Option<Arc<SetDetail>>)>,
+    /// The open set's ordinal parts.
+    open: Option<OpenSet>,
+    /// How many ordinal parts were derived so far (tests check that a
+    /// change to one Pod derives only its ordinal again).
+    derived: usize,
+}
+
+/// What is kept of the open set between derivations; its rows live in the
+/// last answer ([`DetailMemo::last`]) and are updated in place.
+struct OpenSet {
+    key: Key,
+    parts: BTreeMap<i32, Part>,
+    /// The second the rows' ages are for.
+    second: i64,
+}
+
+/// One ordinal's findings, and for which inputs and time they hold.
+struct Part {
+    generation: u64,
+    derived_at: Timestamp,
+    /// When a time threshold in its findings passes.
+    until: Option<Timestamp>,
+    tagged: Vec<Tagged>,
+    /// The worst of `tagged`.
+    own: Option<Severity>,
+}
+
+impl Part {
+    fn fresh(&self, generation: u64, now: Timestamp) -> bool {
+        self.generation == generation
+            && self.derived_at <= now
+            && self.until.is_none_or(|u| now < u)
+            // Findings tell ages ("not Ready for 45s"): they hold for the
+            // second they were derived in.
+            && (self.tagged.is_empty() || self.derived_at.as_second() == now.as_second())
+    }
 }
 
 impl DetailMemo {
-    /// [`super::set_detail`], re-derived only when its inputs changed.
+    /// [`super::set_detail`], re-derived only when its inputs changed, and
+    /// then only for the ordinals whose inputs changed: the set-level parts
+    /// (header, rollout, events, log, chains, the findings list) are
+    /// derived again, each ordinal's row and findings only when
+    /// [`Store::ordinal_generations`] says its inputs changed or a threshold
+    /// in them passed; rows that stand get their ages moved on in place.
     pub fn detail(
         &mut self,
         store: &Store,
@@ -150,9 +196,87 @@ impl DetailMemo {
         {
             return detail.clone();
         }
-        let detail = super::set_detail(store, namespace, name, selected, now).map(Arc::new);
+        // Take the rows of the last answer for this set; once the frame that
+        // drew it is gone they are ours to update without copying.
+        let rows = match self.last.take() {
+            Some((k, Some(d))) if k.0 == namespace && k.1 == name => {
+                Arc::try_unwrap(d)
+                    .unwrap_or_else(|d| SetDetail::clone(&d))
+                    .ordinals
+            }
+            _ => Vec::new(),
+        };
+        let detail = self
+            .derive(store, namespace, name, rows, selected, now)
+            .map(Arc::new);
         self.last = Some((key, detail.clone()));
         detail
+    }
+
+    fn derive(
+        &mut self,
+        store: &Store,
+        namespace: &str,
+        name: &str,
+        old_rows: Vec<OrdinalRow>,
+        selected: Option<i32>,
+        now: Timestamp,
+    ) -> Option<SetDetail> {
+        let Some(s) = store.set(namespace, name) else {
+            self.open = None;
+            return None;
+        };
+        let open = match &mut self.open {
+            Some(o) if o.key.0 == namespace && o.key.1 == name => o,
+            _ => self.open.insert(OpenSet {
+                key: (namespace.to_string(), name.to_string()),
+                parts: BTreeMap::new(),
+                second: now.as_second(),
+            }),
+        };
+        let part = set_part(store, s, now);
+        let all = ordinals(store, s);
+        let generations = store.ordinal_generations(namespace, name);
+        let tick = open.second != now.as_second();
+        // Both lists are in ordinal order: walk them side by side.
+        let mut old = old_rows.into_iter().peekable();
+        let mut rows = Vec::with_capacity(all.len());
+        for &n in &all {
+            while old.next_if(|r| r.ordinal < n).is_some() {}
+            let kept = old.next_if(|r| r.ordinal == n);
+            let generation = generations.of(n);
+            let mut row = match kept {
+                Some(mut row) if open.parts.get(&n).is_some_and(|p| p.fresh(generation, now)) => {
+                    if tick {
+                        update_row_times(&mut row, store.pod_of(namespace, name, n), now);
+                    }
+                    row
+                }
+                _ => {
+                    self.derived += 1;
+                    let p = ordinal_part(store, s, n, now);
+                    open.parts.insert(
+                        n,
+                        Part {
+                            generation,
+                            derived_at: now,
+                            until: p.until,
+                            own: p.row.health,
+                            tagged: p.tagged,
+                        },
+                    );
+                    p.row
+                }
+            };
+            row.health = part.health(n, open.parts[&n].own);
+            rows.push(row);
+        }
+        if open.parts.len() > all.len() {
+            open.parts.retain(|n, _| all.binary_search(n).is_ok());
+        }
+        open.second = now.as_second();
+        let tagged = open.parts.values().flat_map(|p| p.tagged.iter());
+        Some(assemble(store, s, &part, &all, rows, tagged, selected, now))
     }
 }
 
@@ -172,6 +296,9 @@ mod tests {
     use crate::view::tests::{from_sim, sim_state_and_store};
     use crate::view::{set_detail, set_rows};
 
+    /// One screen memo per set, as if each stayed open.
+    type Details = HashMap<&'static str, DetailMemo>;
+
     /// Hands the store what the watches would have seen since `rv`, one
     /// change at a time, checking the list and two screens after each.
     fn sync(
@@ -179,14 +306,14 @@ mod tests {
         store: &mut Store,
         rv: &mut u64,
         list: &mut ListMemo,
-        details: &mut DetailMemo,
+        details: &mut Details,
     ) -> usize {
         let changes = state.store.changes_since(*rv).unwrap();
         let n = changes.len();
         let now = state.now();
         for c in changes {
             *rv = c.rv;
-            let Some(o) = from_sim(&c.entry.object) else {
+            let Some(o) = from_sim(c.entry.object()) else {
                 continue;
             };
             let event = match c.event_type {
@@ -200,17 +327,18 @@ mod tests {
                 set_rows(store, &all, "", now),
                 "list rows after {:?} {}/{}",
                 c.kind(),
-                c.entry.object.namespace(),
-                c.entry.object.name()
+                c.entry.object().namespace(),
+                c.entry.object().name()
             );
-            for (ns, name) in [("mysql", "mysql"), ("kafka", "kafka")] {
+            for (ns, name, selected) in [("mysql", "mysql", None), ("kafka", "kafka", Some(1))] {
+                let memo = details.entry(name).or_default();
                 assert_eq!(
-                    details.detail(store, ns, name, None, now).as_deref(),
-                    set_detail(store, ns, name, None, now).as_ref(),
+                    memo.detail(store, ns, name, selected, now).as_deref(),
+                    set_detail(store, ns, name, selected, now).as_ref(),
                     "detail of {ns}/{name} after {:?} {}/{}",
                     c.kind(),
-                    c.entry.object.namespace(),
-                    c.entry.object.name()
+                    c.entry.object().namespace(),
+                    c.entry.object().name()
                 );
             }
         }
@@ -227,7 +355,7 @@ mod tests {
     }
 
     /// The memos and the per-set findings agree with deriving from scratch.
-    fn check(list: &mut ListMemo, details: &mut DetailMemo, store: &Store, now: Timestamp) {
+    fn check(list: &mut ListMemo, details: &mut Details, store: &Store, now: Timestamp) {
         for scope in [
             Scope::all(),
             Scope::namespace("mysql"),
@@ -264,8 +392,9 @@ mod tests {
             ("nfs-demo", "sample-statefulset", Some(1)),
             ("kafka", "kafka", None),
         ] {
+            let memo = details.entry(name).or_default();
             assert_eq!(
-                details.detail(store, ns, name, selected, now).as_deref(),
+                memo.detail(store, ns, name, selected, now).as_deref(),
                 set_detail(store, ns, name, selected, now).as_ref(),
                 "detail of {ns}/{name} at {now}"
             );
@@ -277,7 +406,7 @@ mod tests {
         let (mut state, mut store, _) = sim_state_and_store();
         let mut rv = state.store.resource_version();
         let mut list = ListMemo::default();
-        let mut details = DetailMemo::default();
+        let mut details = Details::new();
         let mut changes = 0;
         for i in 0..48 {
             match i {
@@ -373,6 +502,92 @@ mod tests {
             Some(&*after_own),
             set_detail(&store, "mysql", "mysql", None, now).as_ref()
         );
+    }
+
+    #[test]
+    fn a_change_to_one_pod_derives_only_its_ordinal_again() {
+        use crate::store::{Event, Object};
+        let (state, mut store, now) = sim_state_and_store();
+        drop(state);
+        let (ns, name) = ("mysql", "mysql");
+        let mut details = DetailMemo::default();
+        let check = |details: &mut DetailMemo, store: &Store, now: Timestamp| {
+            assert_eq!(
+                details.detail(store, ns, name, None, now).as_deref(),
+                set_detail(store, ns, name, None, now).as_ref(),
+                "the screen at {now}"
+            );
+        };
+        check(&mut details, &store, now);
+        let rows = set_detail(&store, ns, name, None, now)
+            .unwrap()
+            .ordinals
+            .len();
+        assert!(rows >= 3, "mysql shows {rows} ordinals");
+        assert_eq!(
+            details.derived, rows,
+            "the first call derives every ordinal"
+        );
+
+        // One Pod changes: its ordinal alone is derived again.
+        let mut pod = store.pod(ns, "mysql-1").unwrap().clone();
+        pod.restarts += 3;
+        store.apply(StoreEvent::Applied(Object::Pod(pod)), now);
+        check(&mut details, &store, now);
+        assert_eq!(details.derived, rows + 1, "only mysql-1");
+
+        // Another set's Pod: nothing is derived (the screen is the same).
+        let mut other = store.pod("kafka", "kafka-0").unwrap().clone();
+        other.restarts += 1;
+        store.apply(StoreEvent::Applied(Object::Pod(other)), now);
+        check(&mut details, &store, now);
+        assert_eq!(details.derived, rows + 1, "another set changed");
+
+        // A claim and a Warning event about a Pod: their ordinal alone.
+        let template = store.set(ns, name).unwrap().templates[0].name.clone();
+        let claim = store
+            .claim(ns, &format!("{template}-mysql-2"))
+            .expect("a claim of mysql-2")
+            .clone();
+        let mut changed = claim.clone();
+        changed.request_bytes = changed.request_bytes.map(|b| b * 2);
+        store.apply(StoreEvent::Applied(Object::Claim(changed)), now);
+        check(&mut details, &store, now);
+        assert_eq!(details.derived, rows + 2, "only the claim's ordinal");
+        let event = Event {
+            namespace: ns.into(),
+            name: "mysql-0.warning".into(),
+            type_: "Warning".into(),
+            reason: "BackOff".into(),
+            message: "Back-off restarting failed container".into(),
+            involved: ("Pod".into(), ns.into(), "mysql-0".into()),
+            count: 4,
+            last_seen: Some(now),
+        };
+        store.apply(StoreEvent::Applied(Object::Event(event)), now);
+        check(&mut details, &store, now);
+        assert_eq!(details.derived, rows + 3, "only the event's ordinal");
+
+        // The next second: ordinals with findings (their text tells ages)
+        // are derived again, the others keep their findings and get their
+        // ages moved on in place.
+        let next = now + jiff::SignedDuration::from_secs(1);
+        let s = store.set(ns, name).unwrap();
+        let with_findings = crate::view::ordinals(&store, s)
+            .into_iter()
+            .filter(|n| !health::ordinal_tagged(&store, s, *n, now).0.is_empty())
+            .count();
+        assert!(with_findings < rows, "some ordinals have no findings");
+        check(&mut details, &store, next);
+        assert_eq!(details.derived, rows + 3 + with_findings, "a clock tick");
+
+        // The set itself changes: every ordinal is derived again.
+        let mut set = store.set(ns, name).unwrap().clone();
+        set.images.push("sidecar:1".into());
+        store.apply(StoreEvent::Applied(Object::StatefulSet(set)), next);
+        let before = details.derived;
+        check(&mut details, &store, next);
+        assert_eq!(details.derived, before + rows, "a set-level change");
     }
 
     #[test]

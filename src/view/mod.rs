@@ -11,13 +11,13 @@ mod chain;
 mod health;
 pub mod memo;
 pub mod model;
-pub mod plan;
 mod rollout;
 mod sets;
 mod storage;
 
 use jiff::Timestamp;
 
+use crate::store::owner::{claim_name, claim_owner, parse_ordinal};
 use crate::store::{self, Claim, Kind, StatefulSet, Store, SyncState};
 use model::{ObjectRef, SyncSummary, SyncView};
 
@@ -69,7 +69,33 @@ pub fn sync_summary(store: &Store, now: Timestamp) -> SyncSummary {
         })
         .collect();
     let stale = kinds.iter().any(|(_, v)| *v != SyncView::Live);
-    SyncSummary { kinds, stale }
+    let received = Kind::ALL.iter().map(|k| store.receiving(*k)).collect();
+    SyncSummary {
+        kinds,
+        stale,
+        received,
+    }
+}
+
+/// What to do when the user may not list what the list is made of in all
+/// namespaces (a namespace-scoped user started with `-A`): say so, instead
+/// of an empty screen.
+pub fn forbidden_hint(store: &Store, all_namespaces: bool) -> Option<String> {
+    if !all_namespaces {
+        return None;
+    }
+    let denied: Vec<&str> = [Kind::StatefulSet, Kind::Pod, Kind::Claim]
+        .into_iter()
+        .filter(|k| matches!(store.sync(*k), SyncState::Forbidden { .. }))
+        .map(Kind::label)
+        .collect();
+    if denied.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "You may not list {} in all namespaces: run ordinal -n NAMESPACE to watch one you may read.",
+        denied.join(", ")
+    ))
 }
 
 /// Namespaces holding StatefulSets, Pods or claims, sorted (for the switcher).
@@ -110,45 +136,18 @@ fn claim_ref(c: &Claim) -> ObjectRef {
     obj("PersistentVolumeClaim", &c.namespace, &c.name)
 }
 
-/// The StatefulSet ordinal a claim name belongs to: `<template>-<set>-<n>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ClaimOwner {
-    set: String,
-    template: String,
-    ordinal: i32,
-}
-
-fn claim_owner(store: &Store, namespace: &str, claim: &str) -> Option<ClaimOwner> {
-    // `<template>-<set>-<ordinal>`: split off the ordinal, then try each
-    // `-` as the template/set boundary and look the set up by name, instead
-    // of matching every set of the namespace.
-    let (rest, ordinal) = claim.rsplit_once('-')?;
-    let ordinal = parse_ordinal(ordinal)?;
-    for (i, _) in rest.match_indices('-') {
-        let (template, set_name) = (&rest[..i], &rest[i + 1..]);
-        if let Some(s) = store.set(namespace, set_name)
-            && s.templates.iter().any(|t| t.name == template)
-        {
-            return Some(ClaimOwner {
-                set: s.name.clone(),
-                template: template.to_string(),
-                ordinal,
-            });
-        }
+/// Every ordinal the screen shows: the range, plus Pods and claims outside it.
+pub(crate) fn ordinals(store: &Store, s: &StatefulSet) -> Vec<i32> {
+    let mut set: std::collections::BTreeSet<i32> = (s.ordinals_start..s.ordinals_end()).collect();
+    set.extend(store.pods_of_set(&s.namespace, &s.name).map(|(n, _)| n));
+    for t in &s.templates {
+        set.extend(
+            template_claims(store, s, &t.name)
+                .into_iter()
+                .map(|(n, _)| n),
+        );
     }
-    None
-}
-
-fn parse_ordinal(s: &str) -> Option<i32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
-    {
-        return None;
-    }
-    s.parse().ok()
-}
-
-fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
-    format!("{template}-{set}-{ordinal}")
+    set.into_iter().collect()
 }
 
 /// Existing claims of one template of a set: `(ordinal, claim)`, by ordinal.

@@ -69,6 +69,9 @@ pub struct SyncSummary {
     pub kinds: Vec<(&'static str, SyncView)>,
     /// True when any kind is not Live (the data may be stale).
     pub stale: bool,
+    /// Per kind (same order): objects received so far by its first list
+    /// under way, when one is.
+    pub received: Vec<Option<u64>>,
 }
 
 /// One row of the StatefulSets list.
@@ -94,6 +97,10 @@ pub struct SetRow {
     /// Count of findings for this set.
     pub findings: usize,
     pub age: String,
+    /// What the row shows is not complete yet: a kind it is made from is
+    /// still on its first list (no finding is made meanwhile).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub syncing: bool,
 }
 
 /// Which side of the partition an ordinal is on.

@@ -1,10 +1,8 @@
 //! The StatefulSets list and one StatefulSet's screen.
 
-use std::collections::BTreeSet;
-
 use jiff::Timestamp;
 
-use crate::store::{Kind, StatefulSet, Store, UpdateStrategy, split_ordinal};
+use crate::store::{Kind, Pod, StatefulSet, Store, UpdateStrategy, split_ordinal};
 
 use super::chain;
 use super::health::{self, Tagged, worst};
@@ -12,7 +10,7 @@ use super::model::{
     EventRow, LogRow, OrdinalRow, PartitionSide, RevisionMark, SetDetail, SetHeader, SetRow,
 };
 use super::rollout;
-use super::{Scope, age, claim_name, template_claims};
+use super::{Scope, age, claim_name, ordinals};
 
 /// How many change-log rows the set screen gets.
 const LOG_ROWS: usize = 200;
@@ -76,6 +74,7 @@ pub(crate) fn set_row(
     findings: usize,
     now: Timestamp,
 ) -> SetRow {
+    let syncing = health::syncing(store);
     SetRow {
         namespace: s.namespace.clone(),
         name: s.name.clone(),
@@ -90,10 +89,16 @@ pub(crate) fn set_row(
             .map(|t| t.name.clone())
             .collect::<Vec<_>>()
             .join(","),
-        rollout: rollout::analyse(store, s).short(),
+        rollout: if syncing {
+            // Pods not listed yet would read as missing ("creating").
+            "syncing…".into()
+        } else {
+            rollout::analyse(store, s).short()
+        },
         health,
         findings,
         age: age(s.created, now),
+        syncing,
     }
 }
 
@@ -107,20 +112,6 @@ fn revision_text(store: &Store, s: &StatefulSet, name: &str) -> String {
     }
 }
 
-/// Every ordinal the screen shows: the range, plus Pods and claims outside it.
-fn ordinals(store: &Store, s: &StatefulSet) -> Vec<i32> {
-    let mut set: BTreeSet<i32> = (s.ordinals_start..s.ordinals_end()).collect();
-    set.extend(store.pods_of_set(&s.namespace, &s.name).map(|(n, _)| n));
-    for t in &s.templates {
-        set.extend(
-            template_claims(store, s, &t.name)
-                .into_iter()
-                .map(|(n, _)| n),
-        );
-    }
-    set.into_iter().collect()
-}
-
 fn partition_side(s: &StatefulSet, ordinal: i32) -> PartitionSide {
     match &s.strategy {
         UpdateStrategy::RollingUpdate { partition, .. } if *partition > 0 => {
@@ -131,6 +122,27 @@ fn partition_side(s: &StatefulSet, ordinal: i32) -> PartitionSide {
             }
         }
         _ => PartitionSide::None,
+    }
+}
+
+/// `3 (45s ago)` or `0`; empty without a Pod.
+fn restarts_text(pod: Option<&Pod>, now: Timestamp) -> String {
+    pod.map_or(String::new(), |p| match p.last_restart {
+        Some(t) if p.restarts > 0 => format!("{} ({} ago)", p.restarts, age(Some(t), now)),
+        _ => p.restarts.to_string(),
+    })
+}
+
+/// Brings the parts of a row that move with the clock (the restart and Pod
+/// ages) to `now`; the rest of the row stands while its ordinal's inputs do.
+pub(crate) fn update_row_times(row: &mut OrdinalRow, pod: Option<&Pod>, now: Timestamp) {
+    let restarts = restarts_text(pod, now);
+    if row.restarts != restarts {
+        row.restarts = restarts;
+    }
+    let a = pod.map_or(String::new(), |p| age(p.created, now));
+    if row.age != a {
+        row.age = a;
     }
 }
 
@@ -174,12 +186,7 @@ fn ordinal_row(
         ready: pod.map_or("-".into(), |p| {
             format!("{}/{}", p.ready_containers, p.total_containers)
         }),
-        restarts: pod.map_or(String::new(), |p| match p.last_restart {
-            Some(t) if p.restarts > 0 => {
-                format!("{} ({} ago)", p.restarts, age(Some(t), now))
-            }
-            _ => p.restarts.to_string(),
-        }),
+        restarts: restarts_text(pod, now),
         node: pod.map_or(String::new(), |p| p.node.clone()),
         ip: pod.map_or(String::new(), |p| p.ip.clone()),
         age: pod.map_or(String::new(), |p| age(p.created, now)),
@@ -224,9 +231,91 @@ pub fn set_detail(
     now: Timestamp,
 ) -> Option<SetDetail> {
     let s = store.set(namespace, name)?;
-    let (tagged, _) = health::set_tagged(store, s, now);
-    let mine: Vec<&Tagged> = tagged.iter().collect();
-    let r = rollout::analyse(store, s);
+    let part = set_part(store, s, now);
+    let all = ordinals(store, s);
+    let (mut rows, tagged): (Vec<OrdinalRow>, Vec<Vec<Tagged>>) = all
+        .iter()
+        .map(|n| {
+            let p = ordinal_part(store, s, *n, now);
+            (p.row, p.tagged)
+        })
+        .unzip();
+    for row in &mut rows {
+        row.health = part.health(row.ordinal, row.health);
+    }
+    Some(assemble(
+        store,
+        s,
+        &part,
+        &all,
+        rows,
+        tagged.iter().flatten(),
+        selected_ordinal,
+        now,
+    ))
+}
+
+/// One ordinal's share of the set screen: its row (health from its own
+/// findings) and findings, and until when they hold if its inputs do.
+pub(crate) struct OrdinalPart {
+    pub row: OrdinalRow,
+    pub tagged: Vec<Tagged>,
+    pub until: Option<Timestamp>,
+}
+
+pub(crate) fn ordinal_part(store: &Store, s: &StatefulSet, n: i32, now: Timestamp) -> OrdinalPart {
+    let (tagged, until) = health::ordinal_tagged(store, s, n, now);
+    let row = ordinal_row(store, s, n, worst(tagged.iter()), now);
+    OrdinalPart { row, tagged, until }
+}
+
+/// The set-level share of the screen: its rollout and the findings about
+/// the set as a whole.
+pub(crate) struct SetPart {
+    rollout: rollout::Rollout,
+    tagged: Vec<Tagged>,
+}
+
+pub(crate) fn set_part(store: &Store, s: &StatefulSet, now: Timestamp) -> SetPart {
+    let rollout = rollout::analyse(store, s);
+    let (tagged, _) = health::set_level_tagged(store, s, &rollout, now);
+    SetPart { rollout, tagged }
+}
+
+impl SetPart {
+    /// An ordinal row's health: the worst of its own findings (`own`) and
+    /// the set-level findings about that ordinal.
+    pub(crate) fn health(
+        &self,
+        n: i32,
+        own: Option<super::model::Severity>,
+    ) -> Option<super::model::Severity> {
+        self.tagged
+            .iter()
+            .filter(|t| t.ordinal == Some(n))
+            .map(|t| t.finding.severity)
+            .chain(own)
+            .max()
+    }
+}
+
+/// The screen from its parts: `rows` for the ordinals `all` (their health
+/// final), `ordinal_tagged` the ordinals' findings in ordinal order.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn assemble<'a>(
+    store: &Store,
+    s: &StatefulSet,
+    part: &'a SetPart,
+    all: &[i32],
+    rows: Vec<OrdinalRow>,
+    ordinal_tagged: impl Iterator<Item = &'a Tagged>,
+    selected_ordinal: Option<i32>,
+    now: Timestamp,
+) -> SetDetail {
+    let (namespace, name) = (s.namespace.as_str(), s.name.as_str());
+    let mut mine: Vec<&Tagged> = part.tagged.iter().chain(ordinal_tagged).collect();
+    health::sort_refs(&mut mine);
+    let r = &part.rollout;
     let partition = match &s.strategy {
         UpdateStrategy::RollingUpdate { partition, .. } => Some(*partition),
         UpdateStrategy::OnDelete => None,
@@ -268,22 +357,6 @@ pub fn set_detail(
         age: age(s.created, now),
         rollout: r.long(s, now),
     };
-    let all = ordinals(store, s);
-    // The worst finding per ordinal, grouped once (not scanned per row).
-    let mut by_ordinal: std::collections::HashMap<i32, Vec<&Tagged>> =
-        std::collections::HashMap::new();
-    for t in &mine {
-        if let Some(n) = t.ordinal {
-            by_ordinal.entry(n).or_default().push(t);
-        }
-    }
-    let rows: Vec<OrdinalRow> = all
-        .iter()
-        .map(|n| {
-            let health = by_ordinal.get(n).and_then(|ts| worst(ts.iter().copied()));
-            ordinal_row(store, s, *n, health, now)
-        })
-        .collect();
     let selected = selected_ordinal
         .filter(|n| all.contains(n))
         .or_else(|| all.first().copied());
@@ -350,7 +423,7 @@ pub fn set_detail(
         })
         .collect();
 
-    Some(SetDetail {
+    SetDetail {
         header,
         ordinals: rows,
         partition: match partition {
@@ -362,5 +435,5 @@ pub fn set_detail(
         events,
         events_total,
         log,
-    })
+    }
 }

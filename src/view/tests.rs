@@ -53,7 +53,7 @@ pub(crate) fn sim_state_and_store() -> (crate::sim::state::SimState, Store, Time
         let objects: Vec<Object> = state
             .store
             .iter(sk, None)
-            .filter_map(|e| from_sim(&e.object))
+            .filter_map(|e| from_sim(e.object()))
             .collect();
         store.apply(StoreEvent::Restarted(k, objects), now);
     }
@@ -1119,6 +1119,21 @@ fn hidden_and_unsynced_links() {
         Link::Hidden("PV hidden: forbidden".into())
     );
     assert!(matches!(d.chains[0].claim, Link::Present(_)));
+    // The class is named as the chain pane labels it, so the pane does not
+    // say it twice (it showed `SC hidden: StorageClass hidden: forbidden`).
+    f.store.apply(
+        StoreEvent::WatchError {
+            kind: Kind::StorageClass,
+            message: "storageclasses is forbidden".into(),
+            forbidden: true,
+        },
+        f.now,
+    );
+    let d = f.detail(Some(0));
+    assert_eq!(
+        d.chains[0].class,
+        Link::Hidden("SC hidden: forbidden".into())
+    );
     let s = sync_summary(&f.store, f.now);
     assert!(s.stale);
     assert_eq!(
@@ -1157,10 +1172,7 @@ fn hidden_and_unsynced_links() {
     );
     let d = set_detail(&g, "app", "web", Some(0), f.now).unwrap();
     assert_eq!(d.chains[0].volume, Link::Hidden("PV not synced yet".into()));
-    assert_eq!(
-        d.chains[0].class,
-        Link::Hidden("StorageClass not synced yet".into())
-    );
+    assert_eq!(d.chains[0].class, Link::Hidden("SC not synced yet".into()));
     // Reconnecting shows since when.
     f.store.apply(
         StoreEvent::WatchError {

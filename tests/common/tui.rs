@@ -6,6 +6,7 @@ use std::time::Duration;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use ordinal::app::{App, Effect};
+use ordinal::cluster::actions::Execute;
 use ordinal::cluster::watch::{self, Backoff, Watches};
 use ordinal::sim::server::{SimConfig, SimServer};
 use ordinal::store::StoreEvent;
@@ -50,6 +51,9 @@ impl Harness {
     }
 
     pub fn pump(&mut self) {
+        // What the run loop does on `Effect::Follow`: watch the open set's
+        // events and revisions while its screen is open.
+        self._watches.follow(self.app.open_set());
         while let Ok(ev) = self.rx.try_recv() {
             self.app.apply(ev, Timestamp::now());
         }
