@@ -53,3 +53,64 @@ fn the_bench_runs_on_a_tiny_cluster() {
         assert!(f.value.is_finite() && f.value >= 0.0, "{f}");
     }
 }
+
+#[test]
+fn the_envelope_bench_runs_on_the_small_envelope() {
+    use ordinal::bench::envelope::{self, EnvelopeOptions};
+    let opts = EnvelopeOptions::small();
+    let report = envelope::run(&opts, &mut |f| println!("{f}")).expect("the bench runs");
+    let spec = &opts.spec;
+    assert_eq!(report.list_rows, spec.sets);
+    assert_eq!(report.counts[&Kind::StatefulSet], spec.sets);
+    // Until the client filters its watches it holds every Pod; with the
+    // filtering it holds the sets' Pods. Either way, at least those.
+    let pods = report.counts[&Kind::Pod];
+    assert!(
+        pods >= spec.set_pods() && pods <= spec.pods(),
+        "{pods} pods"
+    );
+    assert_eq!(report.counts[&Kind::Claim], spec.set_pods());
+    for name in [
+        "envelope generation",
+        "envelope sim RSS",
+        "envelope every set row",
+        "envelope complete frame",
+        "envelope bytes received",
+    ] {
+        let f = report
+            .figure(name)
+            .unwrap_or_else(|| panic!("no {name} figure"));
+        assert!(f.value.is_finite() && f.value > 0.0, "{f}");
+    }
+    for name in [
+        "envelope client peak RSS",
+        "envelope unrelated churn client CPU",
+        "envelope unrelated churn bytes",
+    ] {
+        let f = report
+            .figure(name)
+            .unwrap_or_else(|| panic!("no {name} figure"));
+        assert!(f.value.is_finite() && f.value >= 0.0, "{f}");
+    }
+}
+
+#[test]
+fn ordinal_bench_help_prints_usage_instead_of_running() {
+    let bin = env!("CARGO_BIN_EXE_ordinal-bench");
+    let out = std::process::Command::new(bin)
+        .arg("--help")
+        .output()
+        .expect("ordinal-bench starts");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--shape") && text.contains("envelope") && text.contains("--quick"));
+    // No figures: the bench did not run.
+    assert!(!text.contains("ordinal-bench --shape"), "{text}");
+    let bad = std::process::Command::new(bin)
+        .args(["--shape", "huge"])
+        .output()
+        .expect("ordinal-bench starts");
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("huge") && err.contains("10k"), "{err}");
+}

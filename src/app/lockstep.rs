@@ -127,18 +127,15 @@ fn delivers(feed: &Feed, change: &crate::sim::objects::Change) -> bool {
     let (labels, fields) = watch::selectors(feed);
     let labels = LabelSelector::parse(labels.as_deref().unwrap_or("")).unwrap_or_default();
     let fields = FieldSelector::parse(fields.as_deref().unwrap_or("")).unwrap_or_default();
+    // The sim's index answers selectors without parsing the object.
     let matches = |entry: &crate::sim::objects::Entry| {
-        let object = &entry.object;
         if let Some(ns) = &feed.namespace
             && change.kind().info().namespaced
-            && object.namespace() != ns
+            && entry.namespace() != ns
         {
             return false;
         }
-        labels.matches(object.meta().labels.as_ref())
-            && (fields.is_empty()
-                || serde_json::from_slice::<serde_json::Value>(&entry.json)
-                    .is_ok_and(|v| fields.matches(&v)))
+        labels.matches(entry.labels()) && fields.matches_by(|path| entry.field(path))
     };
     matches(&change.entry) || change.previous.as_deref().is_some_and(matches)
 }

@@ -3,6 +3,7 @@
 //! `ordinal-bench` prints the figures; `tests/bench_smoke.rs` runs the same
 //! code on a tiny cluster so it does not rot. Nothing here asserts timings.
 
+pub mod envelope;
 pub mod size;
 
 use std::collections::{BTreeMap, HashMap};
@@ -594,7 +595,7 @@ pub fn run(opts: &Options, out: &mut dyn FnMut(&Figure)) -> Result<Report> {
         let pods: Vec<(String, String)> = sim.with_state(|s| {
             s.store
                 .iter(crate::sim::resources::Kind::Pod, None)
-                .map(|e| (e.object.namespace().to_string(), e.object.name().to_string()))
+                .map(|e| (e.namespace().to_string(), e.name().to_string()))
                 .collect()
         });
         let changed: Arc<Mutex<HashMap<(String, String), Instant>>> = Arc::default();

@@ -1,29 +1,81 @@
-//! `ordinal-bench [--quick]`: performance figures against a big generated
-//! simulated cluster over loopback (issue 5). Prints one line per figure;
+//! `ordinal-bench`: performance figures against a big generated simulated
+//! cluster over loopback (issues 5 and 10). Prints one line per figure;
 //! targets are shown, never asserted.
 
 use std::process::ExitCode;
 
-use ordinal::bench::{self, Options};
+use clap::{Parser, ValueEnum};
+use ordinal::bench::envelope::{self, EnvelopeOptions};
+use ordinal::bench::{self, Figure, Options};
+
+/// Which generated cluster to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Shape {
+    /// 1,000 StatefulSets x 10 ordinals, 50 Nodes, 20,000 Events: frames,
+    /// churn, idle and input.
+    #[value(name = "10k")]
+    TenK,
+    /// Kubernetes' scale limit: 5,000 Nodes, 150,000 Pods (10,000 of them in
+    /// StatefulSets), 150,000 Events: start, bytes, memory, unrelated churn
+    /// against the minimal and unfiltered baselines.
+    Envelope,
+}
+
+/// Performance figures of ordinal against a generated cluster in the
+/// embedded simulator, over loopback. Targets are printed next to each
+/// figure, never asserted.
+#[derive(Debug, Parser)]
+#[command(name = "ordinal-bench", version)]
+struct Cli {
+    /// The cluster to generate.
+    #[arg(long, value_enum, default_value = "10k")]
+    shape: Shape,
+    /// Shorter phases (10k: 100 sets; envelope: a 5 s churn).
+    #[arg(long)]
+    quick: bool,
+}
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
     // The same allocator settings as `ordinal` itself.
     ordinal::memory::limit_arenas();
-    let quick = std::env::args().skip(1).any(|a| a == "--quick");
-    let opts = if quick {
-        Options::quick()
-    } else {
-        Options::full()
-    };
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!(
-        "ordinal-bench{}: {} sets x {} ordinals, {} events, {cores} cores",
-        if quick { " --quick" } else { "" },
-        opts.spec.sets,
-        opts.spec.replicas,
-        opts.spec.events
-    );
-    match bench::run(&opts, &mut |f| println!("{f}")) {
+    let quick = if cli.quick { " --quick" } else { "" };
+    let print = &mut |f: &Figure| println!("{f}");
+    let result = match cli.shape {
+        Shape::TenK => {
+            let opts = if cli.quick {
+                Options::quick()
+            } else {
+                Options::full()
+            };
+            println!(
+                "ordinal-bench --shape 10k{quick}: {} sets x {} ordinals, {} events, {cores} cores",
+                opts.spec.sets, opts.spec.replicas, opts.spec.events
+            );
+            bench::run(&opts, print)
+        }
+        Shape::Envelope => {
+            let opts = if cli.quick {
+                EnvelopeOptions::quick()
+            } else {
+                EnvelopeOptions::full()
+            };
+            let s = &opts.spec;
+            println!(
+                "ordinal-bench --shape envelope{quick}: {} nodes, {} pods ({} sets x {}), {} events, churn {}/s for {:?}, {cores} cores",
+                s.nodes,
+                s.pods(),
+                s.sets,
+                s.replicas,
+                s.events,
+                opts.churn_rate,
+                opts.churn
+            );
+            envelope::run(&opts, print)
+        }
+    };
+    match result {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ordinal-bench: {e:#}");

@@ -18,16 +18,21 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 
 use super::auth::{self, Attributes, User};
+use super::defaults;
 use super::error::{ApiError, Cause};
+use super::logs;
 use super::metrics;
 use super::objects::{Change, Entry, EventType, Object};
+use super::openapi;
 use super::patch::{self, PatchType};
+use super::protobuf;
 use super::resources::{self, Kind};
 use super::select::{FieldSelector, LabelSelector};
 use super::server::Shared;
 use super::state::SimState;
 use super::stats;
 use super::table;
+use super::validation;
 
 pub type Body = BoxBody<Bytes, Infallible>;
 
@@ -67,6 +72,8 @@ enum Route {
     Stats(String),
     /// The kubelet's Prometheus metrics through the node proxy.
     Metrics(String),
+    OpenApiRoot,
+    OpenApi(String),
     Object(Target),
 }
 
@@ -86,6 +93,8 @@ fn route(path: &str) -> Result<Route, ApiError> {
         ["healthz" | "livez" | "readyz"] => return Ok(Route::Health),
         ["api"] => return Ok(Route::CoreVersions),
         ["apis"] => return Ok(Route::Groups),
+        ["openapi", "v3"] => return Ok(Route::OpenApiRoot),
+        ["openapi", "v3", gv @ ..] => return Ok(Route::OpenApi(gv.join("/"))),
         ["apis", g] => return Ok(Route::Group(g.to_string())),
         ["api", v] => return Ok(Route::Resources(String::new(), v.to_string())),
         ["apis", g, v] => return Ok(Route::Resources(g.to_string(), v.to_string())),
@@ -178,20 +187,18 @@ impl Filter {
         })
     }
 
+    /// Reads only the entry's index (and its JSON for a field path that is
+    /// not indexed), so lists and watches never parse what they skip.
     fn matches(&self, entry: &Entry) -> bool {
-        let obj = &entry.object;
         if let Some(ns) = &self.namespace
-            && obj.namespace() != ns
+            && entry.namespace() != ns
         {
             return false;
         }
-        if !self.labels.matches(obj.meta().labels.as_ref()) {
+        if !self.labels.matches(entry.labels()) {
             return false;
         }
-        if self.fields.is_empty() {
-            return true;
-        }
-        serde_json::from_slice::<Value>(&entry.json).is_ok_and(|v| self.fields.matches(&v))
+        self.fields.matches_by(|path| entry.field(path))
     }
 }
 
@@ -215,8 +222,34 @@ fn bookmark_frame(kind: Kind, rv: u64, initial_events_end: bool) -> Bytes {
     watch_frame("BOOKMARK", obj.to_string().as_bytes())
 }
 
-/// The frame a filtered watch sends for one change, if any.
-fn change_frame(filter: &Filter, change: &Change) -> Option<Bytes> {
+/// How a watch shows objects: as themselves, or (`as=Table`, what
+/// `kubectl get -w` asks for) as one-row Tables with the list's columns.
+#[derive(Clone)]
+enum WatchAs {
+    Objects,
+    Table { kind: Kind, include: String },
+}
+
+impl WatchAs {
+    fn frame(&self, event_type: &str, entry: &Arc<Entry>, now: jiff::Timestamp) -> Bytes {
+        match self {
+            WatchAs::Objects => watch_frame(event_type, &entry.json),
+            WatchAs::Table { kind, include } => {
+                let rv = entry
+                    .object()
+                    .meta()
+                    .resource_version
+                    .clone()
+                    .unwrap_or_default();
+                let tbl = table::table(*kind, std::slice::from_ref(entry), &rv, None, include, now);
+                watch_frame(event_type, tbl.to_string().as_bytes())
+            }
+        }
+    }
+}
+
+/// The event a filtered watch sends for one change, if any.
+fn change_event(filter: &Filter, change: &Change) -> Option<&'static str> {
     let now = filter.matches(&change.entry);
     let before = change.previous.as_ref().map(|p| filter.matches(p));
     let event_type = match (change.event_type, before, now) {
@@ -227,7 +260,7 @@ fn change_frame(filter: &Filter, change: &Change) -> Option<Bytes> {
         (EventType::Deleted, _, false) => return None,
         (t, _, _) => t.as_str(),
     };
-    Some(watch_frame(event_type, &change.entry.json))
+    Some(event_type)
 }
 
 /// Handles one HTTP request.
@@ -257,6 +290,22 @@ async fn read_body(req: Request<Incoming>) -> Result<Bytes, ApiError> {
         Err(e) => Err(ApiError::bad_request(format!(
             "reading the request body: {e}"
         ))),
+    }
+}
+
+/// The body of a create or update, as JSON bytes: protobuf bodies (which
+/// kubectl's typed clients send) are decoded first.
+async fn json_body(req: Request<Incoming>) -> Result<Bytes, ApiError> {
+    let protobuf = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(protobuf::is_protobuf);
+    let body = read_body(req).await?;
+    if protobuf {
+        Ok(Bytes::from(protobuf::to_json(&body)?.to_string()))
+    } else {
+        Ok(body)
     }
 }
 
@@ -362,11 +411,17 @@ async fn dispatch(
         Route::Resources(g, v) => {
             get_only(resources::resource_list(&g, &v).ok_or_else(ApiError::path_not_found)?)
         }
+        Route::OpenApiRoot => get_only(openapi::root()),
+        Route::OpenApi(gv) => match openapi::group_version(&gv) {
+            Some(doc) if method == Method::GET => Ok(respond(200, doc)),
+            Some(_) => Err(ApiError::method_not_allowed()),
+            None => Err(ApiError::path_not_found()),
+        },
         Route::AccessReview => {
             if method != Method::POST {
                 return Err(ApiError::method_not_allowed());
             }
-            let body = parse_json(&read_body(req).await?)?;
+            let body = parse_json(&json_body(req).await?)?;
             Ok(json_response(
                 201,
                 &auth::self_subject_access_review(&user, &body)?,
@@ -407,17 +462,32 @@ async fn dispatch(
                     "dryRun is not supported by the simulated cluster",
                 ));
             }
+            if target.subresource.as_deref() == Some("log") {
+                return pod_log(shared, &target, &q, verb);
+            }
             match verb {
-                "watch" => watch(shared, &target, &q),
+                "watch" => {
+                    let shape = if table {
+                        WatchAs::Table {
+                            kind: target.kind,
+                            include: include_object(&q).to_string(),
+                        }
+                    } else {
+                        WatchAs::Objects
+                    };
+                    watch(shared, &target, &q, shape)
+                }
                 "list" => list(shared, &target, &q, table),
                 "get" => get(shared, &target, &q, table),
                 "create" => {
-                    let body = read_body(req).await?;
-                    create(shared, &target, &body)
+                    let body = json_body(req).await?;
+                    let warnings = validate_fields(&target, &q, &body, false)?;
+                    with_warnings(create(shared, &target, &body), &warnings)
                 }
                 "update" => {
-                    let body = read_body(req).await?;
-                    update(shared, &target, &body)
+                    let body = json_body(req).await?;
+                    let warnings = validate_fields(&target, &q, &body, false)?;
+                    with_warnings(update(shared, &target, &body), &warnings)
                 }
                 "patch" => {
                     let ct = req
@@ -427,7 +497,9 @@ async fn dispatch(
                         .unwrap_or("")
                         .to_string();
                     let body = read_body(req).await?;
-                    patch_object(shared, &target, &ct, &body)
+                    let json_patch = PatchType::from_content_type(&ct) == Some(PatchType::Json);
+                    let warnings = validate_fields(&target, &q, &body, json_patch)?;
+                    with_warnings(patch_object(shared, &target, &ct, &body), &warnings)
                 }
                 "delete" => {
                     let body = read_body(req).await?;
@@ -437,6 +509,56 @@ async fn dispatch(
             }
         }
     }
+}
+
+/// `fieldValidation` on a write's body: the warnings to send, or a 400.
+/// JSON patches (operation lists) and subresources are not checked.
+fn validate_fields(
+    t: &Target,
+    q: &Query,
+    body: &[u8],
+    json_patch: bool,
+) -> Result<Vec<String>, ApiError> {
+    let directive = validation::Directive::parse(q.get("fieldValidation").map(String::as_str))?;
+    if json_patch || t.subresource.is_some() {
+        return Ok(Vec::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => validation::check(t.kind, directive, &v),
+        // The handler reports the malformed body.
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
+fn with_warnings(
+    result: Result<Response<Body>, ApiError>,
+    warnings: &[String],
+) -> Result<Response<Body>, ApiError> {
+    let mut response = result?;
+    for w in warnings {
+        if let Ok(value) = header::HeaderValue::from_str(&validation::warning_header(w)) {
+            response.headers_mut().append(header::WARNING, value);
+        }
+    }
+    Ok(response)
+}
+
+/// `GET pods/{name}/log`: plain text.
+fn pod_log(shared: &Shared, t: &Target, q: &Query, verb: &str) -> Result<Response<Body>, ApiError> {
+    if verb != "get" {
+        return Err(ApiError::method_not_allowed());
+    }
+    let text = logs::logs(
+        &shared.lock(),
+        t.namespace.as_deref().unwrap_or_default(),
+        t.name.as_deref().unwrap_or_default(),
+        q,
+    )?;
+    Ok(Response::builder()
+        .status(200)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(full(text))
+        .expect("static response parts are valid"))
 }
 
 fn object_response(status: u16, entry: &Entry) -> Response<Body> {
@@ -456,10 +578,10 @@ fn get(shared: &Shared, t: &Target, q: &Query, as_table: bool) -> Result<Respons
         .get(t.kind, ns, name)
         .ok_or_else(|| ApiError::not_found(t.kind, name))?;
     match t.subresource.as_deref() {
-        Some("scale") => Ok(json_response(200, &scale_of(&entry.object)?)),
+        Some("scale") => Ok(json_response(200, &scale_of(entry.object())?)),
         None if as_table => {
             let rv = entry
-                .object
+                .object()
                 .meta()
                 .resource_version
                 .clone()
@@ -527,11 +649,7 @@ fn list(
     for entry in iter.filter(|e| filter.matches(e)) {
         if limit > 0 && items.len() == limit {
             let last: &Arc<Entry> = items.last().expect("limit > 0");
-            next = Some(continue_token(
-                list_rv,
-                last.object.namespace(),
-                last.object.name(),
-            ));
+            next = Some(continue_token(list_rv, last.namespace(), last.name()));
             break;
         }
         items.push(entry.clone());
@@ -572,10 +690,16 @@ fn list(
         b.put_slice(&e.json);
     }
     b.put_slice(b"]}");
+    shared.metrics.count_list_bytes(b.len());
     Ok(respond(200, b.freeze()))
 }
 
-fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, ApiError> {
+fn watch(
+    shared: &Arc<Shared>,
+    t: &Target,
+    q: &Query,
+    shape: WatchAs,
+) -> Result<Response<Body>, ApiError> {
     let mut filter = Filter::from_query(t.namespace.clone(), q)?;
     if let Some(name) = &t.name {
         // `GET …/pods/NAME?watch=1` (deprecated form) watches one object.
@@ -604,7 +728,7 @@ fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, 
         if send_initial || requested_rv.is_empty() || requested_rv == "0" {
             for e in store.iter(t.kind, t.namespace.as_deref()) {
                 if filter.matches(e) {
-                    initial.push(watch_frame("ADDED", &e.json));
+                    initial.push(shape.frame("ADDED", e, state.now()));
                 }
             }
             if send_initial && bookmarks {
@@ -618,8 +742,8 @@ fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, 
             match store.changes_since(rv) {
                 Ok(changes) => {
                     for c in changes.iter().filter(|c| c.kind() == t.kind) {
-                        if let Some(frame) = change_frame(&filter, c) {
-                            initial.push(frame);
+                        if let Some(event) = change_event(&filter, c) {
+                            initial.push(shape.frame(event, &c.entry, state.now()));
                         }
                     }
                     (sub, current.max(rv))
@@ -649,6 +773,7 @@ fn watch(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, 
         last_rv: start_rv,
         bookmarks,
         timeout,
+        shape,
     };
     tokio::spawn(task.run(initial, sub));
     let stream = futures::stream::unfold(rx, |mut rx| async move {
@@ -676,9 +801,15 @@ struct WatchTask {
     last_rv: u64,
     bookmarks: bool,
     timeout: Duration,
+    shape: WatchAs,
 }
 
 impl WatchTask {
+    fn shaped(&self, event: &str, entry: &Arc<Entry>) -> Bytes {
+        let now = self.shared.lock().now();
+        self.shape.frame(event, entry, now)
+    }
+
     async fn send(&self, frame: Bytes) -> bool {
         self.shared.metrics.count_bytes(frame.len());
         self.tx.send(frame).await.is_ok()
@@ -705,8 +836,8 @@ impl WatchTask {
                             continue;
                         }
                         self.last_rv = change.rv;
-                        if let Some(frame) = change_frame(&self.filter, &change)
-                            && !self.send(frame).await
+                        if let Some(event) = change_event(&self.filter, &change)
+                            && !self.send(self.shaped(event, &change.entry)).await
                         {
                             return;
                         }
@@ -768,6 +899,8 @@ fn create(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, Ap
         ));
     }
     check_type_meta(t.kind, &value)?;
+    let mut value = value;
+    defaults::apply(t.kind, &mut value);
     let mut object = decode(t.kind, value)?;
     if let Some(ns) = &t.namespace {
         let given = object.namespace().to_string();
@@ -805,7 +938,7 @@ fn store_update(
         Some("scale") => return store_scale(shared, t, cur, &new),
         Some(_) => {
             // status: only the status stanza of the request counts.
-            let mut merged = cur.object.to_json();
+            let mut merged = cur.object().to_json();
             merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
             if let Some(rv) = new.pointer("/metadata/resourceVersion") {
                 merged["metadata"]["resourceVersion"] = rv.clone();
@@ -837,6 +970,7 @@ fn finish_update(
     if let Some(meta) = new.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.insert("name".into(), json!(name));
     }
+    defaults::apply(kind, &mut new);
     let object = decode(kind, new)?;
     let mut state = shared.lock();
     let entry = state.update(object, expected_rv.as_deref())?;
@@ -869,8 +1003,8 @@ fn patch_object(
         .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let cur = current(shared, t)?;
     let (base, kind_name) = match t.subresource.as_deref() {
-        Some("scale") => (scale_of(&cur.object)?, "Scale"),
-        _ => (cur.object.to_json(), t.kind.info().kind_name),
+        Some("scale") => (scale_of(cur.object())?, "Scale"),
+        _ => (cur.object().to_json(), t.kind.info().kind_name),
     };
     let patched = patch::apply(kind_name, &base, patch_type, &patch_doc)
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -934,9 +1068,14 @@ fn store_scale(
         err.message = err
             .message
             .replacen("StatefulSet.apps", "Scale.autoscaling", 1);
+        // kubectl names the kind from the details: `The Scale "web" is invalid`.
+        if let Some(d) = err.details.as_mut() {
+            d["kind"] = json!("Scale");
+            d["group"] = json!("autoscaling");
+        }
         return Err(err);
     }
-    let Object::StatefulSet(mut sts) = cur.object.clone() else {
+    let Object::StatefulSet(mut sts) = cur.object().clone() else {
         return Err(ApiError::path_not_found());
     };
     let expected_rv = scale
@@ -946,7 +1085,7 @@ fn store_scale(
     sts.spec.get_or_insert_with(Default::default).replicas = Some(n as i32);
     let mut state = shared.lock();
     let entry = state.update(Object::StatefulSet(sts), expected_rv.as_deref())?;
-    Ok(json_response(200, &scale_of(&entry.object)?))
+    Ok(json_response(200, &scale_of(entry.object())?))
 }
 
 /// Options from the query string and the DeleteOptions body.
@@ -1017,7 +1156,7 @@ fn delete(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Respons
         .get(t.kind, ns, name)
         .cloned()
         .ok_or_else(|| ApiError::not_found(t.kind, name))?;
-    let meta = cur.object.meta();
+    let meta = cur.object().meta();
     if opts
         .precondition_uid
         .as_ref()
@@ -1040,7 +1179,7 @@ fn delete(shared: &Shared, t: &Target, q: &Query, body: &[u8]) -> Result<Respons
         return Err(ApiError::conflict(t.kind, name));
     }
     if opts.orphan {
-        orphan_dependents(&mut state, &cur.object);
+        orphan_dependents(&mut state, cur.object());
     }
     if t.kind == Kind::Namespace {
         delete_namespace_contents(&mut state, name);
@@ -1058,12 +1197,7 @@ fn delete_collection(shared: &Shared, t: &Target, q: &Query) -> Result<Response<
         .store
         .iter(t.kind, t.namespace.as_deref())
         .filter(|e| filter.matches(e))
-        .map(|e| {
-            (
-                e.object.namespace().to_string(),
-                e.object.name().to_string(),
-            )
-        })
+        .map(|e| (e.namespace().to_string(), e.name().to_string()))
         .collect();
     let mut items = Vec::new();
     for (ns, name) in names {
@@ -1097,14 +1231,14 @@ fn orphan_dependents(state: &mut super::state::SimState, owner: &Object) {
             .store
             .iter(kind, Some(&ns))
             .filter(|e| {
-                e.object
+                e.object()
                     .meta()
                     .owner_references
                     .iter()
                     .flatten()
                     .any(|r| r.uid == uid)
             })
-            .map(|e| e.object.clone())
+            .map(|e| e.object().clone())
             .collect();
         for mut d in dependents {
             if let Some(refs) = d.meta_mut().owner_references.as_mut() {
@@ -1121,7 +1255,7 @@ fn delete_namespace_contents(state: &mut super::state::SimState, ns: &str) {
         let names: Vec<String> = state
             .store
             .iter(info.kind, Some(ns))
-            .map(|e| e.object.name().to_string())
+            .map(|e| e.name().to_string())
             .collect();
         for name in names {
             let _ = state.store.remove(info.kind, ns, &name);

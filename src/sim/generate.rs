@@ -83,7 +83,7 @@ fn fail(what: &str, e: impl std::fmt::Display) -> GenerateError {
 }
 
 /// Creates an object, then gives it `status` as a controller would.
-fn create_with_status(
+pub(super) fn create_with_status(
     state: &mut SimState,
     kind: Kind,
     mut value: serde_json::Value,
@@ -94,7 +94,7 @@ fn create_with_status(
         .create(object)
         .map_err(|e| fail("create", e.message))?;
     if let Some(status) = status {
-        let mut json = entry.object.to_json();
+        let mut json = entry.object().to_json();
         json["status"] = status;
         let object = Object::from_json(kind, json).map_err(|e| fail("status", e))?;
         state
@@ -201,7 +201,7 @@ pub fn add_set(
     )
 }
 
-fn ensure_namespace(state: &mut SimState, namespace: &str) -> Result<(), GenerateError> {
+pub(super) fn ensure_namespace(state: &mut SimState, namespace: &str) -> Result<(), GenerateError> {
     if state.store.get(Kind::Namespace, "", namespace).is_some() {
         return Ok(());
     }
@@ -283,12 +283,7 @@ pub fn replace_events(state: &mut SimState, n: usize) -> Result<(), GenerateErro
     let old: Vec<(String, String)> = state
         .store
         .iter(Kind::Event, None)
-        .map(|e| {
-            (
-                e.object.namespace().to_string(),
-                e.object.name().to_string(),
-            )
-        })
+        .map(|e| (e.namespace().to_string(), e.name().to_string()))
         .collect();
     for (ns, name) in old {
         let _ = state.store.remove(Kind::Event, &ns, &name);
@@ -297,10 +292,10 @@ pub fn replace_events(state: &mut SimState, n: usize) -> Result<(), GenerateErro
         .store
         .iter(Kind::Pod, None)
         .map(|e| {
-            let m = e.object.meta();
+            let m = e.object().meta();
             (
-                e.object.namespace().to_string(),
-                e.object.name().to_string(),
+                e.namespace().to_string(),
+                e.name().to_string(),
                 m.uid.clone().unwrap_or_default(),
             )
         })

@@ -1,13 +1,19 @@
-//! The sim's etcd: typed objects by kind, namespace and name, one global
+//! The sim's etcd: objects by kind, namespace and name, one global
 //! resourceVersion, a bounded history of watch events and a broadcast of new
 //! ones.
 //!
 //! This layer knows nothing of HTTP, clocks or controllers: it stores what it
-//! is given and records what changed. Each stored version is serialised once,
-//! so lists and watches copy bytes instead of re-encoding objects.
+//! is given and records what changed. Each stored version is serialised once
+//! and shared as bytes by lists, watches and history; a small index beside
+//! the bytes (name, namespace, labels, the fields field selectors use) lets
+//! lists and watches filter without parsing. Typed objects are kept only for
+//! the kinds the controllers read; the rest are parsed on demand (see
+//! [`Entry`]), which is what lets the `envelope` cluster's 300,000 bulk
+//! objects fit.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
@@ -21,6 +27,7 @@ use tokio::sync::broadcast;
 
 use super::error::ApiError;
 use super::resources::Kind;
+use super::select::field_string;
 
 /// A Rust type the store holds, and how to get it in and out of [`Object`].
 pub trait Typed: Clone + Sized {
@@ -98,17 +105,159 @@ impl Object {
     }
 }
 
-/// One stored version of an object with its wire encoding.
+/// One stored version of an object: its wire encoding, shared by lists,
+/// watches and history, plus the few parsed fields selectors and keys need.
+/// The typed object is kept only for kinds the controllers read (see
+/// [`keeps_typed`]); other kinds, and objects stored from JSON, are parsed
+/// on first use and the result cached with this version.
 #[derive(Debug)]
 pub struct Entry {
-    pub object: Object,
+    kind: Kind,
     pub json: Bytes,
+    index: Index,
+    typed: OnceLock<Object>,
+}
+
+/// What lists and watches read without parsing the object.
+#[derive(Debug, Default)]
+struct Index {
+    namespace: Box<str>,
+    name: Box<str>,
+    labels: Option<BTreeMap<String, String>>,
+    /// Values of [`indexed_fields`] paths that are not empty.
+    fields: Box<[(&'static str, Box<str>)]>,
+}
+
+/// Field paths read from the index instead of the JSON: the ones the API
+/// server supports as field selectors for the kind (and an Event's
+/// `lastTimestamp`, which expiry reads). Other paths still work, by parsing.
+fn indexed_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Pod => &[
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "spec.hostNetwork",
+            "status.phase",
+            "status.podIP",
+            "status.nominatedNodeName",
+        ],
+        Kind::Event => &[
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
+            "lastTimestamp",
+        ],
+        Kind::Node => &["spec.unschedulable"],
+        Kind::PersistentVolumeClaim | Kind::PersistentVolume => &["status.phase"],
+        _ => &[],
+    }
+}
+
+/// Whether stored versions keep their typed object: the kinds controllers
+/// and admission read on every pass. Events, ConfigMaps and Services are
+/// mostly served, so they stay bytes until something asks.
+fn keeps_typed(kind: Kind) -> bool {
+    !matches!(kind, Kind::Event | Kind::ConfigMap | Kind::Service)
+}
+
+impl Index {
+    fn of(kind: Kind, value: &Value) -> Index {
+        let meta = &value["metadata"];
+        let text = |v: &Value| v.as_str().unwrap_or_default().into();
+        let labels = meta.get("labels").and_then(Value::as_object).map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        });
+        let fields = indexed_fields(kind)
+            .iter()
+            .filter_map(|path| {
+                let v = field_string(value, path);
+                (!v.is_empty()).then(|| (*path, v.into_boxed_str()))
+            })
+            .collect();
+        Index {
+            namespace: text(&meta["namespace"]),
+            name: text(&meta["name"]),
+            labels,
+            fields,
+        }
+    }
 }
 
 impl Entry {
     fn new(object: Object) -> Arc<Entry> {
-        let json = Bytes::from(object.to_bytes());
-        Arc::new(Entry { object, json })
+        let kind = object.kind();
+        let mut entry = Entry::encode(kind, &object.to_json());
+        if keeps_typed(kind) {
+            entry.typed = OnceLock::from(object);
+        }
+        Arc::new(entry)
+    }
+
+    /// An entry made from JSON alone; the typed object is parsed on first use.
+    fn from_json(kind: Kind, value: &Value) -> Arc<Entry> {
+        Arc::new(Entry::encode(kind, value))
+    }
+
+    fn encode(kind: Kind, value: &Value) -> Entry {
+        let json = serde_json::to_vec(value).expect("JSON values always serialise");
+        Entry {
+            kind,
+            json: Bytes::from(json),
+            index: Index::of(kind, value),
+            typed: OnceLock::new(),
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The typed object, parsed from the JSON the first time it is needed.
+    pub fn object(&self) -> &Object {
+        self.typed.get_or_init(|| {
+            let value: Value = serde_json::from_slice(&self.json).expect("stored JSON is valid");
+            Object::from_json(self.kind, value).expect("stored objects decode as their kind")
+        })
+    }
+
+    pub fn namespace(&self) -> &str {
+        &self.index.namespace
+    }
+
+    pub fn name(&self) -> &str {
+        &self.index.name
+    }
+
+    pub fn labels(&self) -> Option<&BTreeMap<String, String>> {
+        self.index.labels.as_ref()
+    }
+
+    /// A field as field selectors compare it (missing is empty), from the
+    /// index when the path is indexed, else from the parsed JSON.
+    pub fn field(&self, path: &str) -> Cow<'_, str> {
+        match path {
+            "metadata.name" => return Cow::Borrowed(self.name()),
+            "metadata.namespace" => return Cow::Borrowed(self.namespace()),
+            _ => {}
+        }
+        if indexed_fields(self.kind).contains(&path) {
+            let found = self.index.fields.iter().find(|(p, _)| *p == path);
+            return Cow::Borrowed(found.map_or("", |(_, v)| v));
+        }
+        let value: Value = serde_json::from_slice(&self.json).unwrap_or(Value::Null);
+        Cow::Owned(field_string(&value, path))
     }
 }
 
@@ -142,7 +291,7 @@ pub struct Change {
 
 impl Change {
     pub fn kind(&self) -> Kind {
-        self.entry.object.kind()
+        self.entry.kind()
     }
 }
 
@@ -198,7 +347,7 @@ impl ObjectStore {
 
     pub fn get_typed<T: Typed>(&self, namespace: &str, name: &str) -> Option<&T> {
         self.get(T::KIND, namespace, name)
-            .and_then(|e| T::peek(&e.object))
+            .and_then(|e| T::peek(e.object()))
     }
 
     /// Objects of a kind in key order, optionally in one namespace.
@@ -238,7 +387,7 @@ impl ObjectStore {
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a T> + 'a {
         self.iter(T::KIND, namespace)
-            .filter_map(|e| T::peek(&e.object))
+            .filter_map(|e| T::peek(e.object()))
     }
 
     pub fn count(&self, kind: Kind) -> usize {
@@ -310,6 +459,30 @@ impl ObjectStore {
         Ok(entry)
     }
 
+    /// Stores an object given as JSON (bulk objects nothing reads typed:
+    /// generated clusters). Its metadata must be complete but for the
+    /// resourceVersion, which is set here. The JSON is not checked against
+    /// the kind's schema; it is parsed only if something asks for the object.
+    pub fn insert_json(&mut self, kind: Kind, mut value: Value) -> Result<Arc<Entry>, ApiError> {
+        let meta = &value["metadata"];
+        let key: Key = (
+            meta["namespace"].as_str().unwrap_or_default().to_string(),
+            meta["name"].as_str().unwrap_or_default().to_string(),
+        );
+        if self.maps.get(&kind).is_some_and(|m| m.contains_key(&key)) {
+            return Err(ApiError::already_exists(kind, &key.1));
+        }
+        self.rv += 1;
+        value["metadata"]["resourceVersion"] = Value::String(self.rv.to_string());
+        let entry = Entry::from_json(kind, &value);
+        self.maps
+            .entry(kind)
+            .or_default()
+            .insert(key, entry.clone());
+        self.record(EventType::Added, entry.clone(), None);
+        Ok(entry)
+    }
+
     /// Replaces a stored object. With `expected_rv`, a stale version is a 409
     /// Conflict. An unchanged object is not written again (no event), as the
     /// API server skips no-op updates.
@@ -326,7 +499,7 @@ impl ObjectStore {
             .and_then(|m| m.get(&key))
             .ok_or_else(|| ApiError::not_found(kind, &key.1))?
             .clone();
-        let current_rv = current.object.meta().resource_version.clone();
+        let current_rv = current.object().meta().resource_version.clone();
         if let Some(rv) = expected_rv
             && !rv.is_empty()
             && Some(rv) != current_rv.as_deref()
@@ -334,7 +507,7 @@ impl ObjectStore {
             return Err(ApiError::conflict(kind, &key.1));
         }
         object.meta_mut().resource_version = current_rv;
-        if object == current.object {
+        if object == *current.object() {
             return Ok(current);
         }
         let meta = object.meta();
@@ -366,7 +539,7 @@ impl ObjectStore {
             .get_mut(&kind)
             .and_then(|m| m.remove(&(namespace.to_string(), name.to_string())))
             .ok_or_else(|| ApiError::not_found(kind, name))?;
-        let mut object = removed.object.clone();
+        let mut object = removed.object().clone();
         self.next_rv(&mut object);
         let entry = Entry::new(object.clone());
         self.record(EventType::Deleted, entry.clone(), None);
@@ -391,7 +564,7 @@ mod tests {
         let start = s.resource_version();
         s.insert(pod("a", "p0")).unwrap();
         s.insert(pod("b", "p1")).unwrap();
-        let mut changed = s.get(Kind::Pod, "a", "p0").unwrap().object.clone();
+        let mut changed = s.get(Kind::Pod, "a", "p0").unwrap().object().clone();
         changed.meta_mut().labels = Some([("x".into(), "y".into())].into());
         s.update(changed, None).unwrap();
         s.remove(Kind::Pod, "b", "p1").unwrap();
@@ -410,7 +583,7 @@ mod tests {
         assert_eq!(changes.last().unwrap().rv, s.resource_version());
         // The DELETED object carries the version of its deletion.
         assert_eq!(
-            changes[3].entry.object.meta().resource_version.as_deref(),
+            changes[3].entry.object().meta().resource_version.as_deref(),
             Some(s.resource_version().to_string().as_str())
         );
         assert_eq!(s.iter(Kind::Pod, Some("a")).count(), 1);
@@ -421,13 +594,13 @@ mod tests {
     fn stale_updates_conflict_and_noops_are_not_recorded() {
         let mut s = ObjectStore::default();
         let e = s.insert(pod("a", "p0")).unwrap();
-        let rv = e.object.meta().resource_version.clone().unwrap();
-        let same = s.update(e.object.clone(), Some(&rv)).unwrap();
+        let rv = e.object().meta().resource_version.clone().unwrap();
+        let same = s.update(e.object().clone(), Some(&rv)).unwrap();
         assert_eq!(
-            same.object.meta().resource_version.as_deref(),
+            same.object().meta().resource_version.as_deref(),
             Some(rv.as_str())
         );
-        let mut changed = e.object.clone();
+        let mut changed = e.object().clone();
         changed.meta_mut().labels = Some([("x".into(), "y".into())].into());
         s.update(changed.clone(), Some(&rv)).unwrap();
         let err = s.update(changed, Some(&rv)).unwrap_err();
@@ -452,5 +625,46 @@ mod tests {
         s.compact();
         assert_eq!(s.changes_since(recent).unwrap_err().code, 410);
         assert!(s.changes_since(s.resource_version()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn entries_from_json_answer_selectors_from_the_index_and_parse_on_demand() {
+        let mut s = ObjectStore::default();
+        let value = serde_json::json!({
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": "e1", "namespace": "a", "labels": {"x": "y"}},
+            "involvedObject": {"kind": "Pod", "name": "p0", "namespace": "a"},
+            "type": "Warning", "reason": "BackOff", "count": 3,
+        });
+        let e = s.insert_json(Kind::Event, value).unwrap();
+        assert!(e.typed.get().is_none(), "not parsed when stored");
+        assert_eq!((e.namespace(), e.name()), ("a", "e1"));
+        assert_eq!(e.labels().unwrap()["x"], "y");
+        assert_eq!(e.field("type"), "Warning");
+        assert_eq!(e.field("involvedObject.name"), "p0");
+        assert_eq!(e.field("metadata.name"), "e1");
+        // Indexed but absent: empty, as the server compares it.
+        assert_eq!(e.field("involvedObject.uid"), "");
+        // Not indexed: read from the JSON, numbers as their JSON text.
+        assert_eq!(e.field("count"), "3");
+        assert!(e.typed.get().is_none(), "selectors did not parse it");
+        let Object::Event(ev) = e.object() else {
+            panic!("an Event")
+        };
+        assert_eq!(ev.count, Some(3));
+        assert_eq!(
+            ev.metadata.resource_version.as_deref(),
+            Some(s.resource_version().to_string().as_str())
+        );
+        assert_eq!(
+            s.insert_json(Kind::Event, e.object().to_json())
+                .unwrap_err()
+                .code,
+            409
+        );
+        // Kinds controllers read keep the typed object they were stored with.
+        let p = s.insert(pod("a", "p0")).unwrap();
+        assert!(p.typed.get().is_some());
+        assert_eq!(p.field("status.phase"), "");
     }
 }

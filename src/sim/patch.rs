@@ -646,6 +646,17 @@ fn list_strategy(kind: &str, path: &[&str]) -> ListStrategy {
         .map_or(ListStrategy::Replace, |rule| rule.strategy)
 }
 
+/// The strategic merge tags of the list at `path` of `kind`, as the OpenAPI
+/// document states them: `("merge", Some(key))` for keyed lists,
+/// `("merge", None)` for sets of scalars, `None` for atomic lists.
+pub fn list_merge_rule(kind: &str, path: &[&str]) -> Option<(&'static str, Option<&'static str>)> {
+    match list_strategy(kind, path) {
+        ListStrategy::Replace => None,
+        ListStrategy::MergeByKey(key) => Some(("merge", Some(key))),
+        ListStrategy::MergePrimitives => Some(("merge", None)),
+    }
+}
+
 /// `path` relative to `anchor` if `path` lies below it for this `kind`.
 fn rule_path<'p>(kind: &str, anchor: Anchor, path: &[&'p str]) -> Option<Vec<&'p str>> {
     match anchor {

@@ -54,7 +54,10 @@ pub const ALL: &[ResourceInfo] = &[
         &["ns"],
     ),
     info(Kind::Node, "", "Node", "nodes", false, &["no"]),
-    info(Kind::Pod, "", "Pod", "pods", true, &["po"]),
+    ResourceInfo {
+        subresources: &["status", "log"],
+        ..info(Kind::Pod, "", "Pod", "pods", true, &["po"])
+    },
     info(Kind::Service, "", "Service", "services", true, &["svc"]),
     info(
         Kind::ConfigMap,
@@ -240,6 +243,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
         for sub in r.subresources {
             let (kind, verbs, grp, ver) = match *sub {
                 "scale" => ("Scale", vec!["get", "patch", "update"], "autoscaling", "v1"),
+                "log" => (r.kind_name, vec!["get"], r.group, r.version),
                 _ => (
                     r.kind_name,
                     vec!["get", "patch", "update"],

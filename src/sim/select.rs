@@ -1,6 +1,7 @@
 //! Label and field selectors: as the API server parses them from query
 //! strings, and as objects carry them (label selectors, node selector terms).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::NodeSelectorTerm;
@@ -163,18 +164,28 @@ impl FieldSelector {
     /// Fields are looked up by dotted path in the object's JSON; a missing
     /// field compares as the empty string, as the server's field sets do.
     pub fn matches(&self, object: &Value) -> bool {
-        self.0.iter().all(|(path, equal, value)| {
-            let mut cur = object;
-            for seg in path.split('.') {
-                cur = cur.get(seg).unwrap_or(&Value::Null);
-            }
-            let actual = match cur {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            (actual == *value) == *equal
-        })
+        self.matches_by(|path| field_string(object, path).into())
+    }
+
+    /// Like [`FieldSelector::matches`], with fields from `get` (an index).
+    pub fn matches_by<'a>(&self, mut get: impl FnMut(&str) -> Cow<'a, str>) -> bool {
+        self.0
+            .iter()
+            .all(|(path, equal, value)| (get(path) == value.as_str()) == *equal)
+    }
+}
+
+/// A field of an object's JSON by dotted path, as field selectors compare
+/// it: strings as they are, missing as empty, other values as JSON text.
+pub fn field_string(object: &Value, path: &str) -> String {
+    let mut cur = object;
+    for seg in path.split('.') {
+        cur = cur.get(seg).unwrap_or(&Value::Null);
+    }
+    match cur {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
     }
 }
 

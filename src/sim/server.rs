@@ -85,6 +85,7 @@ impl Default for SimConfig {
 pub struct Metrics {
     requests: AtomicU64,
     watch_bytes: AtomicU64,
+    list_bytes: AtomicU64,
 }
 
 impl Metrics {
@@ -93,6 +94,13 @@ impl Metrics {
     }
     pub fn count_bytes(&self, n: usize) {
         self.watch_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    pub fn count_list_bytes(&self, n: usize) {
+        self.list_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    /// Bytes of list bodies (JSON lists, not tables).
+    pub fn list_bytes(&self) -> u64 {
+        self.list_bytes.load(Ordering::Relaxed)
     }
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
@@ -206,12 +214,14 @@ pub fn load_scenario(state: &mut SimState, s: &Scenario) -> Result<(), SimError>
         };
         let kind = Kind::from_kind_name(api_version, &kind_name)
             .ok_or_else(|| fail(format!("unsupported kind {api_version}/{kind_name}")))?;
+        let mut value = value.clone();
+        super::defaults::apply(kind, &mut value);
         let object = Object::from_json(kind, value.clone()).map_err(|e| fail(e.to_string()))?;
         let status = value.get("status").cloned();
         let entry = state.create(object).map_err(|e| fail(e.message))?;
         // Objects a scenario gives a status (Nodes, pre-existing PVs) keep it.
         if let Some(status) = status {
-            let mut json = entry.object.to_json();
+            let mut json = entry.object().to_json();
             json["status"] = status;
             let object = Object::from_json(kind, json).map_err(|e| fail(e.to_string()))?;
             state

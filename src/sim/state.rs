@@ -176,7 +176,7 @@ impl SimState {
 
     pub fn create_typed<T: Typed>(&mut self, object: T) -> Result<T, ApiError> {
         let entry = self.create(object.wrap())?;
-        Ok(T::peek(&entry.object)
+        Ok(T::peek(entry.object())
             .expect("the store returns the kind it was given")
             .clone())
     }
@@ -193,8 +193,8 @@ impl SimState {
             .get(object.kind(), object.namespace(), object.name())
             .ok_or_else(|| ApiError::not_found(object.kind(), object.name()))?
             .clone();
-        admission::validate_update(self, &current.object, &object)?;
-        self.write(&current.object, object, expected_rv)
+        admission::validate_update(self, current.object(), &object)?;
+        self.write(current.object(), object, expected_rv)
     }
 
     /// A controller's write: no user validation, same metadata rules.
@@ -207,10 +207,10 @@ impl SimState {
             .get(T::KIND, &ns, &name)
             .ok_or_else(|| ApiError::not_found(T::KIND, &name))?
             .clone();
-        let entry = self.write(&current.object, object.wrap(), None)?;
-        Ok(T::peek(&entry.object)
+        let entry = self.write(current.object(), object.wrap(), None)?;
+        Ok(T::peek(entry.object())
             .cloned()
-            .unwrap_or_else(|| T::peek(&current.object).cloned().expect("same kind")))
+            .unwrap_or_else(|| T::peek(current.object()).cloned().expect("same kind")))
     }
 
     fn write(
@@ -249,7 +249,7 @@ impl SimState {
             .store
             .get(kind, namespace, name)
             .ok_or_else(|| ApiError::not_found(kind, name))?
-            .object
+            .object()
             .clone();
         let meta = current.meta();
         let has_finalizers = meta.finalizers.as_ref().is_some_and(|f| !f.is_empty());
@@ -280,7 +280,7 @@ impl SimState {
             let m = updated.meta_mut();
             m.deletion_timestamp = Some(Time(at));
             m.deletion_grace_period_seconds = Some(grace);
-            return self.store.update(updated, None).map(|e| e.object.clone());
+            return self.store.update(updated, None).map(|e| e.object().clone());
         }
         if has_finalizers {
             if meta.deletion_timestamp.is_some() {
@@ -291,7 +291,7 @@ impl SimState {
             let m = updated.meta_mut();
             m.deletion_timestamp = Some(now);
             m.deletion_grace_period_seconds = Some(0);
-            return self.store.update(updated, None).map(|e| e.object.clone());
+            return self.store.update(updated, None).map(|e| e.object().clone());
         }
         self.store.remove(kind, namespace, name).map(|(o, _)| o)
     }
@@ -314,7 +314,7 @@ impl SimState {
         let Some(entry) = self.store.get(kind, namespace, name) else {
             return Ok(());
         };
-        let mut object = entry.object.clone();
+        let mut object = entry.object().clone();
         let meta = object.meta_mut();
         if let Some(f) = meta.finalizers.as_mut() {
             f.retain(|x| x != finalizer);
@@ -402,16 +402,16 @@ impl SimState {
     /// Drops Events older than the TTL.
     pub fn expire_events(&mut self) {
         let cutoff = self.now - jiff::SignedDuration::try_from(EVENT_TTL).unwrap_or_default();
+        // From the index: the Events are not parsed.
         let expired: Vec<(String, String)> = self
             .store
-            .list_typed::<Event>(None)
-            .filter(|e| e.last_timestamp.as_ref().is_some_and(|t| t.0 < cutoff))
-            .map(|e| {
-                (
-                    e.metadata.namespace.clone().unwrap_or_default(),
-                    e.metadata.name.clone().unwrap_or_default(),
-                )
+            .iter(Kind::Event, None)
+            .filter(|e| {
+                e.field("lastTimestamp")
+                    .parse::<Timestamp>()
+                    .is_ok_and(|t| t < cutoff)
             })
+            .map(|e| (e.namespace().to_string(), e.name().to_string()))
             .collect();
         for (ns, name) in expired {
             let _ = self.store.remove(Kind::Event, &ns, &name);

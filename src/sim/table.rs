@@ -34,6 +34,30 @@ fn or_none(s: Option<String>) -> String {
         .unwrap_or_else(|| "<none>".into())
 }
 
+/// `true gates/all gates`, or `<none>`, as kubectl's pod printer shows them.
+fn readiness_gates(p: &k8s_openapi::api::core::v1::Pod) -> String {
+    let gates = p
+        .spec
+        .as_ref()
+        .and_then(|s| s.readiness_gates.as_ref())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if gates.is_empty() {
+        return "<none>".into();
+    }
+    let conditions = p.status.as_ref().and_then(|s| s.conditions.as_ref());
+    let met = gates
+        .iter()
+        .filter(|g| {
+            conditions
+                .into_iter()
+                .flatten()
+                .any(|c| c.type_ == g.condition_type && c.status == "True")
+        })
+        .count();
+    format!("{met}/{}", gates.len())
+}
+
 fn columns(kind: super::resources::Kind) -> Vec<Value> {
     use super::resources::Kind as K;
     let s = |n: &str| col(n, "string", 0);
@@ -47,6 +71,8 @@ fn columns(kind: super::resources::Kind) -> Vec<Value> {
             s("Age"),
             wide("IP"),
             wide("Node"),
+            wide("Nominated Node"),
+            wide("Readiness Gates"),
         ],
         K::StatefulSet => vec![
             s("Name"),
@@ -141,6 +167,8 @@ fn cells(object: &Object, now: Timestamp) -> Vec<Value> {
                 json!(age(created, now)),
                 json!(or_none(st.and_then(|s| s.pod_ip.clone()))),
                 json!(or_none(p.spec.as_ref().and_then(|s| s.node_name.clone()))),
+                json!(or_none(st.and_then(|s| s.nominated_node_name.clone()))),
+                json!(readiness_gates(p)),
             ]
         }
         Object::StatefulSet(s) => {
@@ -382,7 +410,7 @@ fn row_object(entry: &Entry, include: &str) -> Value {
         "None" => Value::Null,
         "Object" => serde_json::from_slice(&entry.json).unwrap_or(Value::Null),
         _ => {
-            let mut meta = serde_json::to_value(entry.object.meta()).unwrap_or(Value::Null);
+            let mut meta = serde_json::to_value(entry.object().meta()).unwrap_or(Value::Null);
             if let Some(m) = meta.as_object_mut() {
                 m.remove("managedFields");
             }
@@ -402,7 +430,7 @@ pub fn table(
 ) -> Value {
     let rows: Vec<Value> = entries
         .iter()
-        .map(|e| json!({"cells": cells(&e.object, now), "object": row_object(e, include)}))
+        .map(|e| json!({"cells": cells(e.object(), now), "object": row_object(e, include)}))
         .collect();
     let mut meta = json!({"resourceVersion": resource_version});
     if let Some(c) = continue_token {
@@ -423,6 +451,40 @@ mod tests {
         )));
         assert!(!wants_table(Some("application/json")));
         assert!(!wants_table(None));
+    }
+
+    #[test]
+    fn pods_show_nominated_node_and_readiness_gates() {
+        use k8s_openapi::api::core::v1::{Pod, PodCondition, PodReadinessGate, PodSpec, PodStatus};
+        let mut p = Pod::default();
+        assert_eq!(readiness_gates(&p), "<none>");
+        p.spec = Some(PodSpec {
+            readiness_gates: Some(vec![
+                PodReadinessGate {
+                    condition_type: "a".into(),
+                },
+                PodReadinessGate {
+                    condition_type: "b".into(),
+                },
+            ]),
+            ..Default::default()
+        });
+        p.status = Some(PodStatus {
+            conditions: Some(vec![PodCondition {
+                type_: "a".into(),
+                status: "True".into(),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        });
+        assert_eq!(readiness_gates(&p), "1/2");
+        let names: Vec<Value> = columns(super::super::resources::Kind::Pod)
+            .iter()
+            .map(|c| c["name"].clone())
+            .collect();
+        assert!(
+            names.contains(&json!("Nominated Node")) && names.contains(&json!("Readiness Gates"))
+        );
     }
 
     #[test]

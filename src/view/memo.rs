@@ -313,7 +313,7 @@ mod tests {
         let now = state.now();
         for c in changes {
             *rv = c.rv;
-            let Some(o) = from_sim(&c.entry.object) else {
+            let Some(o) = from_sim(c.entry.object()) else {
                 continue;
             };
             let event = match c.event_type {
@@ -327,8 +327,8 @@ mod tests {
                 set_rows(store, &all, "", now),
                 "list rows after {:?} {}/{}",
                 c.kind(),
-                c.entry.object.namespace(),
-                c.entry.object.name()
+                c.entry.object().namespace(),
+                c.entry.object().name()
             );
             for (ns, name, selected) in [("mysql", "mysql", None), ("kafka", "kafka", Some(1))] {
                 let memo = details.entry(name).or_default();
@@ -337,8 +337,8 @@ mod tests {
                     set_detail(store, ns, name, selected, now).as_ref(),
                     "detail of {ns}/{name} after {:?} {}/{}",
                     c.kind(),
-                    c.entry.object.namespace(),
-                    c.entry.object.name()
+                    c.entry.object().namespace(),
+                    c.entry.object().name()
                 );
             }
         }

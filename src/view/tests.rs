@@ -53,7 +53,7 @@ pub(crate) fn sim_state_and_store() -> (crate::sim::state::SimState, Store, Time
         let objects: Vec<Object> = state
             .store
             .iter(sk, None)
-            .filter_map(|e| from_sim(&e.object))
+            .filter_map(|e| from_sim(e.object()))
             .collect();
         store.apply(StoreEvent::Restarted(k, objects), now);
     }

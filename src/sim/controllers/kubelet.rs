@@ -244,7 +244,7 @@ fn ingest(state: &SimState, ks: &mut KubeletState) {
             .collect();
         ks.dirty.extend(known);
         for e in store.iter(Kind::Node, None) {
-            ks.dirty_nodes.insert(e.object.name().to_string());
+            ks.dirty_nodes.insert(e.name().to_string());
         }
         let known_nodes: Vec<String> = ks.nodes.keys().cloned().collect();
         ks.dirty_nodes.extend(known_nodes);
@@ -253,7 +253,7 @@ fn ingest(state: &SimState, ks: &mut KubeletState) {
         return;
     };
     for change in changes {
-        let object = &change.entry.object;
+        let object = change.entry.object();
         match change.kind() {
             Kind::Pod => {
                 ks.dirty.insert(key(object.namespace(), object.name()));

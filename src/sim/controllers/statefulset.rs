@@ -57,7 +57,7 @@ pub fn reconcile(state: &mut SimState) {
         let pods_by_set = by_controlling_set::<Pod>(&pods);
         let revisions_by_set = by_controlling_set::<ControllerRevision>(&revisions);
         for entry in &sets {
-            let Some(set) = StatefulSet::peek(&entry.object) else {
+            let Some(set) = StatefulSet::peek(entry.object()) else {
                 continue;
             };
             let uid = set.metadata.uid.as_deref().unwrap_or_default();
@@ -75,7 +75,7 @@ pub fn reconcile(state: &mut SimState) {
 fn by_controlling_set<T: Typed>(entries: &[Arc<Entry>]) -> FxMap<&str, Vec<&T>> {
     let mut map: FxMap<&str, Vec<&T>> = FxMap::default();
     for e in entries {
-        let Some(object) = T::peek(&e.object) else {
+        let Some(object) = T::peek(e.object()) else {
             continue;
         };
         let controller = object
@@ -883,14 +883,14 @@ pub fn collect_garbage(state: &mut SimState) {
             Kind::ControllerRevision,
         ] {
             for entry in store.iter(kind, None) {
-                let meta = entry.object.meta();
+                let meta = entry.object().meta();
                 let Some(refs) = meta.owner_references.as_ref().filter(|r| !r.is_empty()) else {
                     continue;
                 };
                 if meta.deletion_timestamp.is_some() {
                     continue;
                 }
-                let namespace = entry.object.namespace();
+                let namespace = entry.namespace();
                 let dangling = refs.iter().all(|r| {
                     let owner_kind = match (r.api_version.as_str(), r.kind.as_str()) {
                         ("apps/v1", "StatefulSet") => Kind::StatefulSet,
@@ -910,8 +910,8 @@ pub fn collect_garbage(state: &mut SimState) {
                             Default::default(),
                         );
                         for e in store.iter(owner_kind, None) {
-                            if let Some(uid) = e.object.meta().uid.as_deref() {
-                                m.insert(uid, e.object.namespace());
+                            if let Some(uid) = e.object().meta().uid.as_deref() {
+                                m.insert(uid, e.namespace());
                             }
                         }
                         m
@@ -924,7 +924,7 @@ pub fn collect_garbage(state: &mut SimState) {
                     present.get(r.uid.as_str()) != Some(&owner_namespace)
                 });
                 if dangling {
-                    doomed.push((kind, namespace.to_string(), entry.object.name().to_string()));
+                    doomed.push((kind, namespace.to_string(), entry.name().to_string()));
                 }
             }
         }

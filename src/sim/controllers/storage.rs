@@ -230,7 +230,7 @@ fn needs_pass(state: &mut SimState, now: Timestamp) -> bool {
     };
     let mut relevant = false;
     for change in &changes {
-        match &change.entry.object {
+        match change.entry.object() {
             Object::PersistentVolume(pv) => {
                 relevant = true;
                 state

@@ -47,7 +47,7 @@ fn patch_object(
         .store
         .get(kind, namespace, name)
         .ok_or_else(|| format!("{} {namespace}/{name} not found", kind.qualified_plural()))?
-        .object
+        .object()
         .clone();
     let patched = patch::apply(kind.info().kind_name, &current.to_json(), patch_type, body)
         .map_err(|e| e.to_string())?;

@@ -242,7 +242,7 @@ fn pod_log(state: &SimState, rv: u64) -> Vec<String> {
     let mut deleting = HashSet::new();
     let mut out = Vec::new();
     for change in state.store.changes_since(rv).unwrap() {
-        let Object::Pod(p) = &change.entry.object else {
+        let Object::Pod(p) = change.entry.object() else {
             continue;
         };
         let name = p.metadata.name.clone().unwrap();

@@ -580,7 +580,7 @@ fn provision_claim(
     let pv = provision::build(state, &claim, class, selected);
     let pv_name = pv.metadata.name.clone().unwrap_or_default();
     let pv = match state.create(pv.wrap()) {
-        Ok(entry) => PersistentVolume::peek(&entry.object).cloned(),
+        Ok(entry) => PersistentVolume::peek(entry.object()).cloned(),
         Err(_) => state.get::<PersistentVolume>("", &pv_name),
     };
     let Some(pv) = pv else {
