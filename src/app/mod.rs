@@ -656,45 +656,26 @@ impl App {
                     return;
                 }
             },
-            Command::Expand => match self.claim_to_expand(now) {
-                Some((namespace, claim)) => {
-                    let set = self.target_set(now).map(|(_, n)| n).unwrap_or_default();
-                    self.dialog = Some(Dialog::new(
-                        DialogKind::Expand { claim },
-                        &namespace,
-                        &set,
-                        &self.store,
-                    ));
-                    return;
-                }
-                None => {
-                    self.message = Some((
-                        Severity::Warning,
-                        "select a claim (an ordinal with a claim, or a claim on the storage screen)"
-                            .into(),
-                    ));
-                    return;
-                }
-            },
-            Command::DeleteClaim => match self.selected_claim(now) {
-                Some((namespace, claim)) => {
-                    let set = self.target_set(now).map(|(_, n)| n).unwrap_or_default();
-                    self.dialog = Some(Dialog::new(
-                        DialogKind::DeleteClaim { claim },
-                        &namespace,
-                        &set,
-                        &self.store,
-                    ));
-                    return;
-                }
-                None => {
-                    self.message = Some((
-                        Severity::Warning,
-                        "select an orphaned claim (an ordinal beyond replicas, or a claim on the storage screen)".into(),
-                    ));
-                    return;
-                }
-            },
+            Command::Expand => {
+                let claim = self.claim_to_expand(now);
+                self.open_claim_dialog(
+                    claim,
+                    |claim| DialogKind::Expand { claim },
+                    "select a claim (an ordinal with a claim, or a claim on the storage screen)",
+                    now,
+                );
+                return;
+            }
+            Command::DeleteClaim => {
+                let claim = self.selected_claim(now);
+                self.open_claim_dialog(
+                    claim,
+                    |claim| DialogKind::DeleteClaim { claim },
+                    "select an orphaned claim (an ordinal beyond replicas, or a claim on the storage screen)",
+                    now,
+                );
+                return;
+            }
             _ => return,
         };
         match self.target_set(now) {
@@ -923,6 +904,23 @@ impl App {
             Mode::List => "StatefulSets",
             Mode::Set => "StatefulSet",
             Mode::Storage => "Storage",
+        }
+    }
+
+    /// Opens a claim's dialog, or says which claim to select.
+    fn open_claim_dialog(
+        &mut self,
+        claim: Option<(String, String)>,
+        kind: impl FnOnce(String) -> DialogKind,
+        missing: &str,
+        now: Timestamp,
+    ) {
+        match claim {
+            Some((namespace, claim)) => {
+                let set = self.target_set(now).map(|(_, n)| n).unwrap_or_default();
+                self.dialog = Some(Dialog::new(kind(claim), &namespace, &set, &self.store));
+            }
+            None => self.message = Some((Severity::Warning, missing.into())),
         }
     }
 
