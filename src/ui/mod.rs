@@ -12,8 +12,9 @@ mod dialog;
 mod list;
 mod message;
 mod overlay;
-#[doc(hidden)]
-pub mod samples;
+/// Sample frames for the snapshot tests (test data, not shipped).
+#[cfg(test)]
+mod samples;
 mod set;
 mod sparkline;
 mod storage;

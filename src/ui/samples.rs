@@ -1,5 +1,6 @@
-//! Hand-built frames modelled on the demo scenarios, for snapshot tests,
-//! docs and render benchmarks. Not part of the stable API.
+//! Hand-built frames modelled on the demo scenarios, for the snapshot
+//! tests only (compiled under `#[cfg(test)]`, not into the binary). One
+//! idea, test data, so it stays one file.
 
 use super::model::*;
 use crate::view::model::*;
