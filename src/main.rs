@@ -191,20 +191,19 @@ fn watch_scope(namespace: &Option<String>) -> watch::Scope {
     }
 }
 
-/// `--prometheus`, checked before anything connects.
-fn prometheus_target(spec: &Option<String>) -> Result<Option<prometheus::Target>, i32> {
-    match spec.as_deref().map(str::parse::<prometheus::Target>) {
-        None => Ok(None),
-        Some(Ok(t)) => Ok(Some(t)),
-        Some(Err(e)) => {
-            eprintln!("ordinal: {e}");
-            Err(2)
-        }
-    }
+/// `--prometheus`, else the config file's, checked before anything connects.
+fn prometheus_target(
+    config: &Config,
+    flag: &Option<String>,
+) -> Result<Option<prometheus::Target>, i32> {
+    config.prometheus(flag.as_deref()).map_err(|e| {
+        eprintln!("ordinal: {e}");
+        2
+    })
 }
 
 async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
-    let history_target = match prometheus_target(&cli.target.prometheus) {
+    let history_target = match prometheus_target(&config, &cli.target.prometheus) {
         Ok(t) => t,
         Err(code) => return Ok(code),
     };
@@ -471,7 +470,7 @@ async fn run_tui(mut cli: Cli, config: Config) -> Result<i32> {
 }
 
 async fn run_get(cmd: GetCommand, target: TargetArgs, config: Config) -> Result<i32> {
-    let history_target = match prometheus_target(&target.prometheus) {
+    let history_target = match prometheus_target(&config, &target.prometheus) {
         Ok(t) => t,
         Err(code) => return Ok(code),
     };

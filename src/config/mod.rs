@@ -26,6 +26,7 @@
 //! locale) and the built-in defaults.
 
 mod print;
+pub mod prometheus;
 #[cfg(test)]
 mod tests;
 
@@ -121,6 +122,23 @@ pub struct Config {
     pub ui: Ui,
     pub namespace: Namespace,
     pub keymap: Keymap,
+    /// `[capacity] prometheus`: where usage history comes from at start
+    /// (`--prometheus` wins over it).
+    pub prometheus: Option<prometheus::Target>,
+}
+
+impl Config {
+    /// Where usage history comes from: `--prometheus` (checked here), else
+    /// the file's `capacity.prometheus`, else nowhere.
+    pub fn prometheus(
+        &self,
+        flag: Option<&str>,
+    ) -> Result<Option<prometheus::Target>, prometheus::TargetError> {
+        match flag {
+            Some(f) => f.parse().map(Some),
+            None => Ok(self.prometheus.clone()),
+        }
+    }
 }
 
 /// What is wrong in a config file.
@@ -285,7 +303,15 @@ struct File {
     #[serde(default)]
     namespace: NamespaceFile,
     #[serde(default)]
+    capacity: CapacityFile,
+    #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<KeyList>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CapacityFile {
+    prometheus: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -407,6 +433,16 @@ impl Config {
                 )
             })?;
         }
+        if let Some(p) = file.capacity.prometheus {
+            config.prometheus = Some(p.get_ref().parse().map_err(|_| {
+                bad(
+                    &p,
+                    "capacity.prometheus",
+                    "a URL (\"http://prometheus:9090\") or \"service:NAMESPACE/NAME:PORT\"",
+                    format!("{:?}", p.get_ref()),
+                )
+            })?);
+        }
         if let Some(ns) = file.namespace.default {
             config.namespace = match ns.get_ref().as_str() {
                 "context" => Namespace::Context,
@@ -489,12 +525,16 @@ fn toml_message(message: &str) -> String {
             "expected struct NamespaceFile",
             "expected the [namespace] table",
         )
+        .replace(
+            "expected struct CapacityFile",
+            "expected the [capacity] table",
+        )
         .replace("expected a map", "expected a table")
         .replace("expected i64", "expected a whole number");
     let Some(rest) = message.strip_prefix("unknown field ") else {
         return message;
     };
-    let what = if rest.ends_with("expected one of `ui`, `namespace`, `keys`") {
+    let what = if rest.ends_with("expected one of `ui`, `namespace`, `capacity`, `keys`") {
         "section"
     } else {
         "setting"

@@ -133,6 +133,28 @@ pub(super) fn commented_toml(config: &Config, path: Option<&Path>) -> String {
         ns(&Namespace::default()),
     );
 
+    out.push_str("\n[capacity]\n");
+    out.push_str(
+        "# Usage history at start from Prometheus (--prometheus wins): a URL\n\
+         # (\"http://prometheus:9090\") or, through the API server's service proxy,\n\
+         # \"service:NAMESPACE/NAME:PORT\" (\"service:monitoring/prometheus-k8s:9090\").\n",
+    );
+    let target = |t: &Option<super::prometheus::Target>| match t {
+        Some(super::prometheus::Target::Url(u)) => quoted(u),
+        Some(super::prometheus::Target::Service {
+            namespace,
+            name,
+            port,
+        }) => quoted(&format!("service:{namespace}/{name}:{port}")),
+        None => quoted("http://prometheus:9090"),
+    };
+    setting(
+        &mut out,
+        "prometheus",
+        target(&config.prometheus),
+        target(&None),
+    );
+
     out.push_str("\n[keys]\n");
     out.push_str(
         "# A command's keys: \"x\", \"S\" (Shift-s), \"ctrl-x\", \"alt-x\", \"enter\", \"esc\",\n\

@@ -118,7 +118,7 @@ fn each_invalid_fixture_gets_its_documented_message() {
         (
             "unknown-section",
             4,
-            "config.toml: line 4, column 2: unknown section `colours`, expected one of `ui`, `namespace`, `keys`",
+            "config.toml: line 4, column 2: unknown section `colours`, expected one of `ui`, `namespace`, `capacity`, `keys`",
         ),
         (
             "unknown-setting",
@@ -461,4 +461,40 @@ fn the_readme_example_is_valid() {
     let config = parse(example).unwrap_or_else(|e| panic!("{e}\n{}", e.excerpt()));
     assert_eq!(config.ui.refresh, Refresh::Every(Duration::from_secs(5)));
     assert_eq!(config.keymap.keys(Command::Help), []);
+}
+
+#[test]
+fn prometheus_comes_from_the_flag_else_the_file() {
+    use super::prometheus::Target;
+    let config =
+        parse("[capacity]\nprometheus = \"service:monitoring/prometheus-k8s:9090\"\n").unwrap();
+    let service = Target::Service {
+        namespace: "monitoring".into(),
+        name: "prometheus-k8s".into(),
+        port: "9090".into(),
+    };
+    assert_eq!(config.prometheus, Some(service.clone()));
+    assert_eq!(config.prometheus(None).unwrap(), Some(service));
+    assert_eq!(
+        config.prometheus(Some("http://prom:9090/")).unwrap(),
+        Some(Target::Url("http://prom:9090".into()))
+    );
+    assert!(config.prometheus(Some("prom")).is_err());
+    assert_eq!(Config::default().prometheus(None).unwrap(), None);
+    // The commented file says it, and reads back the same.
+    let printed = config.to_commented_toml(None);
+    assert!(
+        printed.contains("prometheus = \"service:monitoring/prometheus-k8s:9090\""),
+        "{printed}"
+    );
+    assert_eq!(parse(&printed).unwrap(), config);
+}
+
+#[test]
+fn a_bad_prometheus_address_is_refused_with_its_line() {
+    let e = error("[ui]\nascii = true\n\n[capacity]\nprometheus = \"prometheus:9090\"\n");
+    let text = e.to_string();
+    assert!(text.contains("line 5"), "{text}");
+    assert!(text.contains("capacity.prometheus must be a URL"), "{text}");
+    assert!(text.contains("\"prometheus:9090\""), "{text}");
 }
