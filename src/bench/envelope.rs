@@ -8,7 +8,6 @@
 //! targets; nothing is asserted.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
@@ -19,14 +18,13 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 use super::{
-    Figure, Report, Threads, apply_burst, draw, mb, ms, process_cpu, reset_peak_rss, status_kb,
+    Figure, Report, Rig, apply_burst, draw, mb, ms, process_cpu, reset_peak_rss, rig, status_kb,
 };
 use crate::app::App;
 use crate::app::run::RunOptions;
 use crate::cluster::watch;
 use crate::sim::envelope::{self, EnvelopeSpec};
 use crate::sim::resources::Kind as SimKind;
-use crate::sim::server::{SimConfig, SimServer};
 use crate::store::Kind;
 use crate::ui::{model::ScreenView, theme::Theme};
 
@@ -188,26 +186,12 @@ pub fn run(opts: &EnvelopeOptions, out: &mut dyn FnMut(&Figure)) -> Result<Repor
         .map(|e| (e.namespace().to_string(), e.name().to_string()))
         .collect();
 
-    let sim_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("sim")
-        .enable_all()
-        .build()?;
-    let threads = Threads::default();
-    let registry = threads.clone();
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("client")
-        .on_thread_start(move || registry.register())
-        .enable_all()
-        .build()?;
-    threads.register();
-    let sim = sim_rt.block_on(SimServer::start(SimConfig {
-        auto_tick: false,
-        ..SimConfig::default()
-    }))?;
-    sim.with_state(|s| *s = state);
-    let sim = Arc::new(sim);
+    let Rig {
+        sim_rt,
+        client_rt,
+        threads,
+        sim,
+    } = rig(state)?;
     let rss_sim = status_kb("VmRSS").unwrap_or(0);
     emit(
         &mut report,

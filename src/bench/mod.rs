@@ -176,6 +176,44 @@ fn current_tid() -> Option<u32> {
     link.file_name()?.to_str()?.parse().ok()
 }
 
+/// The sim serving `state` on a runtime of its own (one thread), and the
+/// client's runtime (two threads, each registered in `threads` so its CPU
+/// is counted apart from the sim's).
+struct Rig {
+    sim_rt: tokio::runtime::Runtime,
+    client_rt: tokio::runtime::Runtime,
+    threads: Threads,
+    sim: Arc<SimServer>,
+}
+
+fn rig(state: crate::sim::state::SimState) -> Result<Rig> {
+    let sim_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("sim")
+        .enable_all()
+        .build()?;
+    let threads = Threads::default();
+    let registry = threads.clone();
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("client")
+        .on_thread_start(move || registry.register())
+        .enable_all()
+        .build()?;
+    threads.register();
+    let sim = sim_rt.block_on(SimServer::start(SimConfig {
+        auto_tick: false,
+        ..SimConfig::default()
+    }))?;
+    sim.with_state(|s| *s = state);
+    Ok(Rig {
+        sim_rt,
+        client_rt,
+        threads,
+        sim: Arc::new(sim),
+    })
+}
+
 /// The threads of the client side (its runtime's workers and the thread
 /// that drives the app), so the client's CPU can be told from the sim's.
 #[derive(Clone, Default)]
@@ -398,27 +436,12 @@ pub fn run(opts: &Options, out: &mut dyn FnMut(&Figure)) -> Result<Report> {
         generated.as_secs_f64()
     );
 
-    let sim_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("sim")
-        .enable_all()
-        .build()?;
-    let threads = Threads::default();
-    let registry = threads.clone();
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("client")
-        .on_thread_start(move || registry.register())
-        .enable_all()
-        .build()?;
-    threads.register();
-
-    let sim = sim_rt.block_on(SimServer::start(SimConfig {
-        auto_tick: false,
-        ..SimConfig::default()
-    }))?;
-    sim.with_state(|s| *s = state);
-    let sim = Arc::new(sim);
+    let Rig {
+        sim_rt,
+        client_rt,
+        threads,
+        sim,
+    } = rig(state)?;
     let rss_sim = status_kb("VmRSS").unwrap_or(0);
     let peak_reset = reset_peak_rss();
     let theme = Theme::mono();
