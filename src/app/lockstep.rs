@@ -461,16 +461,21 @@ mod tests {
         assert_eq!(mapped.len(), Kind::ALL.len());
     }
 
-    #[tokio::test]
-    async fn emitted_changes_are_the_newest_per_feed() {
-        let sim = SimServer::start(crate::sim::server::SimConfig {
+    /// The mysql scenario from the fixed epoch, its clock moved by hand.
+    async fn paused_mysql() -> SimServer {
+        SimServer::start(crate::sim::server::SimConfig {
             scenario: Some("mysql".into()),
             auto_tick: false,
             epoch: Some(epoch()),
             ..Default::default()
         })
         .await
-        .unwrap();
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn emitted_changes_are_the_newest_per_feed() {
+        let sim = paused_mysql().await;
         let before = sim.with_state(|s| s.store.resource_version());
         let start = sim.now();
         assert!(start > epoch(), "the warmup ran from the fixed epoch");
@@ -500,14 +505,7 @@ mod tests {
 
     #[tokio::test]
     async fn emitted_changes_follow_the_feeds_selectors() {
-        let sim = SimServer::start(crate::sim::server::SimConfig {
-            scenario: Some("mysql".into()),
-            auto_tick: false,
-            epoch: Some(epoch()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+        let sim = paused_mysql().await;
         let warnings = Feed {
             kind: Kind::Event,
             namespace: None,
