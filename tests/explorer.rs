@@ -110,12 +110,19 @@ async fn a_namespace_viewer_sees_everything_but_cluster_storage() {
         ..demo("mysql")
     };
     let mut h = Harness::start(config, Some("viewer"), Some("mysql")).await;
+    // The namespace is in the title at once: wait for the set's row itself
+    // (its readiness), not just the word.
     let screen = h
-        .wait_for(20, "the list and a forbidden status", |s| {
-            s.contains("mysql") && s.to_lowercase().contains("forbidden")
+        .wait_for(20, "the set's row and a forbidden status", |s| {
+            s.to_lowercase().contains("forbidden")
+                && s.lines()
+                    .any(|l| l.contains("mysql") && (l.contains("2/3") || l.contains("3/3")))
         })
         .await;
-    assert!(screen.contains("2/3") || screen.contains("3/3"), "{screen}");
+    assert!(
+        !screen.contains("stale"),
+        "forbidden is not stale: {screen}"
+    );
     h.key(KeyCode::Enter);
     h.wait_for(10, "the chain with the PV hidden", |s| {
         s.contains("hidden") && s.contains("forbidden")
