@@ -235,12 +235,7 @@ impl WatchAs {
         match self {
             WatchAs::Objects => watch_frame(event_type, &entry.json),
             WatchAs::Table { kind, include } => {
-                let rv = entry
-                    .object()
-                    .meta()
-                    .resource_version
-                    .clone()
-                    .unwrap_or_default();
+                let rv = resource_version(entry);
                 let tbl = table::table(*kind, std::slice::from_ref(entry), &rv, None, include, now);
                 watch_frame(event_type, tbl.to_string().as_bytes())
             }
@@ -580,12 +575,7 @@ fn get(shared: &Shared, t: &Target, q: &Query, as_table: bool) -> Result<Respons
     match t.subresource.as_deref() {
         Some("scale") => Ok(json_response(200, &scale_of(entry.object())?)),
         None if as_table => {
-            let rv = entry
-                .object()
-                .meta()
-                .resource_version
-                .clone()
-                .unwrap_or_default();
+            let rv = resource_version(entry);
             let tbl = table::table(
                 t.kind,
                 std::slice::from_ref(entry),
@@ -1261,6 +1251,16 @@ fn delete_namespace_contents(state: &mut super::state::SimState, ns: &str) {
             let _ = state.store.remove(info.kind, ns, &name);
         }
     }
+}
+
+/// A stored object's resourceVersion (a Table's list metadata carries it).
+fn resource_version(entry: &Entry) -> String {
+    entry
+        .object()
+        .meta()
+        .resource_version
+        .clone()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

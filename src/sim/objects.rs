@@ -451,6 +451,11 @@ impl ObjectStore {
         }
         self.next_rv(&mut object);
         let entry = Entry::new(object);
+        self.add(kind, key, entry)
+    }
+
+    /// Keeps a new entry and tells watchers it was added.
+    fn add(&mut self, kind: Kind, key: Key, entry: Arc<Entry>) -> Result<Arc<Entry>, ApiError> {
         self.maps
             .entry(kind)
             .or_default()
@@ -475,12 +480,7 @@ impl ObjectStore {
         self.rv += 1;
         value["metadata"]["resourceVersion"] = Value::String(self.rv.to_string());
         let entry = Entry::from_json(kind, &value);
-        self.maps
-            .entry(kind)
-            .or_default()
-            .insert(key, entry.clone());
-        self.record(EventType::Added, entry.clone(), None);
-        Ok(entry)
+        self.add(kind, key, entry)
     }
 
     /// Replaces a stored object. With `expected_rv`, a stale version is a 409
