@@ -582,7 +582,7 @@ fn get(shared: &Shared, t: &Target, q: &Query, as_table: bool) -> Result<Respons
                 &rv,
                 None,
                 include_object(q),
-                state.now(),
+                state.stamp_now(),
             );
             Ok(json_response(200, &tbl))
         }
@@ -644,7 +644,7 @@ fn list(
         }
         items.push(entry.clone());
     }
-    let now = state.now();
+    let now = state.stamp_now();
     drop(state);
     if as_table {
         let tbl = table::table(
@@ -718,7 +718,7 @@ fn watch(
         if send_initial || requested_rv.is_empty() || requested_rv == "0" {
             for e in store.iter(t.kind, t.namespace.as_deref()) {
                 if filter.matches(e) {
-                    initial.push(shape.frame("ADDED", e, state.now()));
+                    initial.push(shape.frame("ADDED", e, state.stamp_now()));
                 }
             }
             if send_initial && bookmarks {
@@ -733,7 +733,7 @@ fn watch(
                 Ok(changes) => {
                     for c in changes.iter().filter(|c| c.kind() == t.kind) {
                         if let Some(event) = change_event(&filter, c) {
-                            initial.push(shape.frame(event, &c.entry, state.now()));
+                            initial.push(shape.frame(event, &c.entry, state.stamp_now()));
                         }
                     }
                     (sub, current.max(rv))
@@ -796,7 +796,7 @@ struct WatchTask {
 
 impl WatchTask {
     fn shaped(&self, event: &str, entry: &Arc<Entry>) -> Bytes {
-        let now = self.shared.lock().now();
+        let now = self.shared.lock().stamp_now();
         self.shape.frame(event, entry, now)
     }
 
