@@ -539,9 +539,17 @@ fn with_warnings(
 }
 
 /// `GET pods/{name}/log`: plain text.
-fn pod_log(shared: &Shared, t: &Target, q: &Query, verb: &str) -> Result<Response<Body>, ApiError> {
+fn pod_log(
+    shared: &Arc<Shared>,
+    t: &Target,
+    q: &Query,
+    verb: &str,
+) -> Result<Response<Body>, ApiError> {
     if verb != "get" {
         return Err(ApiError::method_not_allowed());
+    }
+    if flag(q, "follow") {
+        return follow_log(shared, t, q);
     }
     let text = logs::logs(
         &shared.lock(),
@@ -555,6 +563,54 @@ fn pod_log(shared: &Shared, t: &Target, q: &Query, verb: &str) -> Result<Respons
         .body(full(text))
         .expect("static response parts are valid"))
 }
+
+/// `kubectl logs -f`: the log so far, then new lines as the simulated
+/// container writes them, until it stops, its Pod goes or the client leaves.
+fn follow_log(shared: &Arc<Shared>, t: &Target, q: &Query) -> Result<Response<Body>, ApiError> {
+    let ns = t.namespace.clone().unwrap_or_default();
+    let pod = t.name.clone().unwrap_or_default();
+    let (text, mut follower) = logs::follow(&shared.lock(), &ns, &pod, q)?;
+    let (tx, rx) = mpsc::channel::<Bytes>(16);
+    let shared = shared.clone();
+    let q = q.clone();
+    tokio::spawn(async move {
+        if tx.send(Bytes::from(text)).await.is_err() {
+            return;
+        }
+        let mut faults = shared.faults.subscribe();
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(FOLLOW_POLL) => {}
+                _ = tx.closed() => return,
+                _ = faults.changed() => return,
+            }
+            let next = follower.next(&shared.lock(), &ns, &pod, &q);
+            let (text, end) = match next {
+                logs::Followed::More(text) => (text, false),
+                logs::Followed::End(text) => (text, true),
+            };
+            if !text.is_empty() && tx.send(Bytes::from(text)).await.is_err() {
+                return;
+            }
+            if end {
+                return;
+            }
+        }
+    });
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<_, Infallible>(Frame::data(b)), rx))
+    });
+    Ok(Response::builder()
+        .status(200)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(BodyExt::boxed(StreamBody::new(stream)))
+        .expect("static response parts are valid"))
+}
+
+/// How often a followed log looks for new lines (real time).
+const FOLLOW_POLL: Duration = Duration::from_millis(200);
 
 fn object_response(status: u16, entry: &Entry) -> Response<Body> {
     respond(status, entry.json.clone())
