@@ -297,6 +297,13 @@ mod tests {
         assert_eq!(sim.listen.port(), 9000);
         assert_eq!(sim.users, ["t=read-only"]);
         assert_eq!(sim.tls, None);
+        for (flag, tls) in [("--tls", Some(true)), ("--tls=false", Some(false))] {
+            let cli = Cli::try_parse_from(["ordinal", "sim", flag]).unwrap();
+            let Some(Command::Sim(sim)) = cli.command else {
+                panic!("expected the sim subcommand");
+            };
+            assert_eq!(sim.tls, tls, "{flag}");
+        }
         assert_eq!(sim.sim.seed, 7);
         assert!(Cli::try_parse_from(["ordinal", "sim", "--speed", "0"]).is_err());
     }
