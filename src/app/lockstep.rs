@@ -114,7 +114,8 @@ fn watched(kind: SimKind) -> Option<Kind> {
         SimKind::Node => Kind::Node,
         SimKind::Event => Kind::Event,
         SimKind::ControllerRevision => Kind::Revision,
-        SimKind::Namespace | SimKind::Service | SimKind::ConfigMap => return None,
+        // Kinds the UI does not watch.
+        _ => return None,
     })
 }
 

@@ -11,6 +11,8 @@ use serde_json::{Map, Value, json};
 
 use super::resources::Kind;
 
+mod stored;
+
 /// Fills in the defaults of `kind` on `object` (a whole object as JSON).
 pub fn apply(kind: Kind, object: &mut Value) {
     let Some(obj) = object.as_object_mut() else {
@@ -46,7 +48,7 @@ pub fn apply(kind: Kind, object: &mut Value) {
                 set(labels, "kubernetes.io/metadata.name", json!(name));
             }
         }
-        _ => {}
+        other => stored::apply(other, obj),
     }
 }
 

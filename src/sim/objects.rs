@@ -16,10 +16,15 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
-use k8s_openapi::api::core::v1::{
-    ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+    Secret, Service, ServiceAccount,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
@@ -88,12 +93,21 @@ objects! {
     Pod => Pod,
     Service => Service,
     ConfigMap => ConfigMap,
+    Secret => Secret,
+    ServiceAccount => ServiceAccount,
+    Endpoints => Endpoints,
     Event => Event,
     PersistentVolumeClaim => PersistentVolumeClaim,
     PersistentVolume => PersistentVolume,
     StatefulSet => StatefulSet,
     ControllerRevision => ControllerRevision,
+    Deployment => Deployment,
+    ReplicaSet => ReplicaSet,
+    DaemonSet => DaemonSet,
+    Job => Job,
+    CronJob => CronJob,
     StorageClass => StorageClass,
+    EndpointSlice => EndpointSlice,
 }
 
 impl Object {
@@ -165,9 +179,20 @@ fn indexed_fields(kind: Kind) -> &'static [&'static str] {
 
 /// Whether stored versions keep their typed object: the kinds controllers
 /// and admission read on every pass. Events, ConfigMaps and Services are
-/// mostly served, so they stay bytes until something asks.
+/// mostly served, so they stay bytes until something asks; so do the kinds
+/// no controller runs (Deployments, Secrets, Jobs…), which are only stored.
 fn keeps_typed(kind: Kind) -> bool {
-    !matches!(kind, Kind::Event | Kind::ConfigMap | Kind::Service)
+    matches!(
+        kind,
+        Kind::Namespace
+            | Kind::Node
+            | Kind::Pod
+            | Kind::PersistentVolumeClaim
+            | Kind::PersistentVolume
+            | Kind::StatefulSet
+            | Kind::ControllerRevision
+            | Kind::StorageClass
+    )
 }
 
 impl Index {

@@ -17,10 +17,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
-use k8s_openapi::api::core::v1::{
-    ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+    Secret, Service, ServiceAccount,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::storage::v1::StorageClass;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
@@ -132,6 +137,15 @@ fn schema_of(kind: Kind, generator: &mut SchemaGenerator) -> String {
         Kind::StatefulSet => generator.subschema_for::<StatefulSet>(),
         Kind::ControllerRevision => generator.subschema_for::<ControllerRevision>(),
         Kind::StorageClass => generator.subschema_for::<StorageClass>(),
+        Kind::Secret => generator.subschema_for::<Secret>(),
+        Kind::ServiceAccount => generator.subschema_for::<ServiceAccount>(),
+        Kind::Endpoints => generator.subschema_for::<Endpoints>(),
+        Kind::Deployment => generator.subschema_for::<Deployment>(),
+        Kind::ReplicaSet => generator.subschema_for::<ReplicaSet>(),
+        Kind::DaemonSet => generator.subschema_for::<DaemonSet>(),
+        Kind::Job => generator.subschema_for::<Job>(),
+        Kind::CronJob => generator.subschema_for::<CronJob>(),
+        Kind::EndpointSlice => generator.subschema_for::<EndpointSlice>(),
     };
     ref_name(schema.as_value()).unwrap_or_default().to_string()
 }

@@ -10,12 +10,21 @@ pub enum Kind {
     Pod,
     Service,
     ConfigMap,
+    Secret,
+    ServiceAccount,
+    Endpoints,
     Event,
     PersistentVolumeClaim,
     PersistentVolume,
     StatefulSet,
     ControllerRevision,
+    Deployment,
+    ReplicaSet,
+    DaemonSet,
+    Job,
+    CronJob,
     StorageClass,
+    EndpointSlice,
 }
 
 /// Static facts about a kind, as discovery reports them.
@@ -67,6 +76,23 @@ pub const ALL: &[ResourceInfo] = &[
         true,
         &["cm"],
     ),
+    stored(info(Kind::Secret, "", "Secret", "secrets", true, &[])),
+    stored(info(
+        Kind::ServiceAccount,
+        "",
+        "ServiceAccount",
+        "serviceaccounts",
+        true,
+        &["sa"],
+    )),
+    stored(info(
+        Kind::Endpoints,
+        "",
+        "Endpoints",
+        "endpoints",
+        true,
+        &["ep"],
+    )),
     info(Kind::Event, "", "Event", "events", true, &["ev"]),
     info(
         Kind::PersistentVolumeClaim,
@@ -104,6 +130,32 @@ pub const ALL: &[ResourceInfo] = &[
         &[],
     ),
     info(
+        Kind::Deployment,
+        "apps",
+        "Deployment",
+        "deployments",
+        true,
+        &["deploy"],
+    ),
+    info(
+        Kind::ReplicaSet,
+        "apps",
+        "ReplicaSet",
+        "replicasets",
+        true,
+        &["rs"],
+    ),
+    info(
+        Kind::DaemonSet,
+        "apps",
+        "DaemonSet",
+        "daemonsets",
+        true,
+        &["ds"],
+    ),
+    info(Kind::Job, "batch", "Job", "jobs", true, &[]),
+    info(Kind::CronJob, "batch", "CronJob", "cronjobs", true, &["cj"]),
+    info(
         Kind::StorageClass,
         "storage.k8s.io",
         "StorageClass",
@@ -111,7 +163,24 @@ pub const ALL: &[ResourceInfo] = &[
         false,
         &["sc"],
     ),
+    stored(info(
+        Kind::EndpointSlice,
+        "discovery.k8s.io",
+        "EndpointSlice",
+        "endpointslices",
+        true,
+        &[],
+    )),
 ];
+
+/// A kind with no subresources (no `status`: Secrets, ServiceAccounts,
+/// Endpoints and EndpointSlices have none on the real server).
+const fn stored(info: ResourceInfo) -> ResourceInfo {
+    ResourceInfo {
+        subresources: &[],
+        ..info
+    }
+}
 
 const fn info(
     kind: Kind,
@@ -174,7 +243,13 @@ impl Kind {
 }
 
 /// Groups other than core served by the sim (with their one version).
-pub const GROUPS: &[&str] = &["apps", "storage.k8s.io", "authorization.k8s.io"];
+pub const GROUPS: &[&str] = &[
+    "apps",
+    "batch",
+    "storage.k8s.io",
+    "discovery.k8s.io",
+    "authorization.k8s.io",
+];
 
 fn group_version(group: &str) -> Value {
     json!({"groupVersion": format!("{group}/v1"), "version": "v1"})

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 use super::objects::{Entry, Object};
 use crate::format::{duration, pod as podfmt};
 
+mod stored;
+
 /// Whether the client asked for a Table (kubectl's Accept header does).
 pub fn wants_table(accept: Option<&str>) -> bool {
     accept.is_some_and(|a| {
@@ -60,6 +62,9 @@ fn readiness_gates(p: &k8s_openapi::api::core::v1::Pod) -> String {
 
 fn columns(kind: super::resources::Kind) -> Vec<Value> {
     use super::resources::Kind as K;
+    if let Some(cols) = stored::columns(kind) {
+        return cols;
+    }
     let s = |n: &str| col(n, "string", 0);
     let wide = |n: &str| col(n, "string", 1);
     match kind {
@@ -144,6 +149,7 @@ fn columns(kind: super::resources::Kind) -> Vec<Value> {
         ],
         K::Namespace => vec![s("Name"), s("Status"), s("Age")],
         K::ConfigMap => vec![s("Name"), col("Data", "integer", 0), s("Age")],
+        _ => unreachable!("stored::columns covers {kind:?}"),
     }
 }
 
@@ -152,6 +158,9 @@ fn modes(m: Option<&Vec<String>>) -> String {
 }
 
 fn cells(object: &Object, now: Timestamp) -> Vec<Value> {
+    if let Some(row) = stored::cells(object, now) {
+        return row;
+    }
     let meta = object.meta();
     let name = json!(meta.name);
     let created = meta.creation_timestamp.as_ref();
@@ -402,6 +411,7 @@ fn cells(object: &Object, now: Timestamp) -> Vec<Value> {
             ),
             json!(age(created, now)),
         ],
+        _ => unreachable!("stored::cells covers {:?}", object.kind()),
     }
 }
 
