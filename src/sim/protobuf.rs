@@ -13,6 +13,8 @@ use serde_json::{Map, Value, json};
 
 use super::error::ApiError;
 
+mod workloads;
+
 pub const MEDIA_TYPE: &str = "application/vnd.kubernetes.protobuf";
 const MAGIC: &[u8] = b"k8s\0";
 
@@ -30,6 +32,10 @@ enum Ty {
     Str,
     Bool,
     Msg(&'static [Field]),
+    /// A repeated message: a JSON list.
+    Msgs(&'static [Field]),
+    /// A varint integer (int32, int64).
+    Int,
     StrMap,
     BytesMap,
     Strs,
@@ -101,6 +107,10 @@ fn message_for(kind: &str) -> Option<&'static [Field]> {
         "ConfigMap" => CONFIG_MAP,
         "Secret" => SECRET,
         "SelfSubjectAccessReview" => ACCESS_REVIEW,
+        "Deployment" => workloads::DEPLOYMENT,
+        "Job" => workloads::JOB,
+        "CronJob" => workloads::CRON_JOB,
+        "ServiceAccount" => workloads::SERVICE_ACCOUNT,
         _ => return None,
     })
 }
@@ -226,14 +236,29 @@ fn decode(bytes: &[u8], schema: &[Field]) -> Result<Value, String> {
         };
         let name = name.to_string();
         match (ty, wire) {
+            // Go's encoder writes empty strings that its JSON omits
+            // (`omitempty`); dropping them lets defaulting see them as unset.
             (Ty::Str, Wire::Len(b)) => {
-                out.insert(name, json!(text(b)?));
+                if !b.is_empty() {
+                    out.insert(name, json!(text(b)?));
+                }
             }
             (Ty::Bool, Wire::Varint(v)) => {
                 out.insert(name, json!(v != 0));
             }
             (Ty::Msg(inner), Wire::Len(b)) => {
                 out.insert(name, decode(b, inner)?);
+            }
+            (Ty::Msgs(inner), Wire::Len(b)) => {
+                let item = decode(b, inner)?;
+                let list = out.entry(name).or_insert_with(|| json!([]));
+                if let Some(a) = list.as_array_mut() {
+                    a.push(item);
+                }
+            }
+            (Ty::Int, Wire::Varint(v)) => {
+                // int32 fields carry negatives as 64-bit two's complement.
+                out.insert(name, json!(v as i64));
             }
             (Ty::Strs, Wire::Len(b)) => {
                 let list = out.entry(name).or_insert_with(|| json!([]));

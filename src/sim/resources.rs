@@ -42,15 +42,16 @@ pub struct ResourceInfo {
     pub subresources: &'static [&'static str],
 }
 
+/// In the real server's order (kubectl prints them as given).
 const VERBS: [&str; 8] = [
     "create",
     "delete",
+    "deletecollection",
     "get",
     "list",
     "patch",
     "update",
     "watch",
-    "deletecollection",
 ];
 
 pub const ALL: &[ResourceInfo] = &[

@@ -2,6 +2,8 @@
 //! defaulters set them (`pkg/apis/{apps,batch,core}/v1/defaults.go`), so what
 //! `kubectl get -o yaml` shows after `kubectl apply` matches a real cluster.
 
+use base64::Engine;
+use base64::prelude::BASE64_STANDARD;
 use serde_json::{Map, Value, json};
 
 use super::{child, pod_spec, set};
@@ -10,7 +12,7 @@ use crate::sim::resources::Kind;
 /// Fills the defaults of `kind` when it is one of these kinds.
 pub(super) fn apply(kind: Kind, obj: &mut Map<String, Value>) {
     match kind {
-        Kind::Secret => set(obj, "type", json!("Opaque")),
+        Kind::Secret => secret(obj),
         Kind::Deployment => deployment(child(obj, "spec")),
         Kind::ReplicaSet => {
             let spec = child(obj, "spec");
@@ -21,6 +23,24 @@ pub(super) fn apply(kind: Kind, obj: &mut Map<String, Value>) {
         Kind::Job => job(child(obj, "spec")),
         Kind::CronJob => cronjob(child(obj, "spec")),
         _ => {}
+    }
+}
+
+/// SetDefaults_Secret (an empty type, as protobuf bodies carry it, is
+/// Opaque too), and `stringData` written into `data` as base64, as the
+/// server's conversion does: `stringData` is write-only and never stored.
+fn secret(obj: &mut Map<String, Value>) {
+    if obj.get("type").and_then(Value::as_str) == Some("") {
+        obj.remove("type");
+    }
+    set(obj, "type", json!("Opaque"));
+    let Some(Value::Object(strings)) = obj.remove("stringData") else {
+        return;
+    };
+    let data = child(obj, "data");
+    for (key, value) in strings {
+        let text = value.as_str().unwrap_or_default();
+        data.insert(key, json!(BASE64_STANDARD.encode(text)));
     }
 }
 
@@ -114,6 +134,20 @@ mod tests {
         assert_eq!(defaulted(Kind::Secret, json!({}))["type"], "Opaque");
         let tls = defaulted(Kind::Secret, json!({"type": "kubernetes.io/tls"}));
         assert_eq!(tls["type"], "kubernetes.io/tls");
+        assert_eq!(
+            defaulted(Kind::Secret, json!({"type": ""}))["type"],
+            "Opaque"
+        );
+    }
+
+    #[test]
+    fn secret_string_data_is_stored_as_base64_data() {
+        let s = defaulted(
+            Kind::Secret,
+            json!({"data": {"a": "MQ=="}, "stringData": {"b": "s3cret", "a": "2"}}),
+        );
+        assert_eq!(s["data"], json!({"a": "Mg==", "b": "czNjcmV0"}));
+        assert!(s.get("stringData").is_none());
     }
 
     #[test]

@@ -1,0 +1,411 @@
+//! kubectl against a fresh simulated cluster with the kinds the sim only
+//! stores (ConfigMaps, Secrets, ServiceAccounts, Deployments…), typed as a
+//! user types it: `create configmap`, `create secret generic`, `create
+//! deployment`, `get deploy` columns, `apply -f` of a manifest mixing kinds
+//! (and again changed), `api-resources`, `delete -f`. Skips (saying so) only
+//! where kubectl is not installed.
+
+use std::path::Path;
+use std::process::Command;
+
+use ordinal::sim::server::{SimConfig, SimServer};
+
+const MIXED: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      serviceAccountName: api
+      containers:
+      - name: api
+        image: example/api:1.0
+        envFrom:
+        - configMapRef:
+            name: api-config
+        - secretRef:
+            name: api-secret
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: api-config
+  namespace: shop
+data:
+  LOG_LEVEL: info
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: api-secret
+  namespace: shop
+stringData:
+  TOKEN: s3cret
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+  namespace: shop
+"#;
+
+fn kubectl_available() -> bool {
+    let found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("SKIPPED: kubectl is not installed, the kubectl tests did not run");
+    }
+    found
+}
+
+/// Runs kubectl as typed; its success and stdout+stderr.
+fn kubectl(sim: &SimServer, args: &[&str]) -> (bool, String) {
+    let home = tempfile::tempdir().unwrap();
+    let out = tokio::task::block_in_place(|| {
+        Command::new("kubectl")
+            .env("HOME", home.path())
+            .env("KUBECONFIG", home.path().join("none"))
+            .args(["--server", &sim.url(), "--request-timeout", "10s"])
+            .args(args)
+            .output()
+    })
+    .expect("kubectl runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Runs kubectl and fails the test, with its output, if it fails.
+fn ok(sim: &SimServer, args: &[&str]) -> String {
+    let (ok, out) = kubectl(sim, args);
+    assert!(ok, "kubectl {args:?}: {out}");
+    out
+}
+
+async fn fresh_sim() -> SimServer {
+    SimServer::start(SimConfig {
+        scenario: Some("base".into()),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn write_manifest(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// The header line's column names of `kubectl get` output.
+fn header(out: &str) -> Vec<&str> {
+    out.lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect()
+}
+
+/// The cells of the row whose first cell is `name`.
+fn row<'o>(out: &'o str, name: &str) -> Vec<&'o str> {
+    out.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|cells| cells.first() == Some(&name))
+        .unwrap_or_else(|| panic!("no row {name} in:\n{out}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_configmap_secret_and_deployment_then_get_their_columns() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    ok(&sim, &["create", "namespace", "shop"]);
+
+    let out = ok(
+        &sim,
+        &[
+            "create",
+            "configmap",
+            "settings",
+            "-n",
+            "shop",
+            "--from-literal=a=1",
+            "--from-literal=b=2",
+        ],
+    );
+    assert_eq!(out.trim(), "configmap/settings created");
+    let out = ok(&sim, &["get", "cm", "settings", "-n", "shop"]);
+    assert_eq!(header(&out), ["NAME", "DATA", "AGE"]);
+    assert_eq!(row(&out, "settings")[1], "2");
+
+    let out = ok(
+        &sim,
+        &[
+            "create",
+            "secret",
+            "generic",
+            "db",
+            "-n",
+            "shop",
+            "--from-literal=password=hunter2",
+        ],
+    );
+    assert_eq!(out.trim(), "secret/db created");
+    let out = ok(&sim, &["get", "secrets", "-n", "shop"]);
+    assert_eq!(header(&out), ["NAME", "TYPE", "DATA", "AGE"]);
+    assert_eq!(&row(&out, "db")[1..3], ["Opaque", "1"]);
+    let out = ok(
+        &sim,
+        &[
+            "get",
+            "secret",
+            "db",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.data.password}",
+        ],
+    );
+    assert_eq!(out.trim(), "aHVudGVyMg==");
+
+    let out = ok(
+        &sim,
+        &["create", "deployment", "web", "--image=nginx", "-n", "shop"],
+    );
+    assert_eq!(out.trim(), "deployment.apps/web created");
+    let out = ok(&sim, &["get", "deploy", "-n", "shop"]);
+    assert_eq!(
+        header(&out),
+        ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    );
+    // Stored, not run: no controller makes its Pods.
+    assert_eq!(&row(&out, "web")[1..4], ["0/1", "0", "0"]);
+    let out = ok(&sim, &["get", "deploy", "web", "-n", "shop", "-o", "wide"]);
+    assert_eq!(
+        header(&out),
+        [
+            "NAME",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+    assert_eq!(&row(&out, "web")[5..], ["nginx", "nginx", "app=web"]);
+    let out = ok(
+        &sim,
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.strategy.type} {.spec.progressDeadlineSeconds} {.spec.revisionHistoryLimit}",
+        ],
+    );
+    assert_eq!(out.trim(), "RollingUpdate 600 10");
+
+    let out = ok(&sim, &["create", "serviceaccount", "robot", "-n", "shop"]);
+    assert_eq!(out.trim(), "serviceaccount/robot created");
+    let out = ok(&sim, &["get", "sa", "-n", "shop"]);
+    assert_eq!(header(&out), ["NAME", "SECRETS", "AGE"]);
+    assert_eq!(row(&out, "robot")[1], "0");
+
+    let out = ok(
+        &sim,
+        &[
+            "create",
+            "job",
+            "once",
+            "--image=busybox",
+            "-n",
+            "shop",
+            "--",
+            "true",
+        ],
+    );
+    assert_eq!(out.trim(), "job.batch/once created");
+    let out = ok(&sim, &["get", "jobs", "-n", "shop"]);
+    assert_eq!(
+        header(&out),
+        ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
+    );
+    assert_eq!(&row(&out, "once")[1..3], ["Running", "0/1"]);
+
+    let out = ok(
+        &sim,
+        &[
+            "create",
+            "cronjob",
+            "nightly",
+            "--image=busybox",
+            "--schedule=0 3 * * *",
+            "-n",
+            "shop",
+        ],
+    );
+    assert_eq!(out.trim(), "cronjob.batch/nightly created");
+    let out = ok(&sim, &["get", "cj", "-n", "shop"]);
+    assert_eq!(
+        header(&out),
+        [
+            "NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST", "SCHEDULE", "AGE"
+        ]
+    );
+    assert_eq!(
+        &row(&out, "nightly")[1..],
+        [
+            "0",
+            "3",
+            "*",
+            "*",
+            "*",
+            "<none>",
+            "False",
+            "0",
+            "<none>",
+            row(&out, "nightly")[10]
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_a_manifest_mixing_kinds_apply_it_changed_then_delete_it() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    ok(&sim, &["create", "namespace", "shop"]);
+    let file = write_manifest(dir.path(), "shop.yaml", MIXED);
+
+    let out = ok(&sim, &["apply", "-f", &file]);
+    assert_eq!(
+        out.trim(),
+        "deployment.apps/api created\nconfigmap/api-config created\nsecret/api-secret created\nserviceaccount/api created"
+    );
+    // stringData is written as base64 data, as the real server does.
+    let out = ok(
+        &sim,
+        &[
+            "get",
+            "secret",
+            "api-secret",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.data.TOKEN} {.type}",
+        ],
+    );
+    assert_eq!(out.trim(), "czNjcmV0 Opaque");
+
+    let changed = write_manifest(
+        dir.path(),
+        "shop2.yaml",
+        &MIXED
+            .replace("image: example/api:1.0", "image: example/api:1.1")
+            .replace("LOG_LEVEL: info", "LOG_LEVEL: debug"),
+    );
+    // The Secret is "configured" each time, as on a real cluster: its
+    // stringData is never stored, so kubectl's three-way patch resends it.
+    let out = ok(&sim, &["apply", "-f", &changed]);
+    assert_eq!(
+        out.trim(),
+        "deployment.apps/api configured\nconfigmap/api-config configured\nsecret/api-secret configured\nserviceaccount/api unchanged"
+    );
+    let out = ok(
+        &sim,
+        &[
+            "get",
+            "deploy",
+            "api",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image} {.spec.replicas}",
+        ],
+    );
+    assert_eq!(out.trim(), "example/api:1.1 2");
+    let out = ok(
+        &sim,
+        &[
+            "get",
+            "cm",
+            "api-config",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.data.LOG_LEVEL}",
+        ],
+    );
+    assert_eq!(out.trim(), "debug");
+
+    let out = ok(&sim, &["explain", "deployment.spec.strategy"]);
+    assert!(out.contains("rollingUpdate"), "{out}");
+
+    let out = ok(&sim, &["delete", "-f", &changed]);
+    assert_eq!(
+        out.trim(),
+        "deployment.apps \"api\" deleted\nconfigmap \"api-config\" deleted\nsecret \"api-secret\" deleted\nserviceaccount \"api\" deleted"
+    );
+    let out = ok(&sim, &["get", "deploy,cm,secret,sa", "-n", "shop"]);
+    assert_eq!(out.trim(), "No resources found in shop namespace.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_resources_lists_the_stored_kinds_with_short_names() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let out = ok(&sim, &["api-resources", "--no-headers"]);
+    let expected: &[&[&str]] = &[
+        &["configmaps", "cm", "v1", "true", "ConfigMap"],
+        &["secrets", "v1", "true", "Secret"],
+        &["serviceaccounts", "sa", "v1", "true", "ServiceAccount"],
+        &["endpoints", "ep", "v1", "true", "Endpoints"],
+        &["deployments", "deploy", "apps/v1", "true", "Deployment"],
+        &["replicasets", "rs", "apps/v1", "true", "ReplicaSet"],
+        &["daemonsets", "ds", "apps/v1", "true", "DaemonSet"],
+        &["jobs", "batch/v1", "true", "Job"],
+        &["cronjobs", "cj", "batch/v1", "true", "CronJob"],
+        &[
+            "endpointslices",
+            "discovery.k8s.io/v1",
+            "true",
+            "EndpointSlice",
+        ],
+    ];
+    for want in expected {
+        assert!(
+            out.lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == *want),
+            "{want:?} not in:\n{out}"
+        );
+    }
+    let out = ok(&sim, &["api-resources", "-o", "wide", "--api-group=apps"]);
+    assert!(
+        out.lines().any(|l| l.starts_with("deployments")
+            && l.contains("create,delete,deletecollection,get,list,patch,update,watch")),
+        "{out}"
+    );
+}
