@@ -541,7 +541,7 @@ mod tests {
         for bad in [
             "/api/v1/namespaces/x/nodes",
             "/api/v1/pods/name-without-namespace",
-            "/apis/apps/v1/namespaces/x/deployments",
+            "/apis/apps/v1/namespaces/x/widgets",
             "/api/v1/namespaces/x/pods/p/scale",
             "/nonsense",
             "/api/v1/namespaces/x/pods/p/status/extra",

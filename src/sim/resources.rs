@@ -353,7 +353,11 @@ mod tests {
         }
         assert_eq!(Kind::StatefulSet.qualified_plural(), "statefulsets.apps");
         assert_eq!(Kind::Pod.qualified_plural(), "pods");
-        assert_eq!(Kind::from_path("apps", "v1", "deployments"), None);
+        assert_eq!(Kind::from_path("apps", "v1", "widgets"), None);
+        assert_eq!(
+            Kind::from_path("apps", "v1", "deployments"),
+            Some(Kind::Deployment)
+        );
     }
 
     #[test]
