@@ -58,6 +58,27 @@ metadata:
   namespace: shop
 "#;
 
+const EVENT: &str = r#"apiVersion: v1
+kind: Event
+metadata:
+  name: api.1
+  namespace: shop
+involvedObject:
+  apiVersion: apps/v1
+  kind: Deployment
+  name: api
+  namespace: shop
+reason: ScalingReplicaSet
+message: Scaled up replica set api-1 from 0 to 2
+type: Normal
+count: 1
+firstTimestamp: "2026-01-01T00:00:00Z"
+lastTimestamp: "2026-01-01T00:00:00Z"
+reportingComponent: deployment-controller
+source:
+  component: deployment-controller
+"#;
+
 fn kubectl_available() -> bool {
     let found = Command::new("kubectl")
         .args(["version", "--client"])
@@ -408,4 +429,120 @@ async fn api_resources_lists_the_stored_kinds_with_short_names() {
             && l.contains("create,delete,deletecollection,get,list,patch,update,watch")),
         "{out}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    ok(&sim, &["create", "namespace", "shop"]);
+    let dir = tempfile::tempdir().unwrap();
+    let event = write_manifest(dir.path(), "event.yaml", EVENT);
+    ok(&sim, &["create", "-f", &event]);
+    let core = ok(
+        &sim,
+        &[
+            "get",
+            "events",
+            "-A",
+            "-o",
+            "jsonpath={range .items[*]}{.message}{\"\\n\"}{end}",
+        ],
+    );
+    assert!(!core.trim().is_empty(), "the base scenario has events");
+
+    let out = ok(&sim, &["get", "events.v1.events.k8s.io", "-A"]);
+    assert_eq!(
+        header(&out),
+        [
+            "NAMESPACE",
+            "LAST",
+            "SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "MESSAGE"
+        ]
+    );
+    assert_eq!(out.lines().count(), core.lines().count() + 1, "{out}");
+
+    let notes = ok(
+        &sim,
+        &[
+            "get",
+            "events.v1.events.k8s.io",
+            "-A",
+            "-o",
+            "jsonpath={range .items[*]}{.note}{\"\\n\"}{end}",
+        ],
+    );
+    assert_eq!(notes, core);
+    let out = ok(
+        &sim,
+        &[
+            "get",
+            "events.events.k8s.io",
+            "-A",
+            "-o",
+            "jsonpath={.apiVersion} {.items[0].apiVersion} {.items[0].regarding.kind} {.items[0].message}",
+        ],
+    );
+    let fields: Vec<&str> = out.split_whitespace().collect();
+    assert_eq!(fields[..2], ["v1", "events.k8s.io/v1"], "{out}");
+    assert!(!fields[2].is_empty(), "{out}");
+    assert_eq!(fields.len(), 3, "no core `message` field: {out}");
+
+    // A view: it reads, it does not write.
+    let (ok_, out) = kubectl(
+        &sim,
+        &["delete", "events.v1.events.k8s.io", "--all", "-n", "shop"],
+    );
+    assert!(!ok_, "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_read_only_profile_reads_deployments_but_not_secrets() {
+    if !kubectl_available() {
+        return;
+    }
+    let mut users = ordinal::sim::auth::Users::default();
+    for spec in ["ops=admin", "viewer=read-only"] {
+        let (token, user) = ordinal::sim::server::parse_user(spec).unwrap();
+        users.add(&token, user);
+    }
+    let sim = SimServer::start(SimConfig {
+        scenario: Some("base".into()),
+        users,
+        tls: true,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kubeconfig");
+    std::fs::write(&config, sim.kubeconfig()).unwrap();
+    let as_viewer = |args: &[&str]| {
+        let out = Command::new("kubectl")
+            .env("HOME", dir.path())
+            .env("KUBECONFIG", &config)
+            .args(["--context", "viewer", "--request-timeout", "10s"])
+            .args(args)
+            .output()
+            .expect("kubectl runs");
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (ok_, out) = tokio::task::block_in_place(|| as_viewer(&["get", "deploy", "-A"]));
+    assert!(ok_, "{out}");
+    let (ok_, out) = tokio::task::block_in_place(|| as_viewer(&["get", "secrets", "-A"]));
+    assert!(!ok_, "{out}");
+    assert!(out.contains("forbidden"), "{out}");
 }

@@ -37,6 +37,7 @@ use super::validation;
 pub type Body = BoxBody<Bytes, Infallible>;
 
 mod delete;
+mod events_v1;
 mod read;
 mod watch;
 mod write;
@@ -85,6 +86,8 @@ enum Route {
     OpenApiRoot,
     OpenApi(String),
     Object(Target),
+    /// `events.k8s.io/v1` Events: a view of the core Events.
+    EventsV1(Target),
 }
 
 /// A resource path: a collection or one object, maybe a subresource.
@@ -144,7 +147,12 @@ fn route(path: &str) -> Result<Route, ApiError> {
         [p, n, s] => (*p, Some(n.to_string()), Some(s.to_string())),
         _ => return Err(ApiError::path_not_found()),
     };
-    let kind = Kind::from_path(group, version, plural).ok_or_else(ApiError::path_not_found)?;
+    let events_v1 = (group, version, plural) == ("events.k8s.io", "v1", "events");
+    let kind = if events_v1 {
+        Kind::Event
+    } else {
+        Kind::from_path(group, version, plural).ok_or_else(ApiError::path_not_found)?
+    };
     let namespaced = kind.info().namespaced;
     if namespace.is_some() && !namespaced {
         return Err(ApiError::path_not_found());
@@ -157,12 +165,19 @@ fn route(path: &str) -> Result<Route, ApiError> {
     {
         return Err(ApiError::path_not_found());
     }
-    Ok(Route::Object(Target {
+    let target = Target {
         kind,
         namespace,
         name,
         subresource,
-    }))
+    };
+    if events_v1 {
+        if target.subresource.is_some() {
+            return Err(ApiError::path_not_found());
+        }
+        return Ok(Route::EventsV1(target));
+    }
+    Ok(Route::Object(target))
 }
 
 type Query = BTreeMap<String, String>;
@@ -389,6 +404,20 @@ async fn dispatch(
                 r
             })
         }),
+        Route::EventsV1(target) => {
+            let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;
+            authorize(
+                &user,
+                Attributes {
+                    verb: verb.into(),
+                    group: "events.k8s.io".into(),
+                    resource: "events".into(),
+                    namespace: target.namespace.clone(),
+                    name: target.name.clone(),
+                },
+            )?;
+            events_v1::serve(shared, &target, &q, verb, table).await
+        }
         Route::Object(target) => {
             let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;
             let info = target.kind.info();

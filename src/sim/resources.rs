@@ -249,6 +249,7 @@ pub const GROUPS: &[&str] = &[
     "batch",
     "storage.k8s.io",
     "discovery.k8s.io",
+    "events.k8s.io",
     "authorization.k8s.io",
 ];
 
@@ -305,6 +306,12 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
         resources.push(json!({
             "name": "selfsubjectaccessreviews", "singularName": "selfsubjectaccessreview",
             "namespaced": false, "kind": "SelfSubjectAccessReview", "verbs": ["create"],
+        }));
+    } else if group == "events.k8s.io" {
+        // A read-only view of the core Events (see `api/events_v1.rs`).
+        resources.push(json!({
+            "name": "events", "singularName": "event", "namespaced": true, "kind": "Event",
+            "verbs": ["get", "list", "watch"], "shortNames": ["ev"], "storageVersionHash": "",
         }));
     } else if !group.is_empty() && !GROUPS.contains(&group) {
         return None;

@@ -29,13 +29,19 @@ pub(super) fn bookmark_frame(kind: Kind, rv: u64, initial_events_end: bool) -> B
 #[derive(Clone)]
 pub(super) enum WatchAs {
     Objects,
-    Table { kind: Kind, include: String },
+    Table {
+        kind: Kind,
+        include: String,
+    },
+    /// Core Events as `events.k8s.io/v1` Events.
+    EventsV1,
 }
 
 impl WatchAs {
     fn frame(&self, event_type: &str, entry: &Arc<Entry>, now: jiff::Timestamp) -> Bytes {
         match self {
             WatchAs::Objects => watch_frame(event_type, &entry.json),
+            WatchAs::EventsV1 => watch_frame(event_type, &events_v1::convert_bytes(&entry.json)),
             WatchAs::Table { kind, include } => {
                 let rv = resource_version(entry);
                 let tbl = table::table(*kind, std::slice::from_ref(entry), &rv, None, include, now);
