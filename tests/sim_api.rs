@@ -481,7 +481,7 @@ async fn malformed_requests_get_clean_errors_and_the_server_keeps_serving() {
         ),
         (
             "GET",
-            "/apis/apps/v1/namespaces/m/deployments",
+            "/apis/apps/v1/namespaces/m/widgets",
             json,
             vec![],
             404,

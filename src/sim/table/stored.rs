@@ -384,3 +384,191 @@ fn cronjob(c: &CronJob, name: Value, created: String, now: Timestamp) -> Vec<Val
         json!(created),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-01-01T01:00:00Z".parse().unwrap()
+    }
+
+    /// The cells of `kind` decoded from `value`, as strings for comparing.
+    fn row(kind: Kind, mut value: Value) -> Vec<String> {
+        value["metadata"] = json!({"name": "x", "creationTimestamp": "2026-01-01T00:00:00Z"});
+        let object = Object::from_json(kind, value).unwrap();
+        let row = cells(&object, now()).unwrap();
+        assert_eq!(row.len(), columns(kind).unwrap().len(), "{kind:?}");
+        row.iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), String::from))
+            .collect()
+    }
+
+    fn names(kind: Kind) -> Vec<String> {
+        columns(kind)
+            .unwrap()
+            .iter()
+            .filter(|c| c["priority"] == 0)
+            .map(|c| c["name"].as_str().unwrap().to_uppercase())
+            .collect()
+    }
+
+    #[test]
+    fn secrets_show_type_and_data_count() {
+        assert_eq!(names(Kind::Secret), ["NAME", "TYPE", "DATA", "AGE"]);
+        let r = row(
+            Kind::Secret,
+            json!({"type": "Opaque", "data": {"a": "MQ==", "b": "Mg=="}}),
+        );
+        assert_eq!(r, ["x", "Opaque", "2", "60m"]);
+    }
+
+    #[test]
+    fn service_accounts_count_their_secrets() {
+        assert_eq!(names(Kind::ServiceAccount), ["NAME", "SECRETS", "AGE"]);
+        let r = row(Kind::ServiceAccount, json!({"secrets": [{"name": "t"}]}));
+        assert_eq!(r, ["x", "1", "60m"]);
+    }
+
+    #[test]
+    fn deployments_show_ready_of_desired_up_to_date_and_available() {
+        assert_eq!(
+            names(Kind::Deployment),
+            ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+        );
+        let r = row(
+            Kind::Deployment,
+            json!({
+                "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"spec": {"containers": [{"name": "web", "image": "nginx"}]}}},
+                "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2},
+            }),
+        );
+        assert_eq!(r, ["x", "2/3", "3", "2", "60m", "web", "nginx", "app=web"]);
+    }
+
+    #[test]
+    fn replicasets_show_desired_current_ready() {
+        assert_eq!(
+            names(Kind::ReplicaSet),
+            ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+        );
+        let r = row(
+            Kind::ReplicaSet,
+            json!({"spec": {"replicas": 2, "selector": {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}},
+                "status": {"replicas": 2, "readyReplicas": 1}}),
+        );
+        assert_eq!(r, ["x", "2", "2", "1", "60m", "", "", "tier in (a,b)"]);
+    }
+
+    #[test]
+    fn daemonsets_show_counts_and_node_selector() {
+        assert_eq!(
+            names(Kind::DaemonSet),
+            [
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE"
+            ]
+        );
+        let r = row(
+            Kind::DaemonSet,
+            json!({"spec": {"selector": {}, "template": {"spec": {"containers": [], "nodeSelector": {"kubernetes.io/os": "linux"}}}},
+                "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 3, "numberReady": 2,
+                    "updatedNumberScheduled": 3, "numberAvailable": 2, "numberMisscheduled": 0}}),
+        );
+        assert_eq!(
+            r[..8],
+            [
+                "x",
+                "3",
+                "3",
+                "2",
+                "3",
+                "2",
+                "kubernetes.io/os=linux",
+                "60m"
+            ]
+        );
+        let bare = row(Kind::DaemonSet, json!({}));
+        assert_eq!(bare[6], "<none>");
+    }
+
+    #[test]
+    fn jobs_show_status_completions_and_duration() {
+        assert_eq!(
+            names(Kind::Job),
+            ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
+        );
+        let running = row(
+            Kind::Job,
+            json!({"spec": {"completions": 3, "template": {}},
+                "status": {"succeeded": 1, "startTime": "2026-01-01T00:58:00Z"}}),
+        );
+        assert_eq!(running[..5], ["x", "Running", "1/3", "2m", "60m"]);
+        let done = row(
+            Kind::Job,
+            json!({"spec": {"template": {}, "parallelism": 2},
+                "status": {"succeeded": 1, "startTime": "2026-01-01T00:00:00Z",
+                    "completionTime": "2026-01-01T00:00:45Z",
+                    "conditions": [{"type": "Complete", "status": "True"}]}}),
+        );
+        assert_eq!(done[..5], ["x", "Complete", "1/1 of 2", "45s", "60m"]);
+        let pending = row(Kind::Job, json!({"spec": {"template": {}}}));
+        assert_eq!(pending[..4], ["x", "Running", "0/1", ""]);
+    }
+
+    #[test]
+    fn cronjobs_show_schedule_timezone_suspend_active_and_last_schedule() {
+        assert_eq!(
+            names(Kind::CronJob),
+            [
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE"
+            ]
+        );
+        let r = row(
+            Kind::CronJob,
+            json!({"spec": {"schedule": "0 3 * * *", "suspend": false, "jobTemplate": {}},
+                "status": {"active": [{"name": "j"}], "lastScheduleTime": "2026-01-01T00:55:00Z"}}),
+        );
+        assert_eq!(
+            r[..7],
+            ["x", "0 3 * * *", "<none>", "False", "1", "5m", "60m"]
+        );
+        let zoned = row(
+            Kind::CronJob,
+            json!({"spec": {"schedule": "@daily", "timeZone": "Etc/UTC", "jobTemplate": {}}}),
+        );
+        assert_eq!(zoned[2..6], ["Etc/UTC", "<unset>", "0", "<none>"]);
+    }
+
+    #[test]
+    fn endpoints_and_slices_abbreviate_after_three_addresses() {
+        let r = row(
+            Kind::Endpoints,
+            json!({"subsets": [{"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}],
+                "ports": [{"port": 80}, {"port": 443}]}]}),
+        );
+        assert_eq!(r[1], "10.0.0.1:80,10.0.0.1:443,10.0.0.2:80 + 1 more...");
+        assert_eq!(row(Kind::Endpoints, json!({}))[1], "<none>");
+        let s = row(
+            Kind::EndpointSlice,
+            json!({"addressType": "IPv4", "ports": [{"port": 80}],
+                "endpoints": [{"addresses": ["10.0.0.1"]}]}),
+        );
+        assert_eq!(s[1..4], ["IPv4", "80", "10.0.0.1"]);
+    }
+}

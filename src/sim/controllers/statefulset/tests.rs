@@ -1206,7 +1206,8 @@ fn garbage_collection_needs_every_owner_gone() {
     create(&mut state, mysql(0));
     let live = set(&state).metadata.uid.unwrap();
     let gone = |uid: &str| pods::controller_ref("apps/v1", "StatefulSet", "old", uid);
-    let foreign = pods::controller_ref("apps/v1", "ReplicaSet", "rs", "rs-uid");
+    // A kind the sim does not serve (ReplicaSets are served, so collected).
+    let foreign = pods::controller_ref("example.com/v1", "Widget", "w", "w-uid");
     state
         .create_typed(with_refs("orphan", vec![gone("u1")]))
         .unwrap();
