@@ -245,6 +245,15 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
     );
     assert_eq!(out.trim(), "RollingUpdate 600 10");
 
+    // Stored, not run: the count changes, no Pods come.
+    let out = ok(
+        &sim,
+        &["scale", "deployment", "web", "--replicas=3", "-n", "shop"],
+    );
+    assert_eq!(out.trim(), "deployment.apps/web scaled");
+    let out = ok(&sim, &["get", "deploy", "web", "-n", "shop"]);
+    assert_eq!(row(&out, "web")[1], "0/3");
+
     let out = ok(&sim, &["create", "serviceaccount", "robot", "-n", "shop"]);
     assert_eq!(out.trim(), "serviceaccount/robot created");
     let out = ok(&sim, &["get", "sa", "-n", "shop"]);

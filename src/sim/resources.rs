@@ -130,22 +130,22 @@ pub const ALL: &[ResourceInfo] = &[
         true,
         &[],
     ),
-    info(
+    scalable(info(
         Kind::Deployment,
         "apps",
         "Deployment",
         "deployments",
         true,
         &["deploy"],
-    ),
-    info(
+    )),
+    scalable(info(
         Kind::ReplicaSet,
         "apps",
         "ReplicaSet",
         "replicasets",
         true,
         &["rs"],
-    ),
+    )),
     info(
         Kind::DaemonSet,
         "apps",
@@ -173,6 +173,14 @@ pub const ALL: &[ResourceInfo] = &[
         &[],
     )),
 ];
+
+/// A kind with `scale` and `status` subresources.
+const fn scalable(info: ResourceInfo) -> ResourceInfo {
+    ResourceInfo {
+        subresources: &["scale", "status"],
+        ..info
+    }
+}
 
 /// A kind with no subresources (no `status`: Secrets, ServiceAccounts,
 /// Endpoints and EndpointSlices have none on the real server).

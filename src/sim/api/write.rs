@@ -155,29 +155,38 @@ pub(super) fn patch_object(
     store_update(shared, t, &cur, patched)
 }
 
-/// The autoscaling/v1 Scale of a StatefulSet.
+/// The autoscaling/v1 Scale of a StatefulSet, Deployment or ReplicaSet.
 pub(super) fn scale_of(object: &Object) -> Result<Value, ApiError> {
-    let Object::StatefulSet(sts) = object else {
+    if !scalable(object.kind()) {
         return Err(ApiError::path_not_found());
-    };
-    let spec = sts.spec.as_ref();
-    let selector = spec
-        .and_then(|s| s.selector.match_labels.as_ref())
+    }
+    let v = object.to_json();
+    let selector = v["spec"]["selector"]["matchLabels"]
+        .as_object()
         .map(|m| {
             m.iter()
-                .map(|(k, v)| format!("{k}={v}"))
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
                 .collect::<Vec<_>>()
                 .join(",")
         })
         .unwrap_or_default();
-    let m = &sts.metadata;
+    let m = object.meta();
     Ok(json!({
         "kind": "Scale", "apiVersion": "autoscaling/v1",
         "metadata": {"name": m.name, "namespace": m.namespace, "uid": m.uid,
             "resourceVersion": m.resource_version, "creationTimestamp": m.creation_timestamp},
-        "spec": {"replicas": spec.and_then(|s| s.replicas).unwrap_or(1)},
-        "status": {"replicas": sts.status.as_ref().map_or(0, |s| s.replicas), "selector": selector},
+        "spec": {"replicas": v["spec"]["replicas"].as_i64().unwrap_or(1)},
+        "status": {"replicas": v["status"]["replicas"].as_i64().unwrap_or(0), "selector": selector},
     }))
+}
+
+/// Kinds with a `scale` subresource (the sim runs only StatefulSets; the
+/// others just store the new count).
+fn scalable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet
+    )
 }
 
 pub(super) fn store_scale(
@@ -201,7 +210,7 @@ pub(super) fn store_scale(
     };
     if n < 0 {
         let mut err = ApiError::invalid(
-            Kind::StatefulSet,
+            cur.kind(),
             name,
             vec![Cause::invalid(
                 "spec.replicas",
@@ -209,9 +218,11 @@ pub(super) fn store_scale(
                 "must be greater than or equal to 0",
             )],
         );
-        err.message = err
-            .message
-            .replacen("StatefulSet.apps", "Scale.autoscaling", 1);
+        err.message = err.message.replacen(
+            &format!("{}.apps", cur.kind().info().kind_name),
+            "Scale.autoscaling",
+            1,
+        );
         // kubectl names the kind from the details: `The Scale "web" is invalid`.
         if let Some(d) = err.details.as_mut() {
             d["kind"] = json!("Scale");
@@ -219,15 +230,18 @@ pub(super) fn store_scale(
         }
         return Err(err);
     }
-    let Object::StatefulSet(mut sts) = cur.object().clone() else {
+    if !scalable(cur.kind()) {
         return Err(ApiError::path_not_found());
-    };
+    }
     let expected_rv = scale
         .pointer("/metadata/resourceVersion")
         .and_then(Value::as_str)
         .map(String::from);
-    sts.spec.get_or_insert_with(Default::default).replicas = Some(n as i32);
+    let mut value = cur.object().to_json();
+    value["spec"]["replicas"] = json!(n);
+    let object = Object::from_json(cur.kind(), value)
+        .map_err(|e| ApiError::bad_request(format!("scaling: {e}")))?;
     let mut state = shared.lock();
-    let entry = state.update(Object::StatefulSet(sts), expected_rv.as_deref())?;
+    let entry = state.update(object, expected_rv.as_deref())?;
     Ok(json_response(200, &scale_of(entry.object())?))
 }
