@@ -24,6 +24,7 @@ use super::logs;
 use super::metrics;
 use super::objects::{Change, Entry, EventType, Object};
 use super::openapi;
+use super::patch::managed::Writer;
 use super::patch::{self, PatchType};
 use super::protobuf;
 use super::resources::{self, Kind};
@@ -377,6 +378,11 @@ async fn dispatch(
         .and_then(|h| h.to_str().ok())
         .map(String::from);
     let user = shared.users.authenticate(auth_header.as_deref())?;
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|h| h.to_str().ok())
+        .map(String::from);
     let method = req.method().clone();
     let q = parse_query(req.uri().query());
     let table = table::wants_table(
@@ -460,6 +466,11 @@ async fn dispatch(
             if target.subresource.as_deref() == Some("log") {
                 return pod_log(shared, &target, &q, verb);
             }
+            let writer = Writer::from_request(
+                q.get("fieldManager").map(String::as_str),
+                user_agent.as_deref(),
+                target.subresource.as_deref(),
+            );
             match verb {
                 "watch" => {
                     let shape = if table {
@@ -477,12 +488,12 @@ async fn dispatch(
                 "create" => {
                     let body = json_body(req).await?;
                     let warnings = validate_fields(&target, &q, &body, false)?;
-                    with_warnings(create(shared, &target, &body), &warnings)
+                    with_warnings(create(shared, &target, &body, &writer), &warnings)
                 }
                 "update" => {
                     let body = json_body(req).await?;
                     let warnings = validate_fields(&target, &q, &body, false)?;
-                    with_warnings(update(shared, &target, &body), &warnings)
+                    with_warnings(update(shared, &target, &body, &writer), &warnings)
                 }
                 "patch" => {
                     let ct = req
@@ -494,7 +505,11 @@ async fn dispatch(
                     let body = read_body(req).await?;
                     let json_patch = PatchType::from_content_type(&ct) == Some(PatchType::Json);
                     let warnings = validate_fields(&target, &q, &body, json_patch)?;
-                    with_warnings(patch_object(shared, &target, &ct, &body), &warnings)
+                    let force = flag(&q, "force");
+                    with_warnings(
+                        patch_object(shared, &target, &ct, &body, &writer, force),
+                        &warnings,
+                    )
                 }
                 "delete" => {
                     let body = read_body(req).await?;
@@ -878,7 +893,12 @@ fn check_type_meta(kind: Kind, body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn create(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, ApiError> {
+fn create(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
     if t.kind.info().namespaced && t.namespace.is_none() {
         return Err(ApiError::method_not_allowed());
     }
@@ -902,7 +922,7 @@ fn create(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, Ap
         object.meta_mut().namespace = Some(ns.clone());
     }
     let mut state = shared.lock();
-    let entry = state.create(object)?;
+    let entry = state.create_as(object, Some(writer))?;
     Ok(object_response(201, &entry))
 }
 
@@ -922,10 +942,11 @@ fn store_update(
     t: &Target,
     cur: &Entry,
     new: Value,
+    writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
     let name = t.name.as_deref().unwrap_or_default();
     match t.subresource.as_deref() {
-        Some("scale") => return store_scale(shared, t, cur, &new),
+        Some("scale") => return store_scale(shared, t, cur, &new, writer),
         Some(_) => {
             // status: only the status stanza of the request counts.
             let mut merged = cur.object().to_json();
@@ -933,7 +954,7 @@ fn store_update(
             if let Some(rv) = new.pointer("/metadata/resourceVersion") {
                 merged["metadata"]["resourceVersion"] = rv.clone();
             }
-            return finish_update(shared, t.kind, name, merged);
+            return finish_update(shared, t.kind, name, merged, writer);
         }
         None => {}
     }
@@ -944,7 +965,7 @@ fn store_update(
             "the name of the object ({n}) does not match the name on the URL ({name})"
         )));
     }
-    finish_update(shared, t.kind, name, new)
+    finish_update(shared, t.kind, name, new, writer)
 }
 
 fn finish_update(
@@ -952,6 +973,7 @@ fn finish_update(
     kind: Kind,
     name: &str,
     mut new: Value,
+    writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
     let expected_rv = new
         .pointer("/metadata/resourceVersion")
@@ -963,11 +985,16 @@ fn finish_update(
     defaults::apply(kind, &mut new);
     let object = decode(kind, new)?;
     let mut state = shared.lock();
-    let entry = state.update(object, expected_rv.as_deref())?;
+    let entry = state.update_as(object, expected_rv.as_deref(), Some(writer))?;
     Ok(object_response(200, &entry))
 }
 
-fn update(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, ApiError> {
+fn update(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
     let value = parse_json(body)?;
     if !value.is_object() {
         return Err(ApiError::bad_request(
@@ -978,7 +1005,7 @@ fn update(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, Ap
     if t.subresource.as_deref() != Some("scale") {
         check_type_meta(t.kind, &value)?;
     }
-    store_update(shared, t, &cur, value)
+    store_update(shared, t, &cur, value, writer)
 }
 
 fn patch_object(
@@ -986,9 +1013,14 @@ fn patch_object(
     t: &Target,
     content_type: &str,
     body: &[u8],
+    writer: &Writer,
+    force: bool,
 ) -> Result<Response<Body>, ApiError> {
     let patch_type = PatchType::from_content_type(content_type)
         .ok_or_else(|| ApiError::unsupported_media_type(content_type))?;
+    if patch_type == PatchType::Apply {
+        return apply_object(shared, t, body, writer, force);
+    }
     let patch_doc: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let cur = current(shared, t)?;
@@ -996,9 +1028,51 @@ fn patch_object(
         Some("scale") => (scale_of(cur.object())?, "Scale"),
         _ => (cur.object().to_json(), t.kind.info().kind_name),
     };
-    let patched = patch::apply(kind_name, &base, patch_type, &patch_doc)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    store_update(shared, t, &cur, patched)
+    let patched =
+        patch::apply(kind_name, &base, patch_type, &patch_doc).map_err(|e| e.to_api_error())?;
+    store_update(shared, t, &cur, patched, writer)
+}
+
+/// Server-side apply: creates the object or applies over the live one; the
+/// result is defaulted, validated and stored like any write.
+fn apply_object(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+    force: bool,
+) -> Result<Response<Body>, ApiError> {
+    if t.subresource.is_some() {
+        return Err(ApiError::unsupported_media_type(
+            "application/apply-patch+yaml",
+        ));
+    }
+    let config = patch::apply::parse_config(body)?;
+    let (live, now) = {
+        let state = shared.lock();
+        let name = t.name.as_deref().unwrap_or_default();
+        let ns = t.namespace.as_deref().unwrap_or_default();
+        (state.store.get(t.kind, ns, name).cloned(), state.now_time())
+    };
+    let applied = patch::apply::Apply {
+        kind: t.kind.info().kind_name,
+        api_version: &t.kind.api_version(),
+        manager: &writer.manager,
+        force,
+        now,
+    }
+    .run(
+        live.as_ref().map(|e| e.object().to_json()).as_ref(),
+        &config,
+    )?;
+    let writer = Writer {
+        applied: true,
+        ..writer.clone()
+    };
+    match live {
+        Some(cur) => store_update(shared, t, &cur, applied, &writer),
+        None => create(shared, t, applied.to_string().as_bytes(), &writer),
+    }
 }
 
 /// The autoscaling/v1 Scale of a StatefulSet.
@@ -1031,6 +1105,7 @@ fn store_scale(
     t: &Target,
     cur: &Entry,
     scale: &Value,
+    writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
     let name = t.name.as_deref().unwrap_or_default();
     let replicas = &scale["spec"]["replicas"];
@@ -1074,7 +1149,11 @@ fn store_scale(
         .map(String::from);
     sts.spec.get_or_insert_with(Default::default).replicas = Some(n as i32);
     let mut state = shared.lock();
-    let entry = state.update(Object::StatefulSet(sts), expected_rv.as_deref())?;
+    let entry = state.update_as(
+        Object::StatefulSet(sts),
+        expected_rv.as_deref(),
+        Some(writer),
+    )?;
     Ok(json_response(200, &scale_of(entry.object())?))
 }
 
