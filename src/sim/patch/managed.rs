@@ -480,9 +480,9 @@ mod tests {
             &now(),
         );
         let managers = Managers::of_object(&with(scaled, managed));
-        let csa = &managers.0[0];
-        let scale = &managers.0[1];
-        assert_eq!(csa.manager, "kubectl-client-side-apply");
+        let by_name = |name: &str| managers.0.iter().find(|m| m.manager == name).unwrap();
+        let csa = by_name("kubectl-client-side-apply");
+        let scale = by_name("kubectl");
         let replicas = vec!["f:spec".to_string(), "f:replicas".to_string()];
         assert!(!csa.fields.contains(&replicas));
         assert!(scale.fields.contains(&replicas));

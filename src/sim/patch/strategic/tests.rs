@@ -1,7 +1,7 @@
 //! Strategic merge patch: the patches kubectl sends, list merging, and the
 //! directives.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::super::fixtures::*;
 use super::super::{PatchError, PatchType, apply};
