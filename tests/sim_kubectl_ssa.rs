@@ -183,11 +183,12 @@ async fn server_side_apply_conflicts_then_force_takes_ownership() {
         "{out}"
     );
 
-    // Another manager changing replicas conflicts with kubectl's ownership.
+    // Another manager, applying only the replicas it cares about (as an
+    // autoscaler would), conflicts with kubectl's ownership.
     let five = write_manifest(
         dir.path(),
         "five.yaml",
-        &MANIFEST.replace("replicas: 2", "replicas: 5"),
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\n  namespace: demo\nspec:\n  replicas: 5\n",
     );
     let (code, out) = kubectl(
         &sim,
@@ -211,7 +212,7 @@ async fn server_side_apply_conflicts_then_force_takes_ownership() {
     let replicas = |s: StatefulSet| s.spec.and_then(|s| s.replicas);
     assert_eq!(replicas(sets.get("web").await.unwrap()), Some(2));
 
-    // Forcing takes the field over; the rest stays shared.
+    // Forcing takes the field over; the rest stays kubectl's.
     let out = ok(
         &sim,
         &[

@@ -90,7 +90,10 @@ impl Apply<'_> {
             .map(|m| (m.clone(), m.fields.intersection(&changed)))
             .filter(|(_, set)| !set.is_empty())
             .collect();
-        if !conflicts.is_empty() && !self.force {
+        if !conflicts.is_empty()
+            && !self.force
+            && !matches_last_applied(live_value, config, &conflicts)
+        {
             let list = conflicts
                 .iter()
                 .flat_map(|(m, set)| {
@@ -146,6 +149,33 @@ impl Apply<'_> {
         }
         Ok(())
     }
+}
+
+/// The manager client-side `kubectl apply` writes as.
+const CLIENT_SIDE_APPLY: &str = "kubectl-client-side-apply";
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Whether every conflict is with client-side apply over a field the config
+/// sets as the object's last-applied configuration did: then the applier
+/// takes the fields over, as the API server's `lastAppliedManager` allows, so
+/// that a manifest applied client-side can be applied server-side.
+fn matches_last_applied(live: &Value, config: &Value, conflicts: &[(Managed, FieldSet)]) -> bool {
+    let Some(last) = live
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(LAST_APPLIED))
+        .and_then(Value::as_str)
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+    else {
+        return false;
+    };
+    conflicts.iter().all(|(m, set)| {
+        m.manager == CLIENT_SIDE_APPLY
+            && m.operation == Operation::Update
+            && set.paths().iter().all(|path| {
+                let (a, b) = (fields::child(&last, path), fields::child(config, path));
+                a.is_some() && a == b
+            })
+    })
 }
 
 /// The 409 the API server answers: `Apply failed with 1 conflict: conflict

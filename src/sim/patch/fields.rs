@@ -495,6 +495,17 @@ pub fn remove_path(value: &mut Value, path: &[String]) {
     }
 }
 
+/// The node at `path` in `value`, if it is there.
+pub fn child<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |node, element| {
+        match (node, element.strip_prefix("f:")) {
+            (Value::Object(map), Some(name)) => map.get(name),
+            (Value::Array(items), None) => items.iter().find(|item| is_element(item, element)),
+            _ => None,
+        }
+    })
+}
+
 /// The child of `node` an element names.
 pub fn child_mut<'v>(node: &'v mut Value, element: &str) -> Option<&'v mut Value> {
     match (node, element.strip_prefix("f:")) {
