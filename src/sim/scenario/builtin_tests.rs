@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::load::{BASE_YAML, BUILTIN_NAMES, BUILTIN_YAML, object_key};
 use super::*;
 use crate::format::quantity::parse as parse_quantity;
 
@@ -149,7 +152,7 @@ fn namespaced_objects_get_their_scenarios_namespace() {
 fn statefulsets_select_their_pods_and_are_governed_by_a_headless_service() {
     for s in all() {
         for sts in objects(&s, "StatefulSet") {
-            let labels: std::collections::BTreeMap<String, String> =
+            let labels: BTreeMap<String, String> =
                 serde_json::from_value(sts["spec"]["template"]["metadata"]["labels"].clone())
                     .unwrap();
             assert!(
@@ -166,7 +169,8 @@ fn statefulsets_select_their_pods_and_are_governed_by_a_headless_service() {
                 svc["spec"]["clusterIP"], "None",
                 "{service_name} must be headless"
             );
-            let svc_selector = labels_of(svc["spec"].get("selector"));
+            let svc_selector: BTreeMap<String, String> =
+                serde_json::from_value(svc["spec"]["selector"].clone()).unwrap_or_default();
             assert!(
                 svc_selector.iter().all(|(k, v)| labels.get(k) == Some(v)),
                 "Service {service_name} does not select {}'s Pods",

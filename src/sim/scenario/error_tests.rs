@@ -22,12 +22,12 @@ spec:
   replicas: 1
   selector: {matchLabels: {app: web}}
   template:
-metadata: {labels: {app: web}}
-spec:
-  containers: [{name: nginx, image: 'nginx:1.27.3', volumeMounts: [{name: www, mountPath: /www}]}]
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: nginx, image: 'nginx:1.27.3', volumeMounts: [{name: www, mountPath: /www}]}]
   volumeClaimTemplates:
   - metadata: {name: www}
-spec: {storageClassName: fixed, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+    spec: {storageClassName: fixed, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
 ---
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
@@ -353,12 +353,12 @@ fn references_to_undefined_statefulsets() {
 fn unknown_and_ambiguous_actions() {
     let (err, msg) = fails(&timeline("  - {at: 1m, explode: {pod: web-0}}\n"));
     assert!(
-        matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec.timeline[0]"),
+        matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec.timeline[0].explode"),
         "{msg}"
     );
     assert!(
         msg.contains(
-            "`spec.timeline[0]`: unknown field `explode`, expected one of `at`, `namespace`, `scale`, `patch`"
+            "`spec.timeline[0].explode`: unknown field `explode`, expected one of `at`, `namespace`, `scale`, `patch`"
         ),
         "{msg}"
     );
@@ -380,7 +380,7 @@ fn unknown_and_ambiguous_actions() {
         "  - {at: 1m, scale: {statefulset: web, replica: 1}}\n",
     ));
     assert!(
-        matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec.timeline[0].scale"),
+        matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec.timeline[0].scale.replica"),
         "{msg}"
     );
     assert!(
@@ -573,12 +573,12 @@ fn object_shape_errors() {
     );
     let (err, msg) = fails(&fixture("  warmpu: 5m\n", ""));
     assert!(
-        matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec"),
+        matches!(err, ScenarioError::InvalidField { ref field, .. } if field == "spec.warmpu"),
         "{msg}"
     );
     assert!(
         msg.contains(
-            "`spec`: unknown field `warmpu`, expected one of `namespace`, `description`, `warmup`"
+            "`spec.warmpu`: unknown field `warmpu`, expected one of `namespace`, `description`, `warmup`"
         ),
         "{msg}"
     );
@@ -699,7 +699,7 @@ fn an_unknown_field_names_file_line_path_and_the_allowed_fields() {
     ));
     assert_eq!(
         msg,
-        "t.yaml:7:5: document 1 (Scenario t): `spec.workloads[0]`: unknown field `readyAftr`, expected one of `statefulset`, `namespace`, `startAfter`, `readyAfter`, `volumeUsage`"
+        "t.yaml:7:35: document 1 (Scenario t): `spec.workloads[0].readyAftr`: unknown field `readyAftr`, expected one of `statefulset`, `namespace`, `startAfter`, `readyAfter`, `volumeUsage`"
     );
 }
 

@@ -11,9 +11,9 @@ use super::objects::object_label;
 use super::read::parse;
 use super::{Action, NodeRef, RESOURCES, Scenario};
 
-const BASE_YAML: &str = include_str!("../../../assets/scenarios/base.yaml");
-const BUILTIN_NAMES: [&str; 5] = ["blog", "mysql", "nfs", "ceph", "kafka"];
-const BUILTIN_YAML: [&str; 5] = [
+pub(super) const BASE_YAML: &str = include_str!("../../../assets/scenarios/base.yaml");
+pub(super) const BUILTIN_NAMES: [&str; 5] = ["blog", "mysql", "nfs", "ceph", "kafka"];
+pub(super) const BUILTIN_YAML: [&str; 5] = [
     include_str!("../../../assets/scenarios/blog.yaml"),
     include_str!("../../../assets/scenarios/mysql.yaml"),
     include_str!("../../../assets/scenarios/nfs.yaml"),
@@ -66,7 +66,7 @@ pub fn load(name_or_path: &str) -> Result<Vec<Scenario>, ScenarioError> {
 }
 
 /// (kind, namespace or "", name) of an object already validated by [`parse`].
-fn object_key(object: &Value) -> (String, String, String) {
+pub(super) fn object_key(object: &Value) -> (String, String, String) {
     let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
     (
         s(&object["kind"]),

@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(line_of(TEXT, 1, "a"), Some((1, 4)));
         assert_eq!(line_of(TEXT, 2, ""), Some((3, 1)));
         assert_eq!(line_of(TEXT, 2, "kind"), Some((3, 7)));
-        assert_eq!(line_of(TEXT, 2, "spec.list[0].x.y"), Some((6, 20)));
+        assert_eq!(line_of(TEXT, 2, "spec.list[0].x.y"), Some((6, 21)));
         assert_eq!(line_of(TEXT, 2, "spec.list[1].x.y"), Some((9, 10)));
         assert_eq!(line_of(TEXT, 2, "spec.list[1].at"), Some((7, 9)));
         // A missing field points at its parent mapping.
