@@ -227,10 +227,18 @@ pub struct SimCommand {
     #[arg(long, default_value = "127.0.0.1:8001")]
     pub listen: SocketAddr,
 
-    /// Require bearer tokens: TOKEN=PROFILE, where PROFILE is admin, read-only,
-    /// namespace-viewer:NS[,NS] or namespace-operator:NS[,NS]. Repeatable.
-    #[arg(long = "user", value_name = "TOKEN=PROFILE")]
+    /// Require bearer tokens: NAME[:TOKEN]=PROFILE (the token is NAME when
+    /// not given), where PROFILE is admin, read-only (the `view` role),
+    /// namespace-viewer:NS[,NS] or namespace-operator:NS[,NS]. Repeatable;
+    /// the kubeconfig written has one context per user.
+    #[arg(long = "user", value_name = "NAME[:TOKEN]=PROFILE")]
     pub users: Vec<String>,
+
+    /// Serve HTTPS with a CA made at start (written into the kubeconfig).
+    /// On by default with --user, since kubectl sends tokens only over TLS;
+    /// --tls=false turns it off.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub tls: Option<bool>,
 
     /// List the builtin scenarios and exit.
     #[arg(long)]
@@ -288,6 +296,14 @@ mod tests {
         };
         assert_eq!(sim.listen.port(), 9000);
         assert_eq!(sim.users, ["t=read-only"]);
+        assert_eq!(sim.tls, None);
+        for (flag, tls) in [("--tls", Some(true)), ("--tls=false", Some(false))] {
+            let cli = Cli::try_parse_from(["ordinal", "sim", flag]).unwrap();
+            let Some(Command::Sim(sim)) = cli.command else {
+                panic!("expected the sim subcommand");
+            };
+            assert_eq!(sim.tls, tls, "{flag}");
+        }
         assert_eq!(sim.sim.seed, 7);
         assert!(Cli::try_parse_from(["ordinal", "sim", "--speed", "0"]).is_err());
     }

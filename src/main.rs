@@ -56,6 +56,7 @@ async fn run_sim(cmd: SimCommand) -> Result<()> {
     }
     let config = SimConfig {
         listen: cmd.listen,
+        tls: cmd.tls.unwrap_or(!users.is_empty()),
         users,
         ..sim_config(&cmd.sim)
     };
@@ -65,28 +66,30 @@ async fn run_sim(cmd: SimCommand) -> Result<()> {
     let url = server.url();
     let kubeconfig =
         std::env::temp_dir().join(format!("ordinal-sim-{}.kubeconfig", server.addr().port()));
-    std::fs::write(&kubeconfig, kubeconfig_yaml(&url))
+    std::fs::write(&kubeconfig, server.kubeconfig())
         .with_context(|| format!("writing {}", kubeconfig.display()))?;
     let mut out = std::io::stdout();
     writeln!(
         out,
-        "ordinal simulated cluster on {url} (scenario {}, seed {}, speed {}x)\n\n  kubectl --server {url} get statefulsets -A\n  export KUBECONFIG={}\n\nCtrl-C stops it.",
+        "ordinal simulated cluster on {url} (scenario {}, seed {}, speed {}x)\n\n  export KUBECONFIG={}\n  kubectl get statefulsets -A",
         cmd.sim.scenario,
         cmd.sim.seed,
         cmd.sim.speed,
         kubeconfig.display()
     )?;
+    if server.ca_pem().is_none() {
+        writeln!(out, "  kubectl --server {url} get statefulsets -A")?;
+    }
+    for spec in &cmd.users {
+        let name = spec.split(['=', ':']).next().unwrap_or_default();
+        writeln!(out, "  kubectl --context {name} auth can-i --list")?;
+    }
+    writeln!(out, "\nCtrl-C stops it.")?;
     out.flush()?;
     wait_for_signal().await;
     server.shutdown().await;
     let _ = std::fs::remove_file(&kubeconfig);
     Ok(())
-}
-
-fn kubeconfig_yaml(url: &str) -> String {
-    format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: ordinal-sim\n  cluster:\n    server: {url}\ncontexts:\n- name: ordinal-sim\n  context:\n    cluster: ordinal-sim\n    user: ordinal-sim\n    namespace: default\nusers:\n- name: ordinal-sim\n  user: {{}}\ncurrent-context: ordinal-sim\n"
-    )
 }
 
 /// Resolves on SIGINT, SIGTERM or SIGHUP (a closed SSH session).

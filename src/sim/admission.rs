@@ -299,7 +299,7 @@ fn statefulset_causes(sts: &StatefulSet) -> Vec<Cause> {
             if !LabelSelector::from_map(sel).matches(labels) {
                 causes.push(Cause::invalid(
                     "spec.template.metadata.labels",
-                    format!("{:?}", labels.cloned().unwrap_or_default()),
+                    go_string_map(labels),
                     "`selector` does not match template `labels`",
                 ));
             }
@@ -363,7 +363,7 @@ fn storage_request(pvc: &PersistentVolumeClaim) -> Option<u64> {
         .requests
         .as_ref()?
         .get("storage")?;
-    super::scenario::parse_quantity(&q.0).ok()
+    crate::format::quantity::parse(&q.0).ok()
 }
 
 fn validate_claim_update(
@@ -408,7 +408,7 @@ fn validate_claim_update(
         .as_ref()
         .and_then(|s| s.capacity.as_ref())
         .and_then(|c| c.get("storage"))
-        .and_then(|q| super::scenario::parse_quantity(&q.0).ok());
+        .and_then(|q| crate::format::quantity::parse(&q.0).ok());
     if let (Some(after), Some(cap)) = (after, capacity)
         && after < cap
     {
@@ -449,4 +449,21 @@ fn validate_claim_update(
         });
     }
     Ok(())
+}
+
+/// A label map as Go's `%#v` prints it in the real message:
+/// `map[string]string{"app":"other"}` (keys sorted, as Go sorts them).
+fn go_string_map(labels: Option<&std::collections::BTreeMap<String, String>>) -> String {
+    let pairs: Vec<String> = labels
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            format!(
+                "{}:{}",
+                serde_json::Value::from(k.as_str()),
+                serde_json::Value::from(v.as_str())
+            )
+        })
+        .collect();
+    format!("map[string]string{{{}}}", pairs.join(", "))
 }

@@ -9,28 +9,44 @@ use serde_json::{Value, json};
 use super::error::ApiError;
 
 /// One allow rule: any of `verbs` on any of `resources` (plural, with
-/// `/subresource` for subresources; `*` matches all) in `namespaces`
-/// (`None`: every namespace and cluster-scoped resources).
+/// `/subresource` for subresources; `*` matches all) in API `groups`
+/// (`None`: any group) in `namespaces` (`None`: every namespace and
+/// cluster-scoped resources).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub verbs: Vec<String>,
+    pub groups: Option<Vec<String>>,
     pub resources: Vec<String>,
     pub namespaces: Option<Vec<String>>,
 }
 
+fn strings(xs: &[&str]) -> Vec<String> {
+    xs.iter().map(|x| x.to_string()).collect()
+}
+
 impl Rule {
     pub fn new(verbs: &[&str], resources: &[&str], namespaces: Option<&[&str]>) -> Rule {
-        let strings = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         Rule {
             verbs: strings(verbs),
+            groups: None,
             resources: strings(resources),
             namespaces: namespaces.map(strings),
         }
     }
 
+    /// The rule for resources of one API group only (`""`: core).
+    pub fn in_group(mut self, group: &str) -> Rule {
+        self.groups = Some(vec![group.to_string()]);
+        self
+    }
+
     fn allows(&self, a: &Attributes) -> bool {
         let verb = self.verbs.iter().any(|v| v == "*" || *v == a.verb);
-        let resource = self.resources.iter().any(|r| r == "*" || *r == a.resource);
+        let group = self
+            .groups
+            .as_ref()
+            .is_none_or(|gs| gs.iter().any(|g| g == "*" || *g == a.group));
+        let resource = group && self.resources.iter().any(|r| r == "*" || *r == a.resource);
         let scope = match (&self.namespaces, &a.namespace) {
             (None, _) => true,
             (Some(list), Some(ns)) => list.iter().any(|n| n == ns),
@@ -47,6 +63,59 @@ pub struct User {
 }
 
 const READ: &[&str] = &["get", "list", "watch"];
+
+/// What the bootstrap `view` ClusterRole (`system:aggregate-to-view`) grants,
+/// by API group, for the groups the sim serves: namespaced kinds only, no
+/// Secrets, no Nodes, PersistentVolumes or StorageClasses.
+const VIEW: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "pods",
+            "replicationcontrollers",
+            "replicationcontrollers/scale",
+            "serviceaccounts",
+            "services",
+            "services/status",
+            "endpoints",
+            "persistentvolumeclaims",
+            "persistentvolumeclaims/status",
+            "configmaps",
+            "limitranges",
+            "resourcequotas",
+            "bindings",
+            "events",
+            "pods/status",
+            "resourcequotas/status",
+            "namespaces/status",
+            "replicationcontrollers/status",
+            "pods/log",
+            "namespaces",
+        ],
+    ),
+    ("discovery.k8s.io", &["endpointslices"]),
+    (
+        "apps",
+        &[
+            "controllerrevisions",
+            "statefulsets",
+            "statefulsets/scale",
+            "statefulsets/status",
+            "daemonsets",
+            "daemonsets/status",
+            "deployments",
+            "deployments/scale",
+            "deployments/status",
+            "replicasets",
+            "replicasets/scale",
+            "replicasets/status",
+        ],
+    ),
+    (
+        "batch",
+        &["cronjobs", "cronjobs/status", "jobs", "jobs/status"],
+    ),
+];
 const NAMESPACED: &[&str] = &[
     "pods",
     "services",
@@ -68,11 +137,16 @@ impl User {
         }
     }
 
-    /// May read everything, change nothing (like the `view` role cluster-wide).
+    /// The `view` ClusterRole bound cluster-wide: reads namespaced kinds in
+    /// every namespace (not Secrets), changes nothing, and may not read
+    /// cluster-scoped storage or Nodes.
     pub fn read_only(name: &str) -> User {
         User {
             name: name.into(),
-            rules: vec![Rule::new(READ, &["*"], None)],
+            rules: VIEW
+                .iter()
+                .map(|(group, resources)| Rule::new(READ, resources, None).in_group(group))
+                .collect(),
         }
     }
 
@@ -156,6 +230,11 @@ impl Users {
         self.0.is_empty()
     }
 
+    /// (token, user) pairs, in token order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &User)> {
+        self.0.iter().map(|(t, u)| (t.as_str(), u))
+    }
+
     /// The user for an `Authorization` header value; 401 for a missing or
     /// unknown token when users are configured.
     pub fn authenticate(&self, authorization: Option<&str>) -> Result<User, ApiError> {
@@ -196,11 +275,8 @@ pub fn self_subject_access_review(user: &User, body: &Value) -> Result<Value, Ap
         namespace,
         name: Some(text("name")).filter(|n| !n.is_empty()),
     };
-    let allowed = user.allows(&a);
-    let mut status = json!({"allowed": allowed});
-    if !allowed {
-        status["reason"] = json!(format!("no RBAC rule allows {} on {}", a.verb, a.resource));
-    }
+    // RBAC gives no reason for a denial (kubectl prints a bare `no`).
+    let status = json!({"allowed": user.allows(&a)});
     Ok(json!({
         "kind": "SelfSubjectAccessReview",
         "apiVersion": "authorization.k8s.io/v1",
@@ -232,8 +308,22 @@ mod tests {
         assert!(!viewer.allows(&attrs("list", "persistentvolumes", None)));
         assert!(!viewer.allows(&attrs("patch", "statefulsets/scale", Some("mysql"))));
         let ro = User::read_only("ro");
-        assert!(ro.allows(&attrs("list", "persistentvolumes", None)));
+        assert!(ro.allows(&attrs("list", "pods", Some("mysql"))));
+        assert!(ro.allows(&attrs("list", "pods", None)));
+        // The `view` role: no cluster-scoped storage, no Secrets, no writes.
+        assert!(!ro.allows(&attrs("list", "persistentvolumes", None)));
+        assert!(!ro.allows(&attrs("list", "nodes", None)));
+        assert!(!ro.allows(&attrs("list", "secrets", Some("mysql"))));
         assert!(!ro.allows(&attrs("delete", "pods", Some("mysql"))));
+        let sts = Attributes {
+            group: "apps".into(),
+            ..attrs("get", "statefulsets/scale", Some("mysql"))
+        };
+        assert!(ro.allows(&sts));
+        assert!(!ro.allows(&Attributes {
+            group: "batch".into(),
+            ..sts
+        }));
         let op = User::namespace_operator("op", &["mysql"]);
         assert!(op.allows(&attrs("patch", "statefulsets/scale", Some("mysql"))));
         assert!(User::from_profile("x", "namespace-viewer").is_err());

@@ -24,6 +24,102 @@ pub fn logs(
     pod: &str,
     q: &BTreeMap<String, String>,
 ) -> Result<String, ApiError> {
+    let (lines, _) = selected(state, namespace, pod, q)?;
+    Ok(render(&lines, q))
+}
+
+/// `follow=true`: the text so far, and a [`Follower`] for what comes next.
+pub fn follow(
+    state: &SimState,
+    namespace: &str,
+    pod: &str,
+    q: &BTreeMap<String, String>,
+) -> Result<(String, Follower), ApiError> {
+    let (lines, uid) = selected(state, namespace, pod, q)?;
+    let last = lines.last().map_or(state.stamp_now(), |(at, _)| *at);
+    Ok((render(&lines, q), Follower { uid, last }))
+}
+
+/// Where a followed log is: its Pod (by uid) and the time of the last line
+/// sent.
+#[derive(Debug, Clone)]
+pub struct Follower {
+    uid: String,
+    last: Timestamp,
+}
+
+/// What a followed log has next.
+#[derive(Debug, PartialEq)]
+pub enum Followed {
+    /// New lines (maybe none); the container still runs.
+    More(String),
+    /// The last lines: the container ended or the Pod is gone.
+    End(String),
+}
+
+impl Follower {
+    /// The lines written since the last call.
+    pub fn next(
+        &mut self,
+        state: &SimState,
+        namespace: &str,
+        pod: &str,
+        q: &BTreeMap<String, String>,
+    ) -> Followed {
+        let mut all = q.clone();
+        all.remove("tailLines");
+        all.remove("sinceSeconds");
+        all.remove("sinceTime");
+        let Ok((lines, uid)) = selected(state, namespace, pod, &all) else {
+            return Followed::End(String::new());
+        };
+        if uid != self.uid {
+            return Followed::End(String::new());
+        }
+        let new: Vec<(Timestamp, String)> = lines
+            .into_iter()
+            .filter(|(at, _)| *at > self.last)
+            .collect();
+        if let Some((at, _)) = new.last() {
+            self.last = *at;
+        }
+        let text = render(&new, q);
+        if running(state, namespace, pod, q) {
+            Followed::More(text)
+        } else {
+            Followed::End(text)
+        }
+    }
+}
+
+/// Whether the asked container of the Pod is running now.
+fn running(state: &SimState, namespace: &str, pod: &str, q: &BTreeMap<String, String>) -> bool {
+    let Some(Object::Pod(p)) = state
+        .store
+        .get(Kind::Pod, namespace, pod)
+        .map(|e| e.object())
+    else {
+        return false;
+    };
+    let Ok(container) = pick_container(p, q.get("container").map(String::as_str)) else {
+        return false;
+    };
+    p.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|l| l.iter().find(|c| c.name == container))
+        .and_then(|c| c.state.as_ref())
+        .is_some_and(|s| s.running.is_some())
+}
+
+/// The lines the query selects (container, previous, since, tail), on the
+/// stamp clock (see `state`), and the Pod's uid.
+fn selected(
+    state: &SimState,
+    namespace: &str,
+    pod: &str,
+    q: &BTreeMap<String, String>,
+) -> Result<(Vec<(Timestamp, String)>, String), ApiError> {
     let entry = state
         .store
         .get(Kind::Pod, namespace, pod)
@@ -42,8 +138,9 @@ pub fn logs(
             name: container.clone(),
             ..ContainerStatus::default()
         });
+    let status = stamped(state, status);
     let previous = q.get("previous").is_some_and(|v| v == "true");
-    let now = state.now();
+    let now = state.stamp_now();
     let events = pod_events(state, namespace, pod);
     let mut lines = if previous {
         previous_lines(p, &status, &events)?
@@ -73,16 +170,43 @@ pub fn logs(
         let skip = lines.len().saturating_sub(n);
         lines.drain(..skip);
     }
+    Ok((lines, p.metadata.uid.clone().unwrap_or_default()))
+}
+
+/// A container's start and finish times on the stamp clock, where the
+/// Events (and `--since`) are.
+fn stamped(state: &SimState, mut status: ContainerStatus) -> ContainerStatus {
+    let map = |t: &mut Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
+        if let Some(t) = t.as_mut() {
+            t.0 = state.stamp(t.0);
+        }
+    };
+    for s in [status.state.as_mut(), status.last_state.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(r) = s.running.as_mut() {
+            map(&mut r.started_at);
+        }
+        if let Some(d) = s.terminated.as_mut() {
+            map(&mut d.started_at);
+            map(&mut d.finished_at);
+        }
+    }
+    status
+}
+
+fn render(lines: &[(Timestamp, String)], q: &BTreeMap<String, String>) -> String {
     let timestamps = q.get("timestamps").is_some_and(|v| v == "true");
     let mut out = String::new();
     for (at, line) in lines {
         if timestamps {
             out.push_str(&format!("{} ", at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")));
         }
-        out.push_str(&line);
+        out.push_str(line);
         out.push('\n');
     }
-    Ok(out)
+    out
 }
 
 fn pick_container(pod: &Pod, asked: Option<&str>) -> Result<String, ApiError> {

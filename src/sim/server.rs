@@ -22,6 +22,7 @@ use super::objects::Object;
 use super::resources::Kind;
 use super::scenario::{self, Scenario};
 use super::state::{Pending, SimState};
+use super::tls::Tls;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -43,6 +44,8 @@ pub enum SimError {
     },
     #[error("the speed must be a positive number, not {0}")]
     Speed(f64),
+    #[error(transparent)]
+    Tls(#[from] super::tls::TlsError),
 }
 
 /// How to start the simulated cluster.
@@ -63,6 +66,9 @@ pub struct SimConfig {
     /// Simulated time zero; `None`: now minus the warmup, so the story's
     /// present is the real present.
     pub epoch: Option<Timestamp>,
+    /// Serve HTTPS with a certificate made at start (kubectl sends bearer
+    /// tokens only over TLS).
+    pub tls: bool,
 }
 
 impl Default for SimConfig {
@@ -76,6 +82,7 @@ impl Default for SimConfig {
             users: Users::default(),
             bookmark_interval: Duration::from_secs(60),
             epoch: None,
+            tls: false,
         }
     }
 }
@@ -249,6 +256,7 @@ pub fn load_scenario(state: &mut SimState, s: &Scenario) -> Result<(), SimError>
 pub struct SimServer {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    tls: Option<Tls>,
     accept: Mutex<Option<(CancellationToken, JoinHandle<()>)>>,
     ticker: Option<JoinHandle<()>>,
 }
@@ -262,7 +270,11 @@ impl SimServer {
         if !(config.speed.is_finite() && config.speed > 0.0) {
             return Err(SimError::Speed(config.speed));
         }
-        let state = build_state(&config)?;
+        let mut state = build_state(&config)?;
+        if config.auto_tick {
+            state.anchor_stamps(config.speed);
+        }
+        let tls = config.tls.then(Tls::generate).transpose()?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -299,6 +311,7 @@ impl SimServer {
         let server = SimServer {
             shared,
             addr,
+            tls,
             accept: Mutex::new(None),
             ticker,
         };
@@ -310,6 +323,7 @@ impl SimServer {
         let token = CancellationToken::new();
         let shared = self.shared.clone();
         let t = token.clone();
+        let acceptor = self.tls.as_ref().map(|t| t.acceptor.clone());
         let handle = tokio::spawn(async move {
             loop {
                 let stream = tokio::select! {
@@ -326,18 +340,21 @@ impl SimServer {
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
                 let conn_token = t.clone();
+                let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    let service = service_fn(move |req| {
-                        let shared = shared.clone();
-                        async move { Ok::<_, std::convert::Infallible>(answer(shared, req).await) }
-                    });
-                    let conn = http1::Builder::new()
-                        .keep_alive(true)
-                        .serve_connection(TokioIo::new(stream), service);
-                    tokio::select! {
-                        _ = conn => {}
-                        // An outage drops connections abruptly, as a dead server would.
-                        _ = conn_token.cancelled() => {}
+                    match acceptor {
+                        None => serve_connection(shared, stream, conn_token).await,
+                        Some(acceptor) => {
+                            let tls = tokio::select! {
+                                r = acceptor.accept(stream) => r,
+                                _ = conn_token.cancelled() => return,
+                            };
+                            match tls {
+                                Ok(stream) => serve_connection(shared, stream, conn_token).await,
+                                // A client that does not trust the CA hangs up here.
+                                Err(e) => tracing::debug!("sim TLS handshake failed: {e}"),
+                            }
+                        }
                     }
                 });
             }
@@ -350,7 +367,19 @@ impl SimServer {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The CA that signed the serving certificate (PEM), when serving TLS.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.ca_pem.as_str())
+    }
+
+    /// A kubeconfig for this server with one context per user (see
+    /// [`super::kubeconfig`]).
+    pub fn kubeconfig(&self) -> String {
+        super::kubeconfig::yaml(&self.url(), self.ca_pem(), &self.shared.users)
     }
 
     /// A kube client configuration for this server, as `token`'s user.
@@ -358,6 +387,9 @@ impl SimServer {
         let mut config = kube::Config::new(self.url().parse().expect("a loopback URL parses"));
         config.default_namespace = "default".into();
         config.read_timeout = Some(Duration::from_secs(300));
+        if let Some(tls) = &self.tls {
+            config.root_cert = Some(vec![tls.ca_der.clone()]);
+        }
         if let Some(t) = token {
             config.auth_info.token = Some(t.to_string().into());
         }
@@ -365,7 +397,7 @@ impl SimServer {
     }
 
     pub fn client(&self, token: Option<&str>) -> kube::Client {
-        kube::Client::try_from(self.kube_config(token)).expect("a plain-HTTP client builds")
+        kube::Client::try_from(self.kube_config(token)).expect("a client for the sim builds")
     }
 
     /// Reads or changes the cluster state directly.
@@ -378,11 +410,12 @@ impl SimServer {
         self.shared.lock().now()
     }
 
-    /// Reads the simulated present, for a UI whose ages and clock must
-    /// follow simulated time (which `--speed` makes differ from real time).
+    /// Reads the present of the stamp clock (see `state`): the simulated
+    /// present at speed 1 or when time is advanced by hand, wall time when
+    /// ticking faster; the ages of objects a UI shows are measured with it.
     pub fn clock(&self) -> impl Fn() -> Timestamp + Send + Sync + 'static {
         let shared = self.shared.clone();
-        move || shared.lock().now()
+        move || shared.lock().stamp_now()
     }
 
     /// Runs the controllers for `duration` of simulated time at once.
@@ -481,6 +514,25 @@ impl Drop for SimServer {
     }
 }
 
+/// Serves HTTP/1.1 on one connection until it closes or the server stops.
+async fn serve_connection<IO>(shared: Arc<Shared>, io: IO, token: CancellationToken)
+where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| {
+        let shared = shared.clone();
+        async move { Ok::<_, std::convert::Infallible>(answer(shared, req).await) }
+    });
+    let conn = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(io), service);
+    tokio::select! {
+        _ = conn => {}
+        // An outage drops connections abruptly, as a dead server would.
+        _ = token.cancelled() => {}
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -537,14 +589,19 @@ async fn answer(
     api::handle(shared, req).await
 }
 
-/// Users for `--user TOKEN=PROFILE` flags.
+/// A user for a `--user NAME[:TOKEN]=PROFILE` flag: the token, and the user
+/// named NAME (the token is NAME when not given). Forbidden messages and
+/// access reviews name the user, as the real server does.
 pub fn parse_user(spec: &str) -> Result<(String, User), String> {
-    let (token, profile) = spec
+    let (who, profile) = spec
         .split_once('=')
-        .ok_or_else(|| format!("expected TOKEN=PROFILE, got {spec:?}"))?;
-    if token.is_empty() {
-        return Err("the token must not be empty".into());
+        .ok_or_else(|| format!("expected NAME[:TOKEN]=PROFILE, got {spec:?}"))?;
+    let (name, token) = who.split_once(':').unwrap_or((who, who));
+    if name.is_empty() {
+        return Err(format!("the user name must not be empty in {spec:?}"));
     }
-    let name = token.to_string();
-    Ok((token.to_string(), User::from_profile(&name, profile)?))
+    if token.is_empty() {
+        return Err(format!("the token must not be empty in {spec:?}"));
+    }
+    Ok((token.to_string(), User::from_profile(name, profile)?))
 }

@@ -3,6 +3,19 @@
 //! node agents. The API layer and the controllers both change it through the
 //! methods here, so API semantics (metadata defaults, graceful deletion,
 //! finalizers, events) live in one place.
+//!
+//! Two clocks. The simulated clock (`now`) drives the controllers and runs
+//! `--speed` times faster than the wall clock. kubectl computes ages on the
+//! client, from `creationTimestamp` and an Event's `firstTimestamp`,
+//! `lastTimestamp` and `eventTime`, against the wall clock: stamped in
+//! simulated time they would run ahead of it (`<invalid>` ages). So those
+//! stamps are written on the stamp clock (`stamp`): the simulated clock up to
+//! the moment the server starts serving (the scenario's warmup, which is in
+//! the past), and from there simulated time divided by the speed, which is
+//! wall time. Every simulated instant has one stamp and the mapping keeps
+//! order, so controllers compare stamps with `stamp(...)` of a simulated
+//! instant; Table ages and the UI's clock read the stamp clock too. At speed 1
+//! (and in tests that advance time by hand) both clocks are one.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -58,6 +71,8 @@ pub struct SimState {
     pub timeline: Vec<Pending>,
     pub kubelet: KubeletState,
     pub storage: StorageState,
+    /// From this simulated instant on, stamps run `1/speed` as fast.
+    stamp_anchor: Option<(Timestamp, f64)>,
     /// Names of events by aggregation key, so repeats bump `count`.
     event_names: BTreeMap<(String, String, String, String), (String, String)>,
 }
@@ -76,6 +91,7 @@ impl SimState {
             timeline: Vec::new(),
             kubelet: KubeletState::default(),
             storage: StorageState::default(),
+            stamp_anchor: None,
             event_names: BTreeMap::new(),
         }
     }
@@ -86,6 +102,31 @@ impl SimState {
 
     pub fn now_time(&self) -> Time {
         Time(self.now)
+    }
+
+    /// From now on, the clock runs `speed` times faster than stamps (see
+    /// the module comment). Called when the server starts serving.
+    pub fn anchor_stamps(&mut self, speed: f64) {
+        if speed > 1.0 {
+            self.stamp_anchor = Some((self.now, speed));
+        }
+    }
+
+    /// The stamp of a simulated instant: at or before wall time while the
+    /// clock runs at its speed.
+    pub fn stamp(&self, t: Timestamp) -> Timestamp {
+        match self.stamp_anchor {
+            Some((anchor, speed)) if t > anchor => {
+                let ahead = t.duration_since(anchor).as_secs_f64() / speed;
+                anchor + jiff::SignedDuration::from_secs_f64(ahead)
+            }
+            _ => t,
+        }
+    }
+
+    /// The stamp clock's present (Table ages and UIs read it).
+    pub fn stamp_now(&self) -> Timestamp {
+        self.stamp(self.now)
     }
 
     /// Simulated time since the scenarios were loaded.
@@ -175,11 +216,11 @@ impl SimState {
         admission::default_on_create(self, &mut object);
         admission::validate_create(self, &object)?;
         let uid = self.new_uid();
-        let now = self.now_time();
+        let now = Time(self.stamp_now());
         let meta = object.meta_mut();
         meta.uid = Some(uid);
         meta.creation_timestamp = Some(now.clone());
-        meta.generation = Some(1);
+        meta.generation = has_generation(kind).then_some(1);
         meta.deletion_timestamp = None;
         managed::record(None, &mut object, writer, &now);
         self.store.insert(object)
@@ -252,8 +293,9 @@ impl SimState {
             meta.deletion_timestamp.clone_from(&old.deletion_timestamp);
             meta.deletion_grace_period_seconds = old.deletion_grace_period_seconds;
         }
-        meta.generation = Some(old.generation.unwrap_or(1) + i64::from(spec_changed));
-        managed::record(Some(current), &mut object, writer, &self.now_time());
+        meta.generation = has_generation(current.kind())
+            .then(|| old.generation.unwrap_or(1) + i64::from(spec_changed));
+        managed::record(Some(current), &mut object, writer, &Time(self.stamp_now()));
         self.store.update(object, expected_rv)
     }
 
@@ -369,7 +411,7 @@ impl SimState {
             message.to_string(),
             event_type.to_string(),
         );
-        let now = self.now_time();
+        let now = Time(self.stamp_now());
         if let Some((ns, name)) = self.event_names.get(&key).cloned()
             && let Some(mut ev) = self.get::<Event>(&ns, &name)
         {
@@ -405,7 +447,7 @@ impl SimState {
             count: Some(1),
             first_timestamp: Some(now.clone()),
             last_timestamp: Some(now.clone()),
-            event_time: Some(MicroTime(self.now)),
+            event_time: Some(MicroTime(now.0)),
             source: Some(EventSource {
                 component: Some(component.to_string()),
                 host: None,
@@ -423,7 +465,8 @@ impl SimState {
 
     /// Drops Events older than the TTL.
     pub fn expire_events(&mut self) {
-        let cutoff = self.now - jiff::SignedDuration::try_from(EVENT_TTL).unwrap_or_default();
+        let cutoff =
+            self.stamp(self.now - jiff::SignedDuration::try_from(EVENT_TTL).unwrap_or_default());
         // From the index: the Events are not parsed.
         let expired: Vec<(String, String)> = self
             .store
@@ -442,6 +485,13 @@ impl SimState {
         self.event_names
             .retain(|_, (ns, name)| store.get(Kind::Event, ns, name).is_some());
     }
+}
+
+/// Whether the real v1.34 server keeps `metadata.generation` for a kind:
+/// the workload kinds and, since v1.33, Pods; not PVCs, PVs, Services,
+/// StorageClasses, Nodes, Namespaces, ConfigMaps or Events.
+fn has_generation(kind: Kind) -> bool {
+    matches!(kind, Kind::StatefulSet | Kind::Pod)
 }
 
 /// Whether an update changes the spec, which bumps `metadata.generation`.

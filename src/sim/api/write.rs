@@ -1,0 +1,301 @@
+//! Writes: create, update (PUT), patch, and the `scale` and `status`
+//! subresources, each decoded, defaulted and validated before it is stored.
+
+use super::*;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+pub(super) fn decode(kind: Kind, value: Value) -> Result<Object, ApiError> {
+    Object::from_json(kind, value).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the object provided is not a valid {}: {e}",
+            kind.info().kind_name
+        ))
+    })
+}
+
+pub(super) fn check_type_meta(kind: Kind, body: &Value) -> Result<(), ApiError> {
+    let expected = kind.api_version();
+    if let Some(av) = body.get("apiVersion").and_then(Value::as_str)
+        && av != expected
+    {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({av}) does not match the expected API version ({expected})"
+        )));
+    }
+    if let Some(k) = body.get("kind").and_then(Value::as_str)
+        && k != kind.info().kind_name
+    {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({k}) does not match the expected kind ({})",
+            kind.info().kind_name
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn create(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
+    if t.kind.info().namespaced && t.namespace.is_none() {
+        return Err(ApiError::method_not_allowed());
+    }
+    let value = parse_json(body)?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "the request body must be a JSON object",
+        ));
+    }
+    check_type_meta(t.kind, &value)?;
+    let mut value = value;
+    defaults::apply(t.kind, &mut value);
+    let mut object = decode(t.kind, value)?;
+    if let Some(ns) = &t.namespace {
+        let given = object.namespace().to_string();
+        if !given.is_empty() && given != *ns {
+            return Err(ApiError::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
+        }
+        object.meta_mut().namespace = Some(ns.clone());
+    }
+    let mut state = shared.lock();
+    let entry = state.create_as(object, Some(writer))?;
+    Ok(object_response(201, &entry))
+}
+
+pub(super) fn current(shared: &Shared, t: &Target) -> Result<Arc<Entry>, ApiError> {
+    let name = t.name.as_deref().unwrap_or_default();
+    shared
+        .lock()
+        .store
+        .get(t.kind, t.namespace.as_deref().unwrap_or_default(), name)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(t.kind, name))
+}
+
+/// Stores `new` (the full desired object) for a PUT or PATCH on `t`.
+pub(super) fn store_update(
+    shared: &Shared,
+    t: &Target,
+    cur: &Entry,
+    new: Value,
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
+    let name = t.name.as_deref().unwrap_or_default();
+    match t.subresource.as_deref() {
+        Some("scale") => return store_scale(shared, t, cur, &new, writer),
+        Some(_) => {
+            // status: only the status stanza of the request counts.
+            let mut merged = cur.object().to_json();
+            merged["status"] = new.get("status").cloned().unwrap_or(Value::Null);
+            if let Some(rv) = new.pointer("/metadata/resourceVersion") {
+                merged["metadata"]["resourceVersion"] = rv.clone();
+            }
+            return finish_update(shared, t.kind, name, merged, writer);
+        }
+        None => {}
+    }
+    if let Some(n) = new.pointer("/metadata/name").and_then(Value::as_str)
+        && n != name
+    {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({n}) does not match the name on the URL ({name})"
+        )));
+    }
+    finish_update(shared, t.kind, name, new, writer)
+}
+
+pub(super) fn finish_update(
+    shared: &Shared,
+    kind: Kind,
+    name: &str,
+    mut new: Value,
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
+    let expected_rv = new
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .map(String::from);
+    if let Some(meta) = new.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("name".into(), json!(name));
+    }
+    defaults::apply(kind, &mut new);
+    let object = decode(kind, new)?;
+    let mut state = shared.lock();
+    let entry = state.update_as(object, expected_rv.as_deref(), Some(writer))?;
+    Ok(object_response(200, &entry))
+}
+
+pub(super) fn update(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
+    let value = parse_json(body)?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            "the request body must be a JSON object",
+        ));
+    }
+    let cur = current(shared, t)?;
+    if t.subresource.as_deref() != Some("scale") {
+        check_type_meta(t.kind, &value)?;
+    }
+    store_update(shared, t, &cur, value, writer)
+}
+
+pub(super) fn patch_object(
+    shared: &Shared,
+    t: &Target,
+    content_type: &str,
+    body: &[u8],
+    writer: &Writer,
+    force: bool,
+) -> Result<Response<Body>, ApiError> {
+    let patch_type = PatchType::from_content_type(content_type)
+        .ok_or_else(|| ApiError::unsupported_media_type(content_type))?;
+    if patch_type == PatchType::Apply {
+        return apply_object(shared, t, body, writer, force);
+    }
+    let patch_doc: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+    let cur = current(shared, t)?;
+    let (base, kind_name) = match t.subresource.as_deref() {
+        Some("scale") => (scale_of(cur.object())?, "Scale"),
+        _ => (cur.object().to_json(), t.kind.info().kind_name),
+    };
+    let patched =
+        patch::apply(kind_name, &base, patch_type, &patch_doc).map_err(|e| e.to_api_error())?;
+    store_update(shared, t, &cur, patched, writer)
+}
+
+/// Server-side apply: creates the object or applies over the live one; the
+/// result is defaulted, validated and stored like any write.
+fn apply_object(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+    force: bool,
+) -> Result<Response<Body>, ApiError> {
+    if t.subresource.is_some() {
+        return Err(ApiError::unsupported_media_type(
+            "application/apply-patch+yaml",
+        ));
+    }
+    let config = patch::apply::parse_config(body)?;
+    let (live, now) = {
+        let state = shared.lock();
+        let name = t.name.as_deref().unwrap_or_default();
+        let ns = t.namespace.as_deref().unwrap_or_default();
+        (
+            state.store.get(t.kind, ns, name).cloned(),
+            Time(state.stamp_now()),
+        )
+    };
+    let applied = patch::apply::Apply {
+        kind: t.kind.info().kind_name,
+        api_version: &t.kind.api_version(),
+        manager: &writer.manager,
+        force,
+        now,
+    }
+    .run(
+        live.as_ref().map(|e| e.object().to_json()).as_ref(),
+        &config,
+    )?;
+    let writer = Writer {
+        applied: true,
+        ..writer.clone()
+    };
+    match live {
+        Some(cur) => store_update(shared, t, &cur, applied, &writer),
+        None => create(shared, t, applied.to_string().as_bytes(), &writer),
+    }
+}
+
+/// The autoscaling/v1 Scale of a StatefulSet.
+pub(super) fn scale_of(object: &Object) -> Result<Value, ApiError> {
+    let Object::StatefulSet(sts) = object else {
+        return Err(ApiError::path_not_found());
+    };
+    let spec = sts.spec.as_ref();
+    let selector = spec
+        .and_then(|s| s.selector.match_labels.as_ref())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let m = &sts.metadata;
+    Ok(json!({
+        "kind": "Scale", "apiVersion": "autoscaling/v1",
+        "metadata": {"name": m.name, "namespace": m.namespace, "uid": m.uid,
+            "resourceVersion": m.resource_version, "creationTimestamp": m.creation_timestamp},
+        "spec": {"replicas": spec.and_then(|s| s.replicas).unwrap_or(1)},
+        "status": {"replicas": sts.status.as_ref().map_or(0, |s| s.replicas), "selector": selector},
+    }))
+}
+
+pub(super) fn store_scale(
+    shared: &Shared,
+    t: &Target,
+    cur: &Entry,
+    scale: &Value,
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
+    let name = t.name.as_deref().unwrap_or_default();
+    let replicas = &scale["spec"]["replicas"];
+    let n = match replicas {
+        Value::Null => 0,
+        v => v
+            .as_i64()
+            .filter(|n| i32::try_from(*n).is_ok())
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "spec.replicas: invalid value {v}: must be an integer"
+                ))
+            })?,
+    };
+    if n < 0 {
+        let mut err = ApiError::invalid(
+            Kind::StatefulSet,
+            name,
+            vec![Cause::invalid(
+                "spec.replicas",
+                n,
+                "must be greater than or equal to 0",
+            )],
+        );
+        err.message = err
+            .message
+            .replacen("StatefulSet.apps", "Scale.autoscaling", 1);
+        // kubectl names the kind from the details: `The Scale "web" is invalid`.
+        if let Some(d) = err.details.as_mut() {
+            d["kind"] = json!("Scale");
+            d["group"] = json!("autoscaling");
+        }
+        return Err(err);
+    }
+    let Object::StatefulSet(mut sts) = cur.object().clone() else {
+        return Err(ApiError::path_not_found());
+    };
+    let expected_rv = scale
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .map(String::from);
+    sts.spec.get_or_insert_with(Default::default).replicas = Some(n as i32);
+    let mut state = shared.lock();
+    let entry = state.update_as(
+        Object::StatefulSet(sts),
+        expected_rv.as_deref(),
+        Some(writer),
+    )?;
+    Ok(json_response(200, &scale_of(entry.object())?))
+}

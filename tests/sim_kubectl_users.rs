@@ -1,0 +1,173 @@
+//! Two users of a simulated cluster over TLS, from kubectl as typed with the
+//! kubeconfig the sim writes: `auth can-i` answers (and exit codes) per
+//! user, and a Forbidden `get pv` names the user as the real server does.
+//! Skips (saying so) only where kubectl is not installed.
+
+use std::path::Path;
+use std::process::Command;
+
+use ordinal::sim::auth::{User, Users};
+use ordinal::sim::server::{SimConfig, SimServer, parse_user};
+
+fn kubectl_available() -> bool {
+    let found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("SKIPPED: kubectl is not installed, the kubectl tests did not run");
+    }
+    found
+}
+
+/// Runs kubectl with the sim's kubeconfig; (exit code, stdout, stderr).
+fn kubectl(kubeconfig: &Path, args: &[&str]) -> (i32, String, String) {
+    let home = kubeconfig.parent().expect("the kubeconfig is in a folder");
+    let out = Command::new("kubectl")
+        .env("HOME", home)
+        .env("KUBECONFIG", kubeconfig)
+        .args(["--request-timeout", "10s"])
+        .args(args)
+        .output()
+        .expect("kubectl runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+async fn two_user_sim() -> (SimServer, tempfile::TempDir, std::path::PathBuf) {
+    let mut users = Users::default();
+    for spec in ["ops:ops-secret-token=admin", "viewer=read-only"] {
+        let (token, user) = parse_user(spec).unwrap();
+        users.add(&token, user);
+    }
+    let sim = SimServer::start(SimConfig {
+        scenario: Some("base".into()),
+        users,
+        tls: true,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(&path, sim.kubeconfig()).unwrap();
+    (sim, dir, path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_users_over_tls_ask_kubectl_what_they_may_do() {
+    if !kubectl_available() {
+        return;
+    }
+    let (sim, _dir, kc) = two_user_sim().await;
+    assert!(sim.url().starts_with("https://127.0.0.1:"), "{}", sim.url());
+    let can_i = |user: &str, args: &[&str]| {
+        let mut all = vec!["--user", user, "auth", "can-i"];
+        all.extend_from_slice(args);
+        tokio::task::block_in_place(|| kubectl(&kc, &all))
+    };
+    // kubectl prints a bare yes/no and exits 0 for yes, 1 for no.
+    for (user, args, answer) in [
+        ("ops", &["list", "pods"][..], "yes"),
+        ("ops", &["patch", "statefulsets"], "yes"),
+        ("ops", &["list", "persistentvolumes"], "yes"),
+        ("viewer", &["list", "pods"], "yes"),
+        ("viewer", &["patch", "statefulsets"], "no"),
+        ("viewer", &["list", "persistentvolumes"], "no"),
+    ] {
+        let (code, out, err) = can_i(user, args);
+        assert_eq!(out, format!("{answer}\n"), "{user} {args:?}: {err}");
+        assert_eq!(code, i32::from(answer == "no"), "{user} {args:?}: {err}");
+    }
+    // As on a real cluster, kubectl warns that PVs are not namespaced.
+    let (_, _, err) = can_i("viewer", &["list", "persistentvolumes", "-n", "default"]);
+    assert!(
+        err.contains("Warning: resource 'persistentvolumes' is not namespace scoped"),
+        "{err}"
+    );
+    // The current context is the first user by name.
+    let (code, out, _) = tokio::task::block_in_place(|| {
+        kubectl(
+            &kc,
+            &["auth", "can-i", "delete", "pods", "-n", "kube-system"],
+        )
+    });
+    assert_eq!((code, out.as_str()), (0, "yes\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_is_refused_pvs_by_name_and_reads_what_the_view_role_gives() {
+    if !kubectl_available() {
+        return;
+    }
+    let (_sim, _dir, kc) = two_user_sim().await;
+    let (code, out, err) =
+        tokio::task::block_in_place(|| kubectl(&kc, &["--context", "viewer", "get", "pv"]));
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        err,
+        "Error from server (Forbidden): persistentvolumes is forbidden: User \"viewer\" cannot list resource \"persistentvolumes\" in API group \"\" at the cluster scope\n"
+    );
+    let (code, out, err) = tokio::task::block_in_place(|| {
+        kubectl(&kc, &["--context", "viewer", "get", "nodes", "-o", "name"])
+    });
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        err.contains("User \"viewer\" cannot list resource \"nodes\""),
+        "{err}"
+    );
+    let (code, out, err) = tokio::task::block_in_place(|| {
+        kubectl(
+            &kc,
+            &["--context", "viewer", "get", "namespaces", "-o", "name"],
+        )
+    });
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("namespace/kube-system"), "{out}");
+    // The admin reads PVs over the same TLS connection setup.
+    let (code, _, err) =
+        tokio::task::block_in_place(|| kubectl(&kc, &["--user", "ops", "get", "pv"]));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[tokio::test]
+async fn ordinals_own_client_trusts_the_sims_ca_and_an_unknown_token_is_refused() {
+    use k8s_openapi::api::core::v1::{Namespace, PersistentVolume};
+    use kube::api::{Api, ListParams};
+    let mut users = Users::default();
+    users.add("t-view", User::read_only("viewer"));
+    let sim = SimServer::start(SimConfig {
+        users,
+        tls: true,
+        auto_tick: false,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let viewer = sim.client(Some("t-view"));
+    let names = Api::<Namespace>::all(viewer.clone())
+        .list(&ListParams::default())
+        .await
+        .unwrap();
+    assert!(!names.items.is_empty());
+    match Api::<PersistentVolume>::all(viewer)
+        .list(&ListParams::default())
+        .await
+    {
+        Err(kube::Error::Api(s)) => {
+            assert_eq!(s.code, 403);
+            assert!(s.message.contains("User \"viewer\""), "{}", s.message);
+        }
+        other => panic!("expected 403, got {other:?}"),
+    }
+    match Api::<Namespace>::all(sim.client(Some("nope")))
+        .list(&ListParams::default())
+        .await
+    {
+        Err(kube::Error::Api(s)) => assert_eq!(s.code, 401),
+        other => panic!("expected 401, got {other:?}"),
+    }
+}
