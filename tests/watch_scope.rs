@@ -477,7 +477,10 @@ async fn pod_warnings_are_asked_for_only_where_sets_live() {
     let namespaces: Api<Namespace> = Api::all(client.clone());
     let ns: Namespace =
         serde_json::from_value(serde_json::json!({"metadata": {"name": "batch"}})).unwrap();
-    namespaces.create(&PostParams::default(), &ns).await.unwrap();
+    namespaces
+        .create(&PostParams::default(), &ns)
+        .await
+        .unwrap();
     // `batch-0` would pass for an ordinal Pod's name: only the namespace
     // keeps its warning off the wire.
     warning_about(&client, "batch", "batch-0.warn", "batch-0").await;
@@ -530,7 +533,12 @@ async fn nodes_come_as_table_rows_and_only_unready_ones_in_full() {
     f.synced().await;
     let names: Vec<String> = f.app.store.nodes().map(|n| n.name.clone()).collect();
     assert!(!names.is_empty());
-    assert!(f.app.store.nodes().all(|n| n.is_ready() && !n.unschedulable));
+    assert!(
+        f.app
+            .store
+            .nodes()
+            .all(|n| n.is_ready() && !n.unschedulable)
+    );
     let nodes = on(&sim.requests(), "nodes");
     assert!(!nodes.is_empty());
     for r in &nodes {
@@ -554,7 +562,8 @@ async fn nodes_come_as_table_rows_and_only_unready_ones_in_full() {
     .await
     .unwrap();
     f.until("the cordon", |s| {
-        s.node(cordoned).is_some_and(|n| n.unschedulable && n.is_ready())
+        s.node(cordoned)
+            .is_some_and(|n| n.unschedulable && n.is_ready())
     })
     .await;
 

@@ -93,7 +93,10 @@ pub fn minimal_requests(
     ]
     .map(String::from)
     .to_vec();
-    paths.push(format!("/api/v1/events?{}", field(watch::WARNINGS_NOT_PODS)));
+    paths.push(format!(
+        "/api/v1/events?{}",
+        field(watch::WARNINGS_NOT_PODS)
+    ));
     paths.extend(set_namespaces.iter().map(|ns| {
         format!(
             "/api/v1/namespaces/{ns}/events?{}",

@@ -97,7 +97,11 @@ impl Columns {
 /// cordon. `None` for a row without a name.
 pub fn node_of_row(row: &Row, cols: Columns) -> Option<Node> {
     let name = row.cells.get(cols.name)?.as_str()?.to_string();
-    let status = row.cells.get(cols.status).and_then(Value::as_str).unwrap_or("");
+    let status = row
+        .cells
+        .get(cols.status)
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let words: Vec<&str> = status.split(',').map(str::trim).collect();
     let ready = if words.contains(&"Ready") {
         "True"
@@ -358,7 +362,13 @@ mod tests {
 
     fn row(name: &str, status: &str) -> Row {
         Row {
-            cells: vec![json!(name), json!(status), json!("<none>"), json!("5d"), json!("v1.34.0")],
+            cells: vec![
+                json!(name),
+                json!(status),
+                json!("<none>"),
+                json!("5d"),
+                json!("v1.34.0"),
+            ],
         }
     }
 
@@ -388,7 +398,8 @@ mod tests {
         c.update(&table);
         assert_eq!(node_of_row(&table.rows[0], c).unwrap().name, "x");
         // A later event without definitions keeps them.
-        let later: Table = serde_json::from_value(json!({"columnDefinitions": null, "rows": []})).unwrap();
+        let later: Table =
+            serde_json::from_value(json!({"columnDefinitions": null, "rows": []})).unwrap();
         c.update(&later);
         assert_eq!(c, Columns { name: 1, status: 0 });
         assert_eq!(version_of(&table), Some("7"));
@@ -399,10 +410,16 @@ mod tests {
         let req = list_request(None).unwrap();
         assert_eq!(req.headers()[http::header::ACCEPT], TABLE_ACCEPT);
         let q = req.uri().query().unwrap();
-        assert!(q.contains("includeObject=None") && q.contains("limit=500"), "{q}");
+        assert!(
+            q.contains("includeObject=None") && q.contains("limit=500"),
+            "{q}"
+        );
         let req = watch_request("42").unwrap();
         let q = req.uri().query().unwrap();
-        assert!(q.contains("watch=true") && q.contains("resourceVersion=42"), "{q}");
+        assert!(
+            q.contains("watch=true") && q.contains("resourceVersion=42"),
+            "{q}"
+        );
         assert!(q.contains("includeObject=None"), "{q}");
     }
 }

@@ -343,7 +343,11 @@ impl PodWarnings {
     }
 
     fn feeds(&self) -> Vec<Feed> {
-        self.lock().running.values().map(|r| r.feed.clone()).collect()
+        self.lock()
+            .running
+            .values()
+            .map(|r| r.feed.clone())
+            .collect()
     }
 
     fn stop(&self) {
@@ -573,8 +577,7 @@ where
                 Ok(watcher::Event::InitDone) => {
                     if kind == Kind::StatefulSet {
                         sets = buffer.iter().map(Object::key).collect();
-                        ctx.pod_warnings
-                            .update(&ctx, &feed, namespaces_of(&sets));
+                        ctx.pod_warnings.update(&ctx, &feed, namespaces_of(&sets));
                     }
                     delay = ctx.backoff.initial;
                     carried = newest.take();
@@ -590,8 +593,7 @@ where
                 Ok(watcher::Event::Apply(o)) => {
                     let object = Object::from(&o);
                     if kind == Kind::StatefulSet && sets.insert(object.key()) {
-                        ctx.pod_warnings
-                            .update(&ctx, &feed, namespaces_of(&sets));
+                        ctx.pod_warnings.update(&ctx, &feed, namespaces_of(&sets));
                     }
                     carried = Some(o);
                     belongs(&feed, &object).then_some(StoreEvent::Applied(object))
@@ -599,8 +601,7 @@ where
                 Ok(watcher::Event::Delete(o)) => {
                     let object = Object::from(&o);
                     if kind == Kind::StatefulSet && sets.remove(&object.key()) {
-                        ctx.pod_warnings
-                            .update(&ctx, &feed, namespaces_of(&sets));
+                        ctx.pod_warnings.update(&ctx, &feed, namespaces_of(&sets));
                     }
                     carried = Some(o);
                     belongs(&feed, &object).then_some(StoreEvent::Deleted(object))

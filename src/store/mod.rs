@@ -841,11 +841,7 @@ impl Slim for Event {
     const KIND: Kind = Kind::Event;
     const LOGGED: bool = false;
     fn in_feed(&self, feed: &Feed) -> bool {
-        feed.holds(
-            &self.namespace,
-            Some((&self.type_, &self.involved.0)),
-            None,
-        )
+        feed.holds(&self.namespace, Some((&self.type_, &self.involved.0)), None)
     }
     fn touches(&self, maps: &Maps, out: &mut Touched) {
         let (kind, ns, name) = &self.involved;
