@@ -335,9 +335,9 @@ impl PodWarnings {
             }
         }
         for ns in wanted {
-            if !st.running.contains_key(&ns) {
-                let r = spawn_feed(ctx, pod_warnings_feed(&ns));
-                st.running.insert(ns, r);
+            if let std::collections::btree_map::Entry::Vacant(slot) = st.running.entry(ns) {
+                let feed = pod_warnings_feed(slot.key());
+                slot.insert(spawn_feed(ctx, feed));
             }
         }
     }
