@@ -841,7 +841,7 @@ impl Slim for Event {
     const KIND: Kind = Kind::Event;
     const LOGGED: bool = false;
     fn in_feed(&self, feed: &Feed) -> bool {
-        feed.holds(&self.namespace, Some(&self.type_), None)
+        feed.holds(&self.namespace, Some((&self.type_, &self.involved.0)), None)
     }
     fn touches(&self, maps: &Maps, out: &mut Touched) {
         let (kind, ns, name) = &self.involved;
@@ -1155,24 +1155,39 @@ impl Store {
         let state = self.feeds.entry(feed).or_default();
         state.listed = true;
         state.lists += 1;
-        // The kind is live once every feed of it has listed (one slow
-        // namespace keeps it syncing).
-        let all_listed = self
-            .feeds
-            .iter()
-            .filter(|(f, _)| f.kind == kind)
-            .all(|(_, s)| s.listed);
-        let slot = &mut self.sync[kind.index()];
-        if all_listed && !matches!(slot, SyncState::Live { .. }) {
-            *slot = SyncState::Live { since: now };
-            changed = true;
-        }
-        // Synced: every feed of the kind listed (one slow namespace counts).
-        if all_listed {
-            self.listed[kind.index()] = true;
+        changed |= self.refresh_sync(kind, now);
+        // The sets' list decides which namespaces' Pod warnings are
+        // watched: the events wait for it.
+        if kind == Kind::StatefulSet {
+            changed |= self.refresh_sync(Kind::Event, now);
         }
         self.touched.all();
         changed
+    }
+
+    /// Marks `kind` live and synced once every feed of it has listed (one
+    /// slow namespace keeps it syncing); events also wait for the sets'
+    /// first list, which starts the watches of Pod warnings in the
+    /// namespaces that hold sets (their feeds are known to the store
+    /// before the sets' list lands).
+    fn refresh_sync(&mut self, kind: Kind, now: Timestamp) -> bool {
+        let mut of_kind = self.feeds.iter().filter(|(f, _)| f.kind == kind).peekable();
+        let any = of_kind.peek().is_some();
+        let all_listed = any
+            && of_kind.all(|(_, s)| s.listed)
+            && (kind != Kind::Event
+                || self.listed[Kind::StatefulSet.index()]
+                || !self.feeds.keys().any(|f| f.kind == Kind::StatefulSet));
+        if !all_listed {
+            return false;
+        }
+        self.listed[kind.index()] = true;
+        let slot = &mut self.sync[kind.index()];
+        if matches!(slot, SyncState::Live { .. }) {
+            return false;
+        }
+        *slot = SyncState::Live { since: now };
+        true
     }
 
     fn stopped(&mut self, feed: Feed, now: Timestamp) -> bool {
