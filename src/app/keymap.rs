@@ -40,11 +40,12 @@ pub enum Command {
     ForceDeletePod,
     DeleteClaim,
     Expand,
+    ExpandAll,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 27] = [
+    pub const ALL: [Command; 28] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -70,6 +71,7 @@ impl Command {
         Command::ForceDeletePod,
         Command::DeleteClaim,
         Command::Expand,
+        Command::ExpandAll,
         Command::Help,
         Command::Quit,
     ];
@@ -104,6 +106,7 @@ impl Command {
             Command::ForceDeletePod => "force-delete-pod",
             Command::DeleteClaim => "delete-claim",
             Command::Expand => "expand",
+            Command::ExpandAll => "expand-all",
         }
     }
 
@@ -121,7 +124,7 @@ impl Command {
             Command::Rollback => ActionKind::Rollback,
             Command::DeletePod | Command::ForceDeletePod => ActionKind::DeletePod,
             Command::DeleteClaim => ActionKind::DeleteClaim,
-            Command::Expand => ActionKind::Expand,
+            Command::Expand | Command::ExpandAll => ActionKind::Expand,
             _ => return None,
         })
     }
@@ -169,6 +172,9 @@ impl Command {
             Command::ForceDeletePod => "force delete the Pod (grace period 0)",
             Command::DeleteClaim => "delete an orphaned claim",
             Command::Expand => "expand the selected claim (new size)",
+            Command::ExpandAll => {
+                "expand every claim of the selected claim's template (one patch each)"
+            }
         }
     }
 }
@@ -577,6 +583,13 @@ pub const BINDINGS: &[Binding] = &[
         help: "expand the claim (new size)",
         command: Command::Expand,
         defaults: &[ch('e')],
+        modes: &[Mode::Set, Mode::Storage],
+    },
+    Binding {
+        keys: "E",
+        help: "expand every claim of the claim's template (Tab in the e dialog)",
+        command: Command::ExpandAll,
+        defaults: &[ch('E')],
         modes: &[Mode::Set, Mode::Storage],
     },
     Binding {

@@ -12,7 +12,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear};
 
-use super::model::{ChoiceView, DialogState, DialogView, InputView, RequestView};
+use super::model::{BatchView, ChoiceView, DialogState, DialogView, InputView, RequestView};
 use super::theme::Theme;
 use super::widgets::{MARK, floating, put_line, text, viewport, wrap};
 
@@ -329,6 +329,16 @@ fn natural_width(d: &DialogView, lw: u16, theme: &Theme) -> usize {
     for w in &d.warnings {
         want = want.max(2 + width_of(w));
     }
+    if let Some(b) = &d.batch {
+        let cols = batch_widths(b, theme);
+        let result = b
+            .rows
+            .iter()
+            .map(|r| width_of(&r.result))
+            .max()
+            .unwrap_or(0);
+        want = want.max(cols.iter().map(|w| w + 2).sum::<usize>() + result.min(40));
+    }
     if let Some(r) = &d.request {
         want = want.max(lw + width_of(&r.method) + 1 + width_of(&r.path));
         for b in &r.body {
@@ -406,6 +416,9 @@ fn sections(d: &DialogView, lw: u16, cw: u16, theme: &Theme) -> Vec<Section> {
     if let Some(c) = &d.choices {
         out.push(choices(c, lw, theme));
     }
+    if let Some(b) = &d.batch {
+        out.push(batch(b, cw, theme));
+    }
     if !d.plan.is_empty() {
         out.push(plan(&d.plan, lw, cw, theme));
     }
@@ -455,6 +468,24 @@ fn sections(d: &DialogView, lw: u16, cw: u16, theme: &Theme) -> Vec<Section> {
                 cw,
                 theme.critical,
             ),
+            pinned: true,
+            gap: true,
+            ..Section::default()
+        }),
+        DialogState::Done { summary, failed } => out.push(Section {
+            head: if *failed {
+                marked(
+                    &owned(summary, theme),
+                    theme.symbols.critical,
+                    cw,
+                    theme.critical,
+                )
+            } else {
+                wrap(&owned(summary, theme), cw as usize)
+                    .into_iter()
+                    .map(|part| Row::at(0, Line::styled(part, theme.info)))
+                    .collect()
+            },
             pinned: true,
             gap: true,
             ..Section::default()
@@ -600,6 +631,74 @@ fn choices(c: &ChoiceView, lw: u16, theme: &Theme) -> Section {
     }
 }
 
+fn batch_widths(b: &BatchView, theme: &Theme) -> Vec<usize> {
+    let n = b.columns.len().saturating_sub(1);
+    let mut widths: Vec<usize> = b.columns[..n]
+        .iter()
+        .map(|h| width_of(&owned(h, theme)))
+        .collect();
+    for row in &b.rows {
+        for (cell, w) in row.cells.iter().zip(widths.iter_mut()) {
+            *w = (*w).max(width_of(&owned(cell, theme)));
+        }
+    }
+    widths
+}
+
+/// The batch's table: one item per object, its cells in aligned columns and
+/// its result wrapped in the last column (failures in the critical style).
+fn batch(b: &BatchView, cw: u16, theme: &Theme) -> Section {
+    let widths = batch_widths(b, theme);
+    let result_x: u16 = widths.iter().map(|w| *w as u16 + 2).sum();
+    let room = cw.saturating_sub(result_x).max(8) as usize;
+    let cells = |cells: &[String], style: Style| -> Row {
+        let mut row = Row::default();
+        let mut x = 0u16;
+        for (cell, w) in cells.iter().zip(&widths) {
+            row.pieces
+                .push((x, Line::styled(owned(cell, theme), style)));
+            x = x.saturating_add(*w as u16 + 2);
+        }
+        row
+    };
+    let mut header = cells(&b.columns, theme.header);
+    if let Some(last) = b.columns.last().filter(|_| b.columns.len() > widths.len()) {
+        header
+            .pieces
+            .push((result_x, Line::styled(owned(last, theme), theme.header)));
+    }
+    let items = b
+        .rows
+        .iter()
+        .map(|r| {
+            let style = if r.failed {
+                theme.critical
+            } else {
+                Style::new()
+            };
+            let mut rows = Vec::new();
+            for (i, part) in wrap(&owned(&r.result, theme), room).into_iter().enumerate() {
+                let mut row = if i == 0 {
+                    cells(&r.cells, Style::new())
+                } else {
+                    Row::default()
+                };
+                row.pieces.push((result_x, Line::styled(part, style)));
+                rows.push(row);
+            }
+            rows
+        })
+        .collect();
+    Section {
+        head: vec![header],
+        items,
+        shrink: Some(2),
+        keep: 1,
+        gap: true,
+        ..Section::default()
+    }
+}
+
 /// `• creates mysql-3 …`, one item each, wrapped under its text.
 fn plan(plan: &[String], lw: u16, cw: u16, theme: &Theme) -> Section {
     let room = cw.saturating_sub(lw + 2) as usize;
@@ -671,6 +770,25 @@ fn request(r: Option<&RequestView>, lw: u16, cw: u16, theme: &Theme) -> Section 
             Row::at(lw + 2, Line::raw(part))
         });
     }
+    for path in &r.also {
+        for (i, part) in wrap_path(&owned(path, theme), first, room.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            section.head.push(if i == 0 {
+                Row::at(
+                    lw,
+                    Line::from(vec![
+                        Span::styled(method.clone(), theme.key_text.add_modifier(Modifier::BOLD)),
+                        Span::raw(" "),
+                        Span::raw(part),
+                    ]),
+                )
+            } else {
+                Row::at(lw + 2, Line::raw(part))
+            });
+        }
+    }
     if let Some(ct) = &r.content_type {
         section.head.push(Row::at(
             lw,
@@ -719,7 +837,7 @@ fn keys(d: &DialogView, theme: &Theme) -> Line<'static> {
             }
             key("Esc", "cancel".into(), Style::new());
         }
-        DialogState::Sending => key("Esc", "close".into(), Style::new()),
+        DialogState::Sending | DialogState::Done { .. } => key("Esc", "close".into(), Style::new()),
         DialogState::Failed { retry, .. } => {
             if *retry {
                 key("r", "retry on fresh data".into(), Style::new());

@@ -1518,6 +1518,7 @@ fn request(method: &str, path: &str, content_type: Option<&str>, body: &[&str]) 
         path: s(path),
         content_type: content_type.map(s),
         body: body.iter().map(|b| s(b)).collect(),
+        also: vec![],
     }
 }
 
@@ -1565,6 +1566,7 @@ pub fn scale_dialog() -> DialogView {
         confirm: s("scale"),
         can_confirm: true,
         state: DialogState::Editing,
+        batch: None,
     }
 }
 
@@ -1645,6 +1647,7 @@ pub fn restart_ondelete_frame() -> FrameView {
         confirm: s("restart"),
         can_confirm: true,
         state: DialogState::Editing,
+        batch: None,
     };
     dialog_over(list_frame(), d)
 }
@@ -1677,6 +1680,7 @@ pub fn partition_step_dialog() -> DialogView {
         confirm: s("step"),
         can_confirm: true,
         state: DialogState::Editing,
+        batch: None,
     }
 }
 
@@ -1737,6 +1741,7 @@ pub fn rollback_frame() -> FrameView {
         confirm: s("roll back"),
         can_confirm: true,
         state: DialogState::Editing,
+        batch: None,
     };
     dialog_over(postgres_frame(SetPane::Ordinals), d)
 }
@@ -1771,6 +1776,7 @@ pub fn force_delete_frame() -> FrameView {
         confirm: s("force delete"),
         can_confirm: true,
         state: DialogState::Editing,
+        batch: None,
     };
     dialog_over(partition_frame(SetPane::Ordinals), d)
 }
@@ -1807,6 +1813,7 @@ pub fn delete_claim_frame() -> FrameView {
         confirm: s("delete"),
         can_confirm: false,
         state: DialogState::Editing,
+        batch: None,
     };
     dialog_over(mysql_frame(SetPane::Ordinals, 2), d)
 }
