@@ -145,6 +145,8 @@ struct RequestFaults {
     /// Streaming lists (`sendInitialEvents`) are refused with 422, as a
     /// server without the WatchList feature does.
     refuse_streaming: bool,
+    /// Requests answered with a Status instead (admission refusals).
+    refusals: Vec<super::refusal::Refusal>,
 }
 
 /// What request handlers share.
