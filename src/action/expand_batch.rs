@@ -25,7 +25,7 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchItem {
     pub claim: String,
-    /// What it has (capacity, or the request while unbound).
+    /// What it has or already asks for (a pending expansion counts).
     pub now: Option<u64>,
     /// Online (a running Pod mounts it: these Pods) or offline (none).
     pub users: Vec<String>,
@@ -90,7 +90,7 @@ pub fn expand_template(
                 n,
                 BatchItem {
                     claim: c.name.clone(),
-                    now: c.capacity_bytes.or(c.request_bytes),
+                    now: Some(current(c)).filter(|b| *b > 0),
                     users: running_users(store, ns, &c.name),
                     fs_pending: c
                         .condition("FileSystemResizePending")
@@ -212,7 +212,7 @@ impl Batch {
         let pending: Vec<&str> = self
             .items
             .iter()
-            .filter(|i| i.fs_pending)
+            .filter(|i| i.fs_pending && matches!(i.verdict, Verdict::Expand(_)))
             .map(|i| i.claim.as_str())
             .collect();
         if !pending.is_empty() {
@@ -226,7 +226,7 @@ impl Batch {
             && t.request_bytes.is_none_or(|b| b < self.bytes)
         {
             plan.warn(format!(
-                "template {} of {} still asks for {}: new ordinals get {}, and the template cannot be changed in place (the API server rejects updates to statefulset spec fields other than replicas, template, updateStrategy …)",
+                "template {} of {} still asks for {}: new ordinals get {} (a template cannot be changed in place)",
                 t.name,
                 s.name,
                 size(t.request_bytes),

@@ -206,6 +206,16 @@ impl BatchRun {
     /// The status line: how many were expanded, how far they got, and
     /// each failure with its reason.
     pub fn summary(&self, store: &Store) -> (Severity, String) {
+        self.summarise(store, true)
+    }
+
+    /// The summary under the dialog's table, whose rows already carry the
+    /// errors: the failed claims are named, not quoted.
+    pub fn short_summary(&self, store: &Store) -> (Severity, String) {
+        self.summarise(store, false)
+    }
+
+    fn summarise(&self, store: &Store, verbatim: bool) -> (Severity, String) {
         let count =
             |f: &dyn Fn(&Outcome) -> bool| self.items.iter().filter(|i| f(&i.outcome)).count();
         let accepted = count(&|o| *o == Outcome::Accepted);
@@ -242,20 +252,22 @@ impl BatchRun {
         if skipped > 0 {
             text.push_str(&format!("; {skipped} skipped (already at or above)"));
         }
-        let mut failures = 0;
+        let mut failed = Vec::new();
         for i in &self.items {
             match &i.outcome {
-                Outcome::Failed(e) => {
-                    failures += 1;
-                    text.push_str(&format!("; {}: {e}", i.claim));
+                Outcome::Failed(e) if verbatim => text.push_str(&format!("; {}: {e}", i.claim)),
+                Outcome::Refused(why) if verbatim => {
+                    text.push_str(&format!("; {}: refused: {why}", i.claim))
                 }
-                Outcome::Refused(why) => {
-                    failures += 1;
-                    text.push_str(&format!("; {}: refused: {why}", i.claim));
-                }
-                _ => {}
+                Outcome::Failed(_) | Outcome::Refused(_) => {}
+                _ => continue,
             }
+            failed.push(i.claim.as_str());
         }
+        if !verbatim && !failed.is_empty() {
+            text.push_str(&format!("; failed: {} (why in its row)", failed.join(", ")));
+        }
+        let failures = failed.len();
         let severity = match (failures, accepted) {
             (0, _) => Severity::Info,
             (_, 0) => Severity::Critical,

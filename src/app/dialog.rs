@@ -156,7 +156,7 @@ impl Dialog {
         if let Some(run) = &self.run
             && run.answered()
         {
-            let (severity, summary) = run.summary(store);
+            let (severity, summary) = run.short_summary(store);
             self.state = DialogState::Done {
                 summary,
                 failed: severity != crate::view::model::Severity::Info,
@@ -512,17 +512,15 @@ impl Dialog {
                     "New size".to_string(),
                     Some(match claim_owner(store, &self.namespace, claim) {
                         Some(o) => format!(
-                            "a quantity with a unit, e.g. 20Gi; Tab: every claim of template {}",
+                            "a quantity with a unit, e.g. 20Gi · Tab: every {} claim",
                             o.template
                         ),
                         None => "a quantity with a unit, e.g. 20Gi".to_string(),
                     }),
                 ),
-                DialogKind::ExpandAll { claim, .. } => (
+                DialogKind::ExpandAll { .. } => (
                     "New size".to_string(),
-                    Some(format!(
-                        "a quantity with a unit, e.g. 20Gi; Tab: only {claim}"
-                    )),
+                    Some("a quantity with a unit, e.g. 20Gi · Tab: this claim only".to_string()),
                 ),
                 DialogKind::DeleteClaim { claim } => (
                     "Type the claim's name to confirm".to_string(),
@@ -534,8 +532,15 @@ impl Dialog {
                 label,
                 text: i.value().to_string(),
                 cursor: i.visual_cursor(),
+                // Nothing typed yet: the hint, not an error.
                 error: error.clone().filter(|_| {
-                    !i.value().is_empty() || !matches!(self.kind, DialogKind::DeleteClaim { .. })
+                    !i.value().is_empty()
+                        || !matches!(
+                            self.kind,
+                            DialogKind::DeleteClaim { .. }
+                                | DialogKind::Expand { .. }
+                                | DialogKind::ExpandAll { .. }
+                        )
                 }),
                 hint,
             }

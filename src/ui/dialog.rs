@@ -692,8 +692,9 @@ fn batch(b: &BatchView, cw: u16, theme: &Theme) -> Section {
     Section {
         head: vec![header],
         items,
-        shrink: Some(2),
-        keep: 1,
+        // the table is the batch's plan: shortened last, a few rows kept
+        shrink: Some(3),
+        keep: 3,
         gap: true,
         ..Section::default()
     }
