@@ -728,11 +728,18 @@ fn findings_pane(
         out
     };
     let h = inner.height as usize;
-    // every finding's detail when it all fits (wide windows), else only the
-    // selected one's
-    let details: Vec<Vec<Line>> = d.findings.iter().map(detail).collect();
-    let all = d.findings.len() + details.iter().map(Vec::len).sum::<usize>() <= h;
-    let block_len = 1 + details[sel].len();
+    // Every finding's detail when it all fits (wide windows), else only the
+    // selected one's. Only what can be shown is wrapped: a set with a
+    // thousand findings costs no more per frame than one with a pane full.
+    let all = d.findings.len() <= h && {
+        let mut used = d.findings.len();
+        d.findings.iter().all(|f| {
+            used += detail(f).len();
+            used <= h
+        })
+    };
+    let selected_detail = detail(&d.findings[sel]);
+    let block_len = 1 + selected_detail.len();
     let first = if all {
         0
     } else {
@@ -760,8 +767,10 @@ fn findings_pane(
             Span::raw("  "),
             Span::styled(text(&f.title, theme), title_style),
         ]));
-        if i == sel || all {
-            lines.extend(details[i].iter().cloned());
+        if i == sel {
+            lines.extend(selected_detail.iter().cloned());
+        } else if all {
+            lines.extend(detail(f));
         }
     }
     for (row, line) in lines.iter().take(h).enumerate() {

@@ -266,19 +266,28 @@ pub(crate) fn sort_refs(items: &mut [&Tagged]) {
 
 /// Worst first; then by set, ordinal, first object, code and title.
 fn order(a: &Tagged, b: &Tagged) -> std::cmp::Ordering {
-    fn first(t: &Tagged) -> Option<(&str, &str)> {
-        t.finding
-            .objects
-            .first()
-            .map(|o| (o.namespace.as_str(), o.name.as_str()))
-    }
     Reverse(a.finding.severity)
         .cmp(&Reverse(b.finding.severity))
         .then_with(|| a.set.cmp(&b.set))
-        .then_with(|| a.ordinal.cmp(&b.ordinal))
+        .then_with(|| order_in_set((&a.finding, a.ordinal), (&b.finding, b.ordinal)))
+}
+
+/// [`order`] for two findings of the same set, each with its ordinal tag.
+pub(crate) fn order_in_set(
+    (a, an): (&Finding, Option<i32>),
+    (b, bn): (&Finding, Option<i32>),
+) -> std::cmp::Ordering {
+    fn first(f: &Finding) -> Option<(&str, &str)> {
+        f.objects
+            .first()
+            .map(|o| (o.namespace.as_str(), o.name.as_str()))
+    }
+    Reverse(a.severity)
+        .cmp(&Reverse(b.severity))
+        .then_with(|| an.cmp(&bn))
         .then_with(|| first(a).cmp(&first(b)))
-        .then_with(|| a.finding.code.cmp(b.finding.code))
-        .then_with(|| a.finding.title.cmp(&b.finding.title))
+        .then_with(|| a.code.cmp(b.code))
+        .then_with(|| a.title.cmp(&b.title))
 }
 
 fn pod_ref(p: &Pod) -> ObjectRef {
