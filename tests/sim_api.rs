@@ -501,6 +501,13 @@ async fn malformed_requests_get_clean_errors_and_the_server_keeps_serving() {
             "/api/v1/namespaces/m",
             "application/apply-patch+yaml",
             b"{}".to_vec(),
+            400,
+        ),
+        (
+            "PATCH",
+            "/api/v1/namespaces/m",
+            "text/plain",
+            b"{}".to_vec(),
             415,
         ),
         (

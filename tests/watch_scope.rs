@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Event, ObjectReference, Pod};
-use kube::api::{Api, ObjectMeta, PostParams};
+use k8s_openapi::api::core::v1::{Event, Namespace, Node, ObjectReference, Pod};
+use kube::api::{Api, ObjectMeta, Patch, PatchParams, PostParams};
 use ordinal::app::App;
 use ordinal::cluster::watch::{self, Backoff, Lists, OpenSet, Progress, Scope, Watches};
 use ordinal::sim::auth::{User, Users};
@@ -170,11 +170,14 @@ async fn unrelated_pods_and_their_events_never_reach_the_store() {
     let events = on(&log, "events");
     assert!(events.iter().any(|r| r.method == "GET"));
     for r in events.iter().filter(|r| r.method == "GET") {
-        assert_eq!(
-            r.param("fieldSelector").as_deref(),
-            Some("type=Warning"),
-            "{r:?}"
-        );
+        let expected = if r.path == "/api/v1/events" {
+            watch::WARNINGS_NOT_PODS
+        } else {
+            // Pod warnings: only where sets live.
+            assert_eq!(r.path, "/api/v1/namespaces/mysql/events", "{r:?}");
+            watch::WARNINGS_OF_PODS
+        };
+        assert_eq!(r.param("fieldSelector").as_deref(), Some(expected), "{r:?}");
     }
     assert!(on(&log, "controllerrevisions").is_empty(), "{log:?}");
 }
@@ -442,4 +445,143 @@ async fn the_switcher_picks_several_namespaces() {
     );
     let frame = f.app.frame_view(Timestamp::now(), "00:00:00");
     assert_eq!(frame.title.namespace, "kafka,mysql");
+}
+
+/// A Warning event about `pod` in `namespace`.
+async fn warning_about(client: &kube::Client, namespace: &str, name: &str, pod: &str) {
+    let events: Api<Event> = Api::namespaced(client.clone(), namespace);
+    let event = Event {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(namespace.into()),
+            ..Default::default()
+        },
+        involved_object: ObjectReference {
+            kind: Some("Pod".into()),
+            name: Some(pod.into()),
+            namespace: Some(namespace.into()),
+            ..Default::default()
+        },
+        type_: Some("Warning".into()),
+        reason: Some("BackOff".into()),
+        message: Some("Back-off restarting failed container".into()),
+        ..Default::default()
+    };
+    events.create(&PostParams::default(), &event).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pod_warnings_are_asked_for_only_where_sets_live() {
+    let sim = SimServer::start(config(Users::default())).await.unwrap();
+    let client = sim.client(None);
+    let namespaces: Api<Namespace> = Api::all(client.clone());
+    let ns: Namespace =
+        serde_json::from_value(serde_json::json!({"metadata": {"name": "batch"}})).unwrap();
+    namespaces
+        .create(&PostParams::default(), &ns)
+        .await
+        .unwrap();
+    // `batch-0` would pass for an ordinal Pod's name: only the namespace
+    // keeps its warning off the wire.
+    warning_about(&client, "batch", "batch-0.warn", "batch-0").await;
+    let mut f = Feeding::start(&client, &Scope::All);
+    f.synced().await;
+    assert!(f.app.store.events(Some("batch")).next().is_none());
+    let log = sim.requests();
+    let events: Vec<_> = on(&log, "events")
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|r| r.path == "/api/v1/namespaces/mysql/events"),
+        "{events:?}"
+    );
+    for r in &events {
+        assert!(
+            r.path == "/api/v1/namespaces/mysql/events"
+                || r.param("fieldSelector").as_deref() == Some(watch::WARNINGS_NOT_PODS),
+            "a request that selects Pod warnings in batch: {r:?}"
+        );
+    }
+    assert!(
+        f.watches
+            .feeds()
+            .contains(&watch::pod_warnings_feed("mysql"))
+    );
+    assert!(
+        !f.watches
+            .feeds()
+            .contains(&watch::pod_warnings_feed("batch"))
+    );
+
+    // A warning about a set's Pod still shows, and so does one about the
+    // set itself (the other watch).
+    warning_about(&client, "mysql", "mysql-0.late", "mysql-0").await;
+    f.until("the warning about mysql-0", |s| {
+        s.events(Some("mysql")).any(|e| e.name == "mysql-0.late")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_come_as_table_rows_and_only_unready_ones_in_full() {
+    let sim = SimServer::start(config(Users::default())).await.unwrap();
+    let client = sim.client(None);
+    let mut f = Feeding::start(&client, &Scope::All);
+    f.synced().await;
+    let names: Vec<String> = f.app.store.nodes().map(|n| n.name.clone()).collect();
+    assert!(!names.is_empty());
+    assert!(
+        f.app
+            .store
+            .nodes()
+            .all(|n| n.is_ready() && !n.unschedulable)
+    );
+    let nodes = on(&sim.requests(), "nodes");
+    assert!(!nodes.is_empty());
+    for r in &nodes {
+        assert_eq!(r.param("includeObject").as_deref(), Some("None"), "{r:?}");
+    }
+    assert!(
+        !sim.requests()
+            .iter()
+            .any(|r| r.path.starts_with("/api/v1/nodes/")),
+        "every Node is Ready: none fetched in full"
+    );
+
+    // Cordoned: the table's Status says SchedulingDisabled.
+    let api: Api<Node> = Api::all(client.clone());
+    let cordoned = &names[0];
+    api.patch(
+        cordoned,
+        &PatchParams::default(),
+        &Patch::Merge(serde_json::json!({"spec": {"unschedulable": true}})),
+    )
+    .await
+    .unwrap();
+    f.until("the cordon", |s| {
+        s.node(cordoned)
+            .is_some_and(|n| n.unschedulable && n.is_ready())
+    })
+    .await;
+
+    // Lost: the Node is fetched in full for its condition's status and
+    // reason, which the findings quote; no other Node is.
+    let pod = f.app.store.pod("mysql", "mysql-0").unwrap().node.clone();
+    sim.with_state(|s| ordinal::sim::controllers::kubelet::fail_node(s, &pod));
+    sim.advance(Duration::from_secs(400));
+    f.until("the node unreachable", |s| {
+        s.node(&pod)
+            .is_some_and(|n| n.ready == "Unknown" && !n.ready_reason.is_empty())
+    })
+    .await;
+    let full: Vec<String> = sim
+        .requests()
+        .iter()
+        .filter_map(|r| r.path.strip_prefix("/api/v1/nodes/").map(String::from))
+        .collect();
+    assert!(!full.is_empty());
+    assert!(full.iter().all(|n| *n == pod), "{full:?}");
 }

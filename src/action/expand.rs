@@ -1,8 +1,7 @@
 //! Expand: a merge patch of a claim's `spec.resources.requests.storage`
 //! (what `kubectl patch pvc` sends), the validation of the typed size, and
 //! the preview (online or offline, the filesystem step, the template).
-//! The batch form expands every claim of one template of a set, one patch
-//! per claim.
+//! The batch form (every claim of one template) is in [`super::expand_batch`].
 
 use super::plan::{Plan, size};
 use super::request::{MERGE_PATCH, patch};
@@ -60,14 +59,14 @@ pub fn parse_size(input: &str, current: u64) -> Result<(String, u64), String> {
 }
 
 /// What the claim has or already asks for (a pending expansion counts).
-fn current(c: &Claim) -> u64 {
+pub(super) fn current(c: &Claim) -> u64 {
     c.capacity_bytes
         .unwrap_or(0)
         .max(c.request_bytes.unwrap_or(0))
 }
 
 /// Whether the claim can be expanded at all, and why not.
-fn expandable<'s>(store: &'s Store, ns: &str, claim: &str) -> Result<&'s Claim, String> {
+pub(super) fn expandable<'s>(store: &'s Store, ns: &str, claim: &str) -> Result<&'s Claim, String> {
     let c = store
         .claim(ns, claim)
         .ok_or_else(|| format!("claim {ns}/{claim} is not in the cache (deleted?)"))?;
@@ -132,14 +131,7 @@ pub fn expand_plan(store: &Store, ns: &str, claim: &str, bytes: u64) -> Plan {
         size(c.capacity_bytes.or(c.request_bytes)),
         size(Some(bytes))
     ));
-    let driver = store
-        .volume_of_claim(c)
-        .map(|v| v.storage_class.clone())
-        .filter(|n| !n.is_empty())
-        .or_else(|| c.storage_class.clone())
-        .and_then(|n| store.class(&n))
-        .map(|k| k.provisioner.clone())
-        .unwrap_or_default();
+    let driver = driver(store, c);
     plan.line(format!(
         "The driver{} grows the volume (Resizing), then the kubelet grows the filesystem on the node",
         if driver.is_empty() {
@@ -148,11 +140,7 @@ pub fn expand_plan(store: &Store, ns: &str, claim: &str, bytes: u64) -> Plan {
             format!(" {driver}")
         }
     ));
-    let users: Vec<String> = store
-        .pods(Some(ns))
-        .filter(|p| p.phase == "Running" && p.claims.iter().any(|x| x == claim))
-        .map(|p| p.name.clone())
-        .collect();
+    let users = running_users(store, ns, claim);
     if users.is_empty() {
         plan.line("No running Pod mounts it: the filesystem is grown when a Pod next mounts it");
     } else {
@@ -176,90 +164,83 @@ pub fn expand_plan(store: &Store, ns: &str, claim: &str, bytes: u64) -> Plan {
     plan
 }
 
+/// The running Pods that mount the claim (online expansion happens under them).
+pub(super) fn running_users(store: &Store, ns: &str, claim: &str) -> Vec<String> {
+    store
+        .pods(Some(ns))
+        .filter(|p| p.phase == "Running" && p.claims.iter().any(|x| x == claim))
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+/// The driver (provisioner) of the claim's class, empty when unknown.
+pub(super) fn driver(store: &Store, c: &Claim) -> String {
+    store
+        .volume_of_claim(c)
+        .map(|v| v.storage_class.clone())
+        .filter(|n| !n.is_empty())
+        .or_else(|| c.storage_class.clone())
+        .and_then(|n| store.class(&n))
+        .map(|k| k.provisioner.clone())
+        .unwrap_or_default()
+}
+
+/// How far an expansion sent earlier has got.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    /// The claim is gone from the cache.
+    Gone,
+    /// Not picked up by the resizer yet.
+    Waiting,
+    /// The driver grows the volume.
+    Resizing,
+    /// The volume grew; the filesystem grows when the kubelet next mounts
+    /// it (a Pod restart, with offline-only drivers).
+    FileSystemResizePending,
+    /// The new capacity is there.
+    Done(u64),
+}
+
+pub fn expand_stage(store: &Store, ns: &str, claim: &str, want: u64) -> Stage {
+    let Some(c) = store.claim(ns, claim) else {
+        return Stage::Gone;
+    };
+    match c.capacity_bytes {
+        Some(cap) if cap >= want => Stage::Done(cap),
+        _ if c
+            .condition("FileSystemResizePending")
+            .is_some_and(|x| x.status == "True") =>
+        {
+            Stage::FileSystemResizePending
+        }
+        _ if c.condition("Resizing").is_some_and(|x| x.status == "True") => Stage::Resizing,
+        _ => Stage::Waiting,
+    }
+}
+
 /// Where an expansion sent earlier stands: `(done, what to say)`, through
 /// `Resizing` and `FileSystemResizePending` to the new capacity.
 pub fn expand_progress(store: &Store, ns: &str, claim: &str, want: u64) -> (bool, String) {
-    let Some(c) = store.claim(ns, claim) else {
-        return (true, format!("{claim} is gone"));
-    };
-    if c.capacity_bytes.is_some_and(|cap| cap >= want) {
-        return (
-            true,
-            format!("done: {claim} now has {}", size(c.capacity_bytes)),
-        );
-    }
-    let now = size(c.capacity_bytes);
-    if c.condition("FileSystemResizePending")
-        .is_some_and(|x| x.status == "True")
-    {
-        return (
+    let now = size(store.claim(ns, claim).and_then(|c| c.capacity_bytes));
+    let want_s = size(Some(want));
+    match expand_stage(store, ns, claim, want) {
+        Stage::Gone => (true, format!("{claim} is gone")),
+        Stage::Done(cap) => (true, format!("done: {claim} now has {}", size(Some(cap)))),
+        Stage::FileSystemResizePending => (
             false,
             format!(
-                "{claim}: FileSystemResizePending ({now} → {}): the volume grew; the filesystem grows when the kubelet next mounts it (a Pod restart, with offline-only drivers)",
-                size(Some(want))
+                "{claim}: FileSystemResizePending ({now} → {want_s}): the volume grew; the filesystem grows when the kubelet next mounts it (a Pod restart, with offline-only drivers)"
             ),
-        );
-    }
-    if c.condition("Resizing").is_some_and(|x| x.status == "True") {
-        return (
-            false,
-            format!(
-                "{claim}: Resizing ({now} → {}): the driver grows the volume…",
-                size(Some(want))
-            ),
-        );
-    }
-    (
-        false,
-        format!(
-            "{claim}: expansion to {} requested, waiting for the resizer…",
-            size(Some(want))
         ),
-    )
-}
-
-/// One claim of a batch: the action, or why it is left out.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BatchItem {
-    pub claim: String,
-    pub action: Result<Action, String>,
-}
-
-/// "Expand every claim of template `template` of set `set` to `input`":
-/// one patch per claim; claims that cannot take it say why.
-pub fn expand_template(
-    store: &Store,
-    ns: &str,
-    set: &str,
-    template: &str,
-    input: &str,
-    read_only: bool,
-) -> Result<Vec<BatchItem>, String> {
-    let s = store
-        .set(ns, set)
-        .ok_or_else(|| format!("statefulset {ns}/{set} is not in the cache"))?;
-    if !s.templates.iter().any(|t| t.name == template) {
-        return Err(format!("{set} has no volumeClaimTemplate {template}"));
+        Stage::Resizing => (
+            false,
+            format!("{claim}: Resizing ({now} → {want_s}): the driver grows the volume…"),
+        ),
+        Stage::Waiting => (
+            false,
+            format!("{claim}: expansion to {want_s} requested, waiting for the resizer…"),
+        ),
     }
-    let prefix = format!("{template}-{set}-");
-    let mut items: Vec<(i64, BatchItem)> = store
-        .claims_with_prefix(ns, &prefix)
-        .filter_map(|c| {
-            let n: i64 = c.name.strip_prefix(&prefix)?.parse().ok()?;
-            Some((
-                n,
-                BatchItem {
-                    claim: c.name.clone(),
-                    action: expand_action(store, ns, &c.name, input, read_only),
-                },
-            ))
-        })
-        .collect();
-    items.sort_by_key(|(n, _)| *n);
-    if items.is_empty() {
-        return Err(format!("{set} has no claims of template {template} yet"));
-    }
-    Ok(items.into_iter().map(|(_, i)| i).collect())
 }
 
 #[cfg(test)]
@@ -339,30 +320,5 @@ mod tests {
                 .iter()
                 .any(|l| l.contains("new ordinals get 10Gi"))
         );
-    }
-
-    #[test]
-    fn the_batch_lists_each_claim_with_its_own_verdict() {
-        let mut f = with_class(true);
-        // data-web-2 was expanded by hand to 30Gi already.
-        let c: k8s_openapi::api::core::v1::PersistentVolumeClaim = serde_json::from_value(json!({
-            "metadata": {"namespace": "app", "name": "data-web-2", "uid": "uid-data-web-2"},
-            "spec": {"accessModes": ["ReadWriteOnce"], "volumeName": "pv-2", "resources": {"requests": {"storage": "30Gi"}}},
-            "status": {"phase": "Bound", "capacity": {"storage": "30Gi"}}
-        }))
-        .unwrap();
-        f.put(Object::from(&c));
-        let items = expand_template(&f.0, "app", "web", "data", "20Gi", false).unwrap();
-        let claims: Vec<&str> = items.iter().map(|i| i.claim.as_str()).collect();
-        assert_eq!(claims, ["data-web-0", "data-web-1", "data-web-2"]);
-        assert!(items[0].action.is_ok() && items[1].action.is_ok());
-        assert!(
-            items[2]
-                .action
-                .as_ref()
-                .unwrap_err()
-                .contains("cannot shrink")
-        );
-        assert!(expand_template(&f.0, "app", "web", "logs", "20Gi", false).is_err());
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! One file per action holds its request, its words and its preview:
 //! [`scale`], [`restart`], [`partition`], [`rollback`], [`delete_pod`],
-//! [`delete_claim`]. Shared parts: [`request`] (wire format and errors),
+//! [`delete_claim`], [`expand`] (and its batch form, [`expand_batch`]). Shared parts: [`request`] (wire format and errors),
 //! [`plan`] (the preview type and store lookups), [`validate`].
 //!
 //! Adding an action: a file with a `describe` function (and a preview),
@@ -24,6 +24,7 @@ use serde::Serialize;
 pub mod delete_claim;
 pub mod delete_pod;
 pub mod expand;
+pub mod expand_batch;
 pub mod partition;
 pub mod plan;
 pub mod request;
@@ -37,7 +38,8 @@ mod fixture;
 
 pub use delete_claim::delete_claim_plan;
 pub use delete_pod::{delete_pod_plan, suggests_force};
-pub use expand::{BatchItem, expand_action, expand_plan, expand_progress, expand_template};
+pub use expand::{Stage, expand_action, expand_plan, expand_progress, expand_stage};
+pub use expand_batch::{Batch, BatchItem, Verdict, expand_template};
 pub use partition::{parse_partition, partition_plan, pause_partition, step_partition};
 pub use plan::Plan;
 pub use request::{ActionError, Request};

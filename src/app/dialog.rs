@@ -7,8 +7,10 @@ use jiff::Timestamp;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::action::{self, Action, ActionError, Plan, Request};
+use super::batch::{self, BatchRun};
+use crate::action::{self, Action, ActionError, Batch, Plan, Request};
 use crate::store::Store;
+use crate::store::owner::claim_owner;
 use crate::ui::model::{ChoiceView, DialogState, DialogView, InputView, RequestView};
 
 /// Which action the dialog prepares.
@@ -38,6 +40,12 @@ pub enum DialogKind {
     Expand {
         claim: String,
     },
+    /// Type the new size of every claim of `template` (of the dialog's
+    /// set); `claim` is the one it was opened from (Tab goes back to it).
+    ExpandAll {
+        template: String,
+        claim: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +57,11 @@ pub struct Dialog {
     input: Option<Input>,
     selected: usize,
     pub state: DialogState,
+    /// A batch once sent: each claim's answer and progress.
+    run: Option<BatchRun>,
+    /// What the batch dialog showed when it was sent (kept as sent, while
+    /// the claims it changed move on).
+    sent: Option<(Batch, Plan)>,
 }
 
 /// What a key did to the dialog.
@@ -60,12 +73,16 @@ pub enum DialogOutcome {
     Cancelled,
     /// Send this action now.
     Send(Action),
+    /// Send these, one request each (a batch).
+    SendAll(Vec<Action>),
 }
 
 /// What the dialog would do with the current input: the action, or why not.
 struct Prepared {
     action: Result<Action, String>,
     plan: Plan,
+    /// A batch's claims and verdicts (`action` is then its first patch).
+    batch: Option<Batch>,
 }
 
 impl Dialog {
@@ -85,7 +102,9 @@ impl Dialog {
                 };
                 Some(Input::new(current.to_string()))
             }
-            DialogKind::DeleteClaim { .. } | DialogKind::Expand { .. } => Some(Input::default()),
+            DialogKind::DeleteClaim { .. }
+            | DialogKind::Expand { .. }
+            | DialogKind::ExpandAll { .. } => Some(Input::default()),
             _ => None,
         };
         Dialog {
@@ -95,6 +114,53 @@ impl Dialog {
             input,
             selected: 0,
             state: DialogState::Editing,
+            run: None,
+            sent: None,
+        }
+    }
+
+    /// The batch sent from this dialog, if any (the app follows it on
+    /// after the dialog closes).
+    pub fn take_run(&mut self) -> Option<BatchRun> {
+        self.run.take()
+    }
+
+    /// Takes the answer to one patch of its batch; false when the action
+    /// is not one of them. When every answer is in, the dialog shows the
+    /// summary.
+    pub fn record(
+        &mut self,
+        action: &Action,
+        result: &Result<String, ActionError>,
+        store: &Store,
+    ) -> bool {
+        let Some(run) = self.run.as_mut() else {
+            return false;
+        };
+        if !run.record(action, result) {
+            return false;
+        }
+        if run.answered() {
+            self.refresh(store);
+        }
+        true
+    }
+
+    /// The batch's summary (severity, text), while one runs.
+    pub fn run_summary(&self, store: &Store) -> Option<(crate::view::model::Severity, String)> {
+        self.run.as_ref().map(|r| r.summary(store))
+    }
+
+    /// Brings the finished batch's summary up to date (progress moves on).
+    pub fn refresh(&mut self, store: &Store) {
+        if let Some(run) = &self.run
+            && run.answered()
+        {
+            let (severity, summary) = run.short_summary(store);
+            self.state = DialogState::Done {
+                summary,
+                failed: severity != crate::view::model::Severity::Info,
+            };
         }
     }
 
@@ -110,6 +176,7 @@ impl Dialog {
             let mut plan = action::scale_plan(store, ns, name, n);
             plan.warnings.splice(0..0, warnings);
             Prepared {
+                batch: None,
                 action: Ok(Action::Scale {
                     namespace: ns.into(),
                     name: name.into(),
@@ -123,6 +190,7 @@ impl Dialog {
                 Ok(mut plan) => {
                     plan.warnings.splice(0..0, warnings);
                     Prepared {
+                        batch: None,
                         action: Ok(Action::SetPartition {
                             namespace: ns.into(),
                             name: name.into(),
@@ -132,6 +200,7 @@ impl Dialog {
                     }
                 }
                 Err(why) => Prepared {
+                    batch: None,
                     action: Err(why),
                     plan: Plan::default(),
                 },
@@ -140,6 +209,7 @@ impl Dialog {
             DialogKind::Scale => match action::parse_replicas(self.text(), replicas) {
                 Ok((n, warnings)) => scale(n, warnings),
                 Err(e) => Prepared {
+                    batch: None,
                     action: Err(e),
                     plan: Plan::default(),
                 },
@@ -148,6 +218,7 @@ impl Dialog {
                 let n = replicas + delta;
                 if n < 0 {
                     Prepared {
+                        batch: None,
                         action: Err("already at 0 replicas".into()),
                         plan: Plan::default(),
                     }
@@ -156,12 +227,14 @@ impl Dialog {
                 }
             }
             DialogKind::Restart => Prepared {
+                batch: None,
                 action: Ok(Action::restart_now(ns, name, now)),
                 plan: action::restart_plan(store, ns, name),
             },
             DialogKind::Partition => match action::parse_partition(self.text(), replicas) {
                 Ok((p, warnings)) => partition(p, warnings),
                 Err(e) => Prepared {
+                    batch: None,
                     action: Err(e),
                     plan: Plan::default(),
                 },
@@ -170,6 +243,7 @@ impl Dialog {
             DialogKind::Step => match action::step_partition(store, ns, name) {
                 Ok(p) => partition(p, Vec::new()),
                 Err(e) => Prepared {
+                    batch: None,
                     action: Err(e),
                     plan: Plan::default(),
                 },
@@ -178,6 +252,7 @@ impl Dialog {
                 let choices = action::rollback_choices(store, ns, name, now);
                 match choices.get(self.selected) {
                     Some(choice) if choice.is_update => Prepared {
+                        batch: None,
                         action: Err(format!(
                             "revision {} is already the update revision",
                             choice.revision
@@ -186,21 +261,25 @@ impl Dialog {
                     },
                     Some(choice) => match action::rollback_plan(store, ns, name, choice.revision) {
                         Ok(plan) => Prepared {
+                            batch: None,
                             action: action::rollback_action(store, ns, name, choice.revision),
                             plan,
                         },
                         Err(e) => Prepared {
+                            batch: None,
                             action: Err(e),
                             plan: Plan::default(),
                         },
                     },
                     None => Prepared {
+                        batch: None,
                         action: Err("no revisions to roll back to".into()),
                         plan: Plan::default(),
                     },
                 }
             }
             DialogKind::DeletePod { pod, force } => Prepared {
+                batch: None,
                 action: Ok(Action::DeletePod {
                     namespace: ns.into(),
                     name: pod.clone(),
@@ -213,11 +292,30 @@ impl Dialog {
                     Ok(a) => {
                         let bytes = crate::store::quantity::parse(self.text()).unwrap_or(0);
                         Prepared {
+                            batch: None,
                             plan: action::expand_plan(store, ns, claim, bytes),
                             action: Ok(a),
                         }
                     }
                     Err(why) => Prepared {
+                        batch: None,
+                        action: Err(why),
+                        plan: Plan::default(),
+                    },
+                }
+            }
+            DialogKind::ExpandAll { template, .. } => {
+                match action::expand_template(store, ns, name, template, self.text(), false) {
+                    Ok(b) => Prepared {
+                        action: match (b.nothing_to_send(), b.actions().into_iter().next()) {
+                            (None, Some(first)) => Ok(first),
+                            (why, _) => Err(why.unwrap_or_default()),
+                        },
+                        plan: b.plan(store),
+                        batch: Some(b),
+                    },
+                    Err(why) => Prepared {
+                        batch: None,
                         action: Err(why),
                         plan: Plan::default(),
                     },
@@ -236,9 +334,14 @@ impl Dialog {
                         } else {
                             Err(format!("the name does not match {claim}"))
                         };
-                        Prepared { action, plan }
+                        Prepared {
+                            action,
+                            plan,
+                            batch: None,
+                        }
                     }
                     Err(why) => Prepared {
+                        batch: None,
                         action: Err(why),
                         plan: Plan::default(),
                     },
@@ -262,6 +365,12 @@ impl Dialog {
                 _ => DialogOutcome::Open,
             };
         }
+        if matches!(self.state, DialogState::Done { .. }) {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => DialogOutcome::Cancelled,
+                _ => DialogOutcome::Open,
+            };
+        }
         if self.state == DialogState::Sending {
             // The request is in flight; Esc closes the dialog, the answer
             // still arrives in the status line.
@@ -274,6 +383,11 @@ impl Dialog {
         match key.code {
             KeyCode::Esc => DialogOutcome::Cancelled,
             KeyCode::Enter => self.confirm(store, now),
+            // One claim or every claim of its template, keeping the size typed.
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.toggle_batch(store);
+                DialogOutcome::Open
+            }
             KeyCode::Up if self.kind == DialogKind::Rollback => {
                 self.selected = self.selected.saturating_sub(1);
                 DialogOutcome::Open
@@ -292,8 +406,36 @@ impl Dialog {
         }
     }
 
+    /// Expand one claim ⇄ expand every claim of its template.
+    fn toggle_batch(&mut self, store: &Store) {
+        self.kind = match &self.kind {
+            DialogKind::Expand { claim } => match claim_owner(store, &self.namespace, claim) {
+                Some(o) => {
+                    self.name = o.set;
+                    DialogKind::ExpandAll {
+                        template: o.template,
+                        claim: claim.clone(),
+                    }
+                }
+                None => return,
+            },
+            DialogKind::ExpandAll { claim, .. } => DialogKind::Expand {
+                claim: claim.clone(),
+            },
+            _ => return,
+        };
+    }
+
     fn confirm(&mut self, store: &Store, now: Timestamp) -> DialogOutcome {
-        match self.prepare(store, now).action {
+        let prepared = self.prepare(store, now);
+        if let (Some(b), Ok(_)) = (&prepared.batch, &prepared.action) {
+            self.run = Some(BatchRun::new(b));
+            self.state = DialogState::Sending;
+            let actions = b.actions();
+            self.sent = prepared.batch.map(|b| (b, prepared.plan));
+            return DialogOutcome::SendAll(actions);
+        }
+        match prepared.action {
             Ok(action) => {
                 self.state = DialogState::Sending;
                 DialogOutcome::Send(action)
@@ -328,6 +470,9 @@ impl Dialog {
             DialogKind::DeletePod { pod, .. } => format!("Delete Pod {}/{pod}", self.namespace),
             DialogKind::DeleteClaim { claim } => format!("Delete claim {}/{claim}", self.namespace),
             DialogKind::Expand { claim } => format!("Expand claim {}/{claim}", self.namespace),
+            DialogKind::ExpandAll { template, .. } => {
+                format!("Expand every {template} claim of {set}")
+            }
         }
     }
 
@@ -344,20 +489,38 @@ impl Dialog {
             DialogKind::DeletePod { .. } => "delete",
             DialogKind::DeleteClaim { .. } => "delete claim",
             DialogKind::Expand { .. } => "expand",
+            DialogKind::ExpandAll { .. } => "expand all",
         }
     }
 
     /// What the dialog shows now.
     pub fn view(&self, store: &Store, now: Timestamp) -> DialogView {
-        let prepared = self.prepare(store, now);
+        let prepared = match &self.sent {
+            Some((b, plan)) => Prepared {
+                action: b.actions().into_iter().next().ok_or_else(String::new),
+                plan: plan.clone(),
+                batch: Some(b.clone()),
+            },
+            None => self.prepare(store, now),
+        };
         let error = prepared.action.as_ref().err().cloned();
         let input = self.input.as_ref().map(|i| {
             let (label, hint) = match &self.kind {
                 DialogKind::Scale => ("Replicas".to_string(), None),
                 DialogKind::Partition => ("Partition".to_string(), None),
-                DialogKind::Expand { .. } => (
+                DialogKind::Expand { claim } => (
                     "New size".to_string(),
-                    Some("a quantity with a unit, e.g. 20Gi".to_string()),
+                    Some(match claim_owner(store, &self.namespace, claim) {
+                        Some(o) => format!(
+                            "a quantity with a unit, e.g. 20Gi · Tab: every {} claim",
+                            o.template
+                        ),
+                        None => "a quantity with a unit, e.g. 20Gi".to_string(),
+                    }),
+                ),
+                DialogKind::ExpandAll { .. } => (
+                    "New size".to_string(),
+                    Some("a quantity with a unit, e.g. 20Gi · Tab: this claim only".to_string()),
                 ),
                 DialogKind::DeleteClaim { claim } => (
                     "Type the claim's name to confirm".to_string(),
@@ -369,8 +532,15 @@ impl Dialog {
                 label,
                 text: i.value().to_string(),
                 cursor: i.visual_cursor(),
+                // Nothing typed yet: the hint, not an error.
                 error: error.clone().filter(|_| {
-                    !i.value().is_empty() || !matches!(self.kind, DialogKind::DeleteClaim { .. })
+                    !i.value().is_empty()
+                        || !matches!(
+                            self.kind,
+                            DialogKind::DeleteClaim { .. }
+                                | DialogKind::Expand { .. }
+                                | DialogKind::ExpandAll { .. }
+                        )
                 }),
                 hint,
             }
@@ -400,9 +570,21 @@ impl Dialog {
                 selected: self.selected,
             }
         });
-        let (request, kubectl) = match &prepared.action {
-            Ok(a) => (Some(request_view(&a.request())), Some(a.kubectl())),
-            Err(_) => (None, None),
+        let (request, kubectl) = match (&prepared.action, &prepared.batch) {
+            (Ok(_), Some(b)) => {
+                // One merge patch per claim, the same body each time.
+                let actions = b.actions();
+                let mut r = request_view(&actions[0].request());
+                r.also = actions[1..].iter().map(|a| a.request().path).collect();
+                (Some(r), b.kubectl())
+            }
+            (Ok(a), None) => (Some(request_view(&a.request())), Some(a.kubectl())),
+            (Err(_), _) => (None, None),
+        };
+        let batch = match (&self.run, &prepared.batch) {
+            (Some(run), _) => Some(run.view(store)),
+            (None, Some(b)) => Some(batch::preview(b)),
+            (None, None) => None,
         };
         let mut warnings = prepared.plan.warnings.clone();
         if input.is_none()
@@ -425,6 +607,7 @@ impl Dialog {
             confirm: self.confirm_verb().to_string(),
             can_confirm: prepared.action.is_ok(),
             state: self.state.clone(),
+            batch,
         }
     }
 }
@@ -441,5 +624,6 @@ pub fn request_view(r: &Request) -> RequestView {
             .as_ref()
             .map(|b| vec![serde_json::to_string(b).unwrap_or_default()])
             .unwrap_or_default(),
+        also: Vec::new(),
     }
 }

@@ -509,8 +509,8 @@ mod tests {
         let sim = paused_mysql().await;
         let warnings = Feed {
             kind: Kind::Event,
-            namespace: None,
-            part: crate::store::Part::Warnings,
+            namespace: Some("mysql".into()),
+            part: crate::store::Part::PodWarnings,
         };
         let normal = Feed {
             kind: Kind::Event,

@@ -2,6 +2,7 @@
 //! overlays. It owns the store; watch tasks only send it events. The frame
 //! is a function of this state ([`App::frame_view`]).
 
+pub mod batch;
 pub mod dialog;
 pub mod keymap;
 pub mod lockstep;
@@ -107,6 +108,9 @@ pub struct App {
     following: Option<(String, String, String)>,
     /// A claim being expanded: (namespace, claim, requested bytes).
     following_claim: Option<(String, String, u64)>,
+    /// A batch expansion whose dialog was closed, followed in the status
+    /// line until every claim has its answer and its new size.
+    following_batch: Option<batch::BatchRun>,
     /// The keys of each command (defaults plus the config file's `[keys]`).
     keymap: Keymap,
     /// Redraw on every tick, for the ages and the clock (`refresh = "off"`: no).
@@ -148,6 +152,7 @@ impl App {
             detail_memo: RefCell::default(),
             following: None,
             following_claim: None,
+            following_batch: None,
             keymap: Keymap::default(),
             redraw_on_tick: true,
         }
@@ -234,6 +239,20 @@ impl App {
     /// The answer to an action sent earlier.
     pub fn on_action_result(&mut self, action: &Action, result: Result<String, ActionError>) {
         self.dirty = true;
+        // One answer of a batch: its dialog (or, closed, the status line)
+        // keeps each claim's result.
+        if let Some(d) = self.dialog.as_mut()
+            && d.record(action, &result, &self.store)
+        {
+            self.message = d.run_summary(&self.store);
+            return;
+        }
+        if let Some(run) = self.following_batch.as_mut()
+            && run.record(action, &result)
+        {
+            self.message = Some(run.summary(&self.store));
+            return;
+        }
         match result {
             Ok(summary) => {
                 self.dialog = None;
@@ -310,6 +329,20 @@ impl App {
         if self.following.is_some() {
             self.follow_up(now);
         }
+        if let Some(d) = self.dialog.as_mut()
+            && let Some(summary) = d.run_summary(&self.store)
+        {
+            d.refresh(&self.store);
+            self.message = Some(summary);
+            self.dirty = true;
+        }
+        if let Some(run) = &self.following_batch {
+            self.message = Some(run.summary(&self.store));
+            self.dirty = true;
+            if run.settled(&self.store) {
+                self.following_batch = None;
+            }
+        }
         if let Some((ns, claim, want)) = self.following_claim.clone() {
             let (done, text) = action::expand_progress(&self.store, &ns, &claim, want);
             self.message = Some((Severity::Info, text));
@@ -376,8 +409,19 @@ impl App {
         if let Some(dialog) = self.dialog.as_mut() {
             match dialog.on_key(key, event, &self.store, now) {
                 DialogOutcome::Open => {}
-                DialogOutcome::Cancelled => self.dialog = None,
+                DialogOutcome::Cancelled => {
+                    // A batch goes on in the status line.
+                    if let Some(run) = self.dialog.take().and_then(|mut d| d.take_run())
+                        && !run.settled(&self.store)
+                    {
+                        self.message = Some(run.summary(&self.store));
+                        self.following_batch = Some(run);
+                    }
+                }
                 DialogOutcome::Send(action) => self.effects.push(Effect::Execute(action)),
+                DialogOutcome::SendAll(actions) => self
+                    .effects
+                    .extend(actions.into_iter().map(Effect::Execute)),
             }
             return;
         }
@@ -603,7 +647,8 @@ impl App {
             | Command::DeletePod
             | Command::ForceDeletePod
             | Command::DeleteClaim
-            | Command::Expand => {}
+            | Command::Expand
+            | Command::ExpandAll => {}
             Command::Up
             | Command::Down
             | Command::PageUp
@@ -664,6 +709,31 @@ impl App {
                     "select a claim (an ordinal with a claim, or a claim on the storage screen)",
                     now,
                 );
+                return;
+            }
+            Command::ExpandAll => {
+                match self.claim_to_expand(now).and_then(|(ns, claim)| {
+                    let o = crate::store::owner::claim_owner(&self.store, &ns, &claim)?;
+                    Some((ns, claim, o))
+                }) {
+                    Some((ns, claim, o)) => {
+                        self.dialog = Some(Dialog::new(
+                            DialogKind::ExpandAll {
+                                template: o.template,
+                                claim,
+                            },
+                            &ns,
+                            &o.set,
+                            &self.store,
+                        ))
+                    }
+                    None => {
+                        self.message = Some((
+                            Severity::Warning,
+                            "select a claim of a StatefulSet's template (an ordinal, or a claim on the storage screen)".into(),
+                        ))
+                    }
+                }
                 return;
             }
             Command::DeleteClaim => {

@@ -72,11 +72,10 @@ pub fn parse(text: &str) -> Result<Vec<Step>, TourError> {
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            let wait =
-                crate::sim::scenario::parse_duration(&s.wait).map_err(|e| TourError::Step {
-                    step: i + 1,
-                    message: e.to_string(),
-                })?;
+            let wait = crate::format::duration::parse(&s.wait).map_err(|e| TourError::Step {
+                step: i + 1,
+                message: e.to_string(),
+            })?;
             Ok(Step {
                 wait,
                 keys: s.keys.as_deref().map(parse_keys).unwrap_or_default(),

@@ -67,21 +67,48 @@ impl EnvelopeOptions {
 /// The requests of the **minimal** baseline: exactly the objects ordinal
 /// shows at start (no set open), with the selectors the client uses. Keep
 /// this in step with `cluster::watch`: Pods that a StatefulSet made (the
-/// label its controller sets), Warning Events, every set, claim, volume and
-/// class, and only the Nodes that host set Pods (one GET each).
-/// ControllerRevisions are needed only for an open set, so none here.
-pub fn minimal_requests(set_nodes: &BTreeSet<String>) -> Vec<String> {
+/// label its controller sets), Warning Events about anything but Pods, and
+/// about Pods in the namespaces that hold sets (`set_namespaces`), every
+/// set, claim, volume and class, and only the Nodes that host set Pods, one
+/// GET each, as the Table row the client reads (readiness and cordon; the
+/// client fetches a Node in full only when it is not Ready, and then so
+/// does this: `not_ready`). ControllerRevisions are needed only for an open
+/// set, so none here.
+pub fn minimal_requests(
+    set_nodes: &BTreeSet<String>,
+    not_ready: &BTreeSet<String>,
+    set_namespaces: &BTreeSet<String>,
+) -> Vec<String> {
+    let field = |s: &str| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("fieldSelector", s)
+            .finish()
+    };
     let mut paths: Vec<String> = [
         "/apis/apps/v1/statefulsets",
         "/api/v1/pods?labelSelector=statefulset.kubernetes.io%2Fpod-name",
         "/api/v1/persistentvolumeclaims",
         "/api/v1/persistentvolumes",
         "/apis/storage.k8s.io/v1/storageclasses",
-        "/api/v1/events?fieldSelector=type%3DWarning",
     ]
     .map(String::from)
     .to_vec();
-    paths.extend(set_nodes.iter().map(|n| format!("/api/v1/nodes/{n}")));
+    paths.push(format!(
+        "/api/v1/events?{}",
+        field(watch::WARNINGS_NOT_PODS)
+    ));
+    paths.extend(set_namespaces.iter().map(|ns| {
+        format!(
+            "/api/v1/namespaces/{ns}/events?{}",
+            field(watch::WARNINGS_OF_PODS)
+        )
+    }));
+    paths.extend(
+        set_nodes
+            .iter()
+            .map(|n| format!("/api/v1/nodes/{n}?includeObject=None")),
+    );
+    paths.extend(not_ready.iter().map(|n| format!("/api/v1/nodes/{n}")));
     paths
 }
 
@@ -106,6 +133,7 @@ async fn fetch(client: &kube::Client, paths: &[String]) -> Result<Fetched> {
     let t = Instant::now();
     let gets = paths.iter().map(|path| async move {
         let is_list = !path.starts_with("/api/v1/nodes/");
+        let table = path.contains("includeObject=None");
         let (mut bytes, mut requests) = (0usize, 0usize);
         let mut token: Option<String> = None;
         loop {
@@ -115,7 +143,11 @@ async fn fetch(client: &kube::Client, paths: &[String]) -> Result<Fetched> {
                 (true, None) => format!("{path}{sep}limit=500"),
                 (true, Some(c)) => format!("{path}{sep}limit=500&continue={c}"),
             };
-            let req = http::Request::get(url).body(Vec::new())?;
+            let mut req = http::Request::get(url);
+            if table {
+                req = req.header(http::header::ACCEPT, crate::cluster::nodes::TABLE_ACCEPT);
+            }
+            let req = req.body(Vec::new())?;
             let text = client.request_text(req).await?;
             requests += 1;
             bytes += text.len();
@@ -135,6 +167,44 @@ async fn fetch(client: &kube::Client, paths: &[String]) -> Result<Fetched> {
         time: t.elapsed(),
         bytes: results.iter().map(|r| r.0).sum(),
         requests: results.iter().map(|r| r.1).sum(),
+    })
+}
+
+/// Average bytes per Node in each form a client could watch.
+struct NodeSizes {
+    nodes: usize,
+    full: f64,
+    metadata: f64,
+    table: f64,
+}
+
+/// Measures [`NodeSizes`] on the first page of Nodes: in full and as a
+/// Table as the server sends them; metadata-only as the server would (the
+/// sim does not serve `PartialObjectMetadata`: the metadata, managedFields
+/// included, in its envelope).
+async fn node_sizes(client: &kube::Client) -> Result<NodeSizes> {
+    let full = client
+        .request_text(http::Request::get("/api/v1/nodes?limit=500").body(Vec::new())?)
+        .await?;
+    let list: serde_json::Value = serde_json::from_str(&full)?;
+    let items = list["items"].as_array().cloned().unwrap_or_default();
+    let nodes = items.len().max(1);
+    let metadata: usize = items
+        .iter()
+        .map(|n| {
+            serde_json::json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": n["metadata"]})
+                .to_string()
+                .len()
+        })
+        .sum();
+    let table = client
+        .request_text(crate::cluster::nodes::list_request(None)?)
+        .await?;
+    Ok(NodeSizes {
+        nodes,
+        full: full.len() as f64 / nodes as f64,
+        metadata: metadata as f64 / nodes as f64,
+        table: table.len() as f64 / nodes as f64,
     })
 }
 
@@ -171,6 +241,31 @@ pub fn run(opts: &EnvelopeOptions, out: &mut dyn FnMut(&Figure)) -> Result<Repor
                 .is_some_and(|l| l.contains_key("statefulset.kubernetes.io/pod-name"))
         })
         .map(|e| e.field("spec.nodeName").into_owned())
+        .collect();
+    let set_namespaces: BTreeSet<String> = state
+        .store
+        .iter(SimKind::StatefulSet, None)
+        .map(|e| e.namespace().to_string())
+        .collect();
+    let not_ready: BTreeSet<String> = set_nodes
+        .iter()
+        .filter(|n| {
+            state
+                .store
+                .get(SimKind::Node, "", n)
+                .and_then(|e| {
+                    serde_json::from_slice::<k8s_openapi::api::core::v1::Node>(&e.json).ok()
+                })
+                .is_some_and(|node| {
+                    !node
+                        .status
+                        .and_then(|s| s.conditions)
+                        .into_iter()
+                        .flatten()
+                        .any(|c| c.type_ == "Ready" && c.status == "True")
+                })
+        })
+        .cloned()
         .collect();
     // What the churn changes: Pods no set owns and Events about them.
     let plain_pods: Vec<(String, String)> = state
@@ -349,11 +444,12 @@ pub fn run(opts: &EnvelopeOptions, out: &mut dyn FnMut(&Figure)) -> Result<Repor
         drop(watches);
 
         // ---- the baselines, after the client's figures ----
-        let minimal_paths = minimal_requests(&set_nodes);
+        let minimal_paths = minimal_requests(&set_nodes, &not_ready, &set_namespaces);
         let m1 = fetch(&client, &minimal_paths).await?;
         let m2 = fetch(&client, &minimal_paths).await?;
         let minimal = if m2.time < m1.time { m2 } else { m1 };
         let unfiltered = fetch(&client, &unfiltered_requests()).await?;
+        let per_node = node_sizes(&client).await?;
 
         let s = |d: Duration| d.as_secs_f64();
         emit(
@@ -444,6 +540,19 @@ pub fn run(opts: &EnvelopeOptions, out: &mut dyn FnMut(&Figure)) -> Result<Repor
                 unit: "bytes",
                 detail: format!("{:.0} bytes/s received over {:.1} s", churn_bytes as f64 / s(churn_wall), s(churn_wall)),
                 target: "≈ 0",
+            },
+        );
+        emit(
+            &mut report,
+            Figure {
+                name: "envelope bytes per Node".into(),
+                value: per_node.table,
+                unit: "bytes",
+                detail: format!(
+                    "as a Table row (includeObject=None, what the client watches); in full {:.0}, metadata only (PartialObjectMetadata with managedFields) {:.0}; over {} Nodes",
+                    per_node.full, per_node.metadata, per_node.nodes
+                ),
+                target: "small",
             },
         );
         anyhow::Ok(())

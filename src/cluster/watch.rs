@@ -6,28 +6,58 @@
 //! - Pods: `labelSelector=statefulset.kubernetes.io/pod-name` (an existence
 //!   selector on the label the StatefulSet controller puts on every Pod it
 //!   creates); Deployment, Job and DaemonSet Pods never arrive.
-//! - Events: one watch per scope with `fieldSelector=type=Warning` (what
-//!   the findings read: Warnings about sets, their Pods, claims and
-//!   volumes), plus, while a set's screen is open, a watch of that set's
-//!   namespace with `fieldSelector=type!=Warning` (the screen lists all its
-//!   events; its Warnings are already in). Events support field selectors
-//!   on `type`, `reason`, `source`, `involvedObject.{kind,name,namespace,…}`
-//!   (checked in the API server's `addFieldLabelConversionsForEvent`) but
-//!   not on name prefixes or sets of names, so "the set, its Pods and its
-//!   claims" cannot be one selector; a watch per Pod would cost more
-//!   connections than the Normal events of one namespace cost bytes. The
-//!   two selectors are disjoint, so no event arrives twice. Events about
-//!   other kinds, and about Pods not named `<set>-<ordinal>`, are dropped
-//!   at the edge: no screen reads them, so they never reach the store.
+//! - Events: Warnings are what the findings read (about sets, their Pods,
+//!   claims and volumes), in two kinds of watch:
+//!   `fieldSelector=type=Warning,involvedObject.kind!=Pod`, one per scope,
+//!   and `type=Warning,involvedObject.kind=Pod` in each namespace that
+//!   holds StatefulSets, started when the sets' list (or a new set) shows
+//!   one there and stopped when its last set goes. Warnings about other
+//!   workloads' Pods are most of a shared cluster's Warnings (BackOff,
+//!   Unhealthy, FailedScheduling), and they were what crossed the wire in
+//!   unrelated churn (80 kB/s at 1,000 changes/s on the envelope); now
+//!   they do only where those Pods share a namespace with sets. Events
+//!   select on `type`, `reason`, `source`, `reportingComponent` and
+//!   `involvedObject.{kind,namespace,name,uid,apiVersion,fieldPath}` (the
+//!   API server's `addFieldLabelConversionsForEvent`), ANDed, never a set
+//!   of names, so "the Pods of some set" cannot be one selector and a
+//!   watch per Pod would cost far more connections. One Pod-warning watch
+//!   for the scope with `involvedObject.namespace!=` for every namespace
+//!   without sets would need the namespaces listed (often forbidden) and a
+//!   restart for each new one. The cost of the choice is a connection per
+//!   namespace with sets (50 on the envelope, where sets live in `bench-*`
+//!   and other workloads in `team-*`, so its churn figure is the best case;
+//!   in a namespace that mixes sets and Deployments their Pods' Warnings
+//!   still arrive and are dropped at the edge). The events wait, as a
+//!   kind, for the sets' first list, so a complete sync includes the Pod
+//!   warnings. While a set's screen is open, a watch of its namespace with
+//!   `fieldSelector=type!=Warning` adds the rest (the screen lists all its
+//!   events). The selectors are disjoint, so no event arrives twice.
+//!   Events about other kinds, and about Pods not named `<set>-<ordinal>`,
+//!   are dropped at the edge: no screen reads them.
 //! - ControllerRevisions: only for the open set (revision numbers and
 //!   rollback), with the set's label selector, started when its screen
 //!   opens and stopped when it closes; no DaemonSet history is held.
-//! - Nodes: every Node, in full. Node field selectors only know
+//! - Nodes: every Node as a Table row (`Accept: application/json;as=Table;
+//!   v=v1;g=meta.k8s.io`, `includeObject=None`), whose `Status` column
+//!   (`Ready`, `NotReady`, `Unknown`, `,SchedulingDisabled`) carries the
+//!   readiness and cordon the screens show; a Node that is not Ready is
+//!   also fetched in full (one GET per change of its row), because the
+//!   findings quote its Ready condition (`False` or `Unknown`, reason,
+//!   since when). See [`super::nodes`]. Measured on the envelope's Nodes
+//!   (`ordinal-bench` envelope figure "bytes per Node", small envelope,
+//!   10 Nodes): 241 bytes as a Table row (the column definitions spread
+//!   over 10 rows), 1,524 metadata-only, 9,333 in full.
+//!   Metadata-only carries neither readiness nor cordon (labels and
+//!   managedFields, no status or spec), so it would still need a full
+//!   Node per Node shown; field selectors on Nodes know only
 //!   `metadata.name` and `spec.unschedulable`, so "the Nodes hosting set
-//!   Pods" would be a watch per Node. Measured against the sim (the demo's
-//!   `all` scenario, `GET /api/v1/nodes`, compact JSON): 8 Nodes, 1,941
-//!   bytes each on average (1,785-2,040); real Nodes with `status.images`
-//!   are 10-30 KB. Narrowing them is not done yet.
+//!   Pods" would be a watch per Node (500 on the envelope), and they
+//!   change as Pods move. One table watch of every Node costs less than
+//!   the full objects of the tenth of them that host sets. Not covered: a
+//!   local volume pinned by `kubernetes.io/hostname` to a Node whose name
+//!   differs from its hostname label (kubelet `--hostname-override`) finds
+//!   no Node unless it is not Ready (and fetched in full), so the "pinned
+//!   to an unavailable node" finding misses a cordoned one there.
 //! - StatefulSets, claims, volumes and StorageClasses: everything in scope
 //!   (each is shown or feeds a finding).
 //!
@@ -43,7 +73,7 @@
 //! both refreshes everything deleted meanwhile and tells the store the
 //! data is live again.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -51,7 +81,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
-use k8s_openapi::api::core::v1::{Event, Node, PersistentVolume, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{Event, PersistentVolume, PersistentVolumeClaim, Pod};
 use k8s_openapi::api::storage::v1::StorageClass;
 use kube::api::Api;
 use kube::runtime::watcher;
@@ -139,11 +169,26 @@ pub fn open_set_feeds(set: &OpenSet) -> Vec<Feed> {
     ]
 }
 
+/// The feed of Warning events about Pods in `namespace` (which holds sets).
+pub fn pod_warnings_feed(namespace: &str) -> Feed {
+    Feed {
+        kind: Kind::Event,
+        namespace: Some(namespace.to_string()),
+        part: Part::PodWarnings,
+    }
+}
+
+/// The field selector of Warning events about anything but Pods.
+pub const WARNINGS_NOT_PODS: &str = "type=Warning,involvedObject.kind!=Pod";
+/// The field selector of Warning events about Pods.
+pub const WARNINGS_OF_PODS: &str = "type=Warning,involvedObject.kind=Pod";
+
 /// The `(labelSelector, fieldSelector)` a feed's requests carry.
 pub fn selectors(feed: &Feed) -> (Option<String>, Option<String>) {
     match (&feed.kind, &feed.part) {
         (Kind::Pod, _) => (Some(SET_POD_LABEL.to_string()), None),
-        (_, Part::Warnings) => (None, Some("type=Warning".into())),
+        (_, Part::Warnings) => (None, Some(WARNINGS_NOT_PODS.into())),
+        (_, Part::PodWarnings) => (None, Some(WARNINGS_OF_PODS.into())),
         (_, Part::NotWarnings) => (None, Some("type!=Warning".into())),
         (_, Part::OfSet { selector, .. }) if !selector.is_empty() => (Some(selector.clone()), None),
         _ => (None, None),
@@ -217,7 +262,15 @@ impl Progress {
     /// Called after the event carrying `object` was sent, so a reader that
     /// sees the version finds the event in the channel or already applied.
     fn passed_on<K: kube::Resource>(&self, feed: &Feed, object: &K) {
-        let rv = rv_of(object);
+        self.passed_on_rv(feed, rv_of(object));
+    }
+
+    /// [`Progress::passed_on`] for a version as the server wrote it.
+    pub(super) fn passed_on_version(&self, feed: &Feed, version: &str) {
+        self.passed_on_rv(feed, version.parse().unwrap_or(0));
+    }
+
+    fn passed_on_rv(&self, feed: &Feed, rv: u64) {
         if rv == 0 {
             return;
         }
@@ -233,18 +286,86 @@ impl Progress {
 
 /// What every watcher of one connection shares.
 #[derive(Clone)]
-struct Ctx {
-    client: kube::Client,
+pub(super) struct Ctx {
+    pub(super) client: kube::Client,
     tx: mpsc::UnboundedSender<StoreEvent>,
-    backoff: Backoff,
-    progress: Progress,
+    pub(super) backoff: Backoff,
+    pub(super) progress: Progress,
     lists: Lists,
+    pod_warnings: PodWarnings,
+}
+
+/// The watches of Pod warnings, one per namespace that holds sets: the
+/// StatefulSet feeds say which namespaces those are, as their lists and
+/// changes come in.
+#[derive(Clone, Default)]
+struct PodWarnings(Arc<Mutex<PodWarningsState>>);
+
+#[derive(Default)]
+struct PodWarningsState {
+    /// Namespaces holding sets, per StatefulSet feed.
+    by_feed: BTreeMap<Feed, BTreeSet<String>>,
+    running: BTreeMap<String, Running>,
+    /// Set once the watches stop: nothing starts after that.
+    stopped: bool,
+}
+
+impl PodWarnings {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PodWarningsState> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `set_feed` now sees sets in `namespaces`: starts the Pod-warning
+    /// watches of namespaces new to every set feed (their `Listing` goes
+    /// out before the caller sends on), stops those no set feed names.
+    fn update(&self, ctx: &Ctx, set_feed: &Feed, namespaces: BTreeSet<String>) {
+        let mut st = self.lock();
+        if st.stopped || st.by_feed.get(set_feed) == Some(&namespaces) {
+            return;
+        }
+        st.by_feed.insert(set_feed.clone(), namespaces);
+        let wanted: BTreeSet<String> = st.by_feed.values().flatten().cloned().collect();
+        let gone: Vec<String> = st
+            .running
+            .keys()
+            .filter(|ns| !wanted.contains(*ns))
+            .cloned()
+            .collect();
+        for ns in gone {
+            if let Some(r) = st.running.remove(&ns) {
+                r.stop();
+            }
+        }
+        for ns in wanted {
+            if let std::collections::btree_map::Entry::Vacant(slot) = st.running.entry(ns) {
+                let feed = pod_warnings_feed(slot.key());
+                slot.insert(spawn_feed(ctx, feed));
+            }
+        }
+    }
+
+    fn feeds(&self) -> Vec<Feed> {
+        self.lock()
+            .running
+            .values()
+            .map(|r| r.feed.clone())
+            .collect()
+    }
+
+    fn stop(&self) {
+        let mut st = self.lock();
+        st.stopped = true;
+        st.by_feed.clear();
+        for (_, r) in std::mem::take(&mut st.running) {
+            r.stop();
+        }
+    }
 }
 
 /// A feed's way to the store; closed (under its lock) when the feed stops,
 /// so nothing it sends can land after its `Stopped`.
 #[derive(Clone)]
-struct Gate {
+pub(super) struct Gate {
     tx: mpsc::UnboundedSender<StoreEvent>,
     open: Arc<Mutex<bool>>,
 }
@@ -258,7 +379,7 @@ impl Gate {
     }
 
     /// False when the receiver is gone or the feed stopped.
-    fn send(&self, event: StoreEvent) -> bool {
+    pub(super) fn send(&self, event: StoreEvent) -> bool {
         let open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         *open && self.tx.send(event).is_ok()
     }
@@ -270,7 +391,7 @@ impl Gate {
         let _ = self.tx.send(last);
     }
 
-    fn is_closed(&self) -> bool {
+    pub(super) fn is_closed(&self) -> bool {
         self.tx.is_closed() || !*self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -305,6 +426,7 @@ impl Watches {
         for r in self.base.drain(..) {
             r.stop();
         }
+        self.ctx.pod_warnings.stop();
         if let Some((_, feeds)) = self.open.take() {
             for r in feeds {
                 r.stop();
@@ -335,11 +457,14 @@ impl Watches {
     /// The feeds running now.
     pub fn feeds(&self) -> Vec<Feed> {
         let open = self.open.iter().flat_map(|(_, v)| v.iter());
-        self.base
+        let mut out: Vec<Feed> = self
+            .base
             .iter()
             .chain(open)
             .map(|r| r.feed.clone())
-            .collect()
+            .collect();
+        out.extend(self.ctx.pod_warnings.feeds());
+        out
     }
 }
 
@@ -419,6 +544,9 @@ where
         let mut newest: Option<K> = None;
         let mut listed = false;
         let mut retry_now = false;
+        // StatefulSet feeds: (namespace, name) of the sets seen, which say
+        // where Pod warnings are watched.
+        let mut sets: BTreeSet<(String, String)> = BTreeSet::new();
         while let Some(event) = stream.next().await {
             // The object whose version is passed on with this event.
             let mut carried: Option<K> = None;
@@ -449,6 +577,10 @@ where
                         })
                 }
                 Ok(watcher::Event::InitDone) => {
+                    if kind == Kind::StatefulSet {
+                        sets = buffer.iter().map(Object::key).collect();
+                        ctx.pod_warnings.update(&ctx, &feed, namespaces_of(&sets));
+                    }
                     delay = ctx.backoff.initial;
                     carried = newest.take();
                     if streaming {
@@ -462,11 +594,17 @@ where
                 }
                 Ok(watcher::Event::Apply(o)) => {
                     let object = Object::from(&o);
+                    if kind == Kind::StatefulSet && sets.insert(object.key()) {
+                        ctx.pod_warnings.update(&ctx, &feed, namespaces_of(&sets));
+                    }
                     carried = Some(o);
                     belongs(&feed, &object).then_some(StoreEvent::Applied(object))
                 }
                 Ok(watcher::Event::Delete(o)) => {
                     let object = Object::from(&o);
+                    if kind == Kind::StatefulSet && sets.remove(&object.key()) {
+                        ctx.pod_warnings.update(&ctx, &feed, namespaces_of(&sets));
+                    }
                     carried = Some(o);
                     belongs(&feed, &object).then_some(StoreEvent::Deleted(object))
                 }
@@ -512,6 +650,10 @@ where
             return;
         }
     }
+}
+
+fn namespaces_of(sets: &BTreeSet<(String, String)>) -> BTreeSet<String> {
+    sets.iter().map(|(ns, _)| ns.clone()).collect()
 }
 
 /// A resourceVersion as a number (0 when it is not one).
@@ -562,7 +704,7 @@ fn spawn_feed(ctx: &Ctx, feed: Feed) -> Running {
         Kind::Revision => run(api_for::<ControllerRevision>(c, ns), f, ctx, &gate),
         Kind::Volume => run(Api::<PersistentVolume>::all(c.clone()), f, ctx, &gate),
         Kind::StorageClass => run(Api::<StorageClass>::all(c.clone()), f, ctx, &gate),
-        Kind::Node => run(Api::<Node>::all(c.clone()), f, ctx, &gate),
+        Kind::Node => tokio::spawn(super::nodes::watch_nodes(f, ctx.clone(), gate.clone())),
     };
     Running { feed, gate, handle }
 }
@@ -600,6 +742,7 @@ pub fn start_tracked(
         backoff,
         progress: progress.clone(),
         lists: lists.clone(),
+        pod_warnings: PodWarnings::default(),
     };
     // Revisions are watched only for the open set.
     let _ = tx.send(StoreEvent::OnDemand(Kind::Revision));
@@ -625,7 +768,9 @@ mod tests {
         let base = base_feeds(&Scope::All);
         let events: Vec<_> = base.iter().filter(|f| f.kind == Kind::Event).collect();
         assert_eq!(events.len(), 1);
-        assert_eq!(selectors(events[0]).1.as_deref(), Some("type=Warning"));
+        assert_eq!(selectors(events[0]).1.as_deref(), Some(WARNINGS_NOT_PODS));
+        let pods = pod_warnings_feed("db");
+        assert_eq!(selectors(&pods).1.as_deref(), Some(WARNINGS_OF_PODS));
         assert!(!base.iter().any(|f| f.kind == Kind::Revision));
         let open = open_set_feeds(&OpenSet {
             namespace: "db".into(),

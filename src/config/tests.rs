@@ -128,7 +128,7 @@ fn each_invalid_fixture_gets_its_documented_message() {
         (
             "unknown-command",
             3,
-            "config.toml: line 3, column 1: unknown command \"delete\" in [keys]; the commands are up, down, page-up, page-down, top, bottom, open, next-pane, prev-pane, back, filter, namespaces, storage, scale, scale-up, scale-down, restart, partition, pause, step, rollback, delete-pod, force-delete-pod, delete-claim, expand, help, quit",
+            "config.toml: line 3, column 1: unknown command \"delete\" in [keys]; the commands are up, down, page-up, page-down, top, bottom, open, next-pane, prev-pane, back, filter, namespaces, storage, scale, scale-up, scale-down, restart, partition, pause, step, rollback, delete-pod, force-delete-pod, delete-claim, expand, expand-all, help, quit",
         ),
         (
             "bad-key",

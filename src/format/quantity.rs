@@ -1,6 +1,7 @@
 //! Kubernetes resource quantities (`10Gi`, `1.5G`, `500m`, `1e3`) as whole
 //! numbers, and back to short human text. One parser for the whole program:
-//! scenario files, the simulated API server and the explorer's store.
+//! scenario files, the simulated API server, its kubelet and scheduler, and
+//! the explorer's store. (`k8s-openapi`'s `Quantity` is only the string.)
 //!
 //! Parsing follows `resource.Quantity`: binary suffixes `Ki Mi Gi Ti Pi Ei`,
 //! decimal suffixes `k M G T P E`, `m u n`, decimal exponents (`1e3`,
@@ -10,6 +11,17 @@
 /// Parses a quantity to a whole number (bytes for storage), rounding
 /// fractions up; the error says what is wrong with the text.
 pub fn parse(s: &str) -> Result<u64, String> {
+    parse_scaled(s, 1)
+}
+
+/// Parses a quantity in thousandths, rounding up: CPU `500m` is 500,
+/// `1.5` is 1500, `2` is 2000.
+pub fn parse_milli(s: &str) -> Result<u64, String> {
+    parse_scaled(s, 1000)
+}
+
+/// The quantity times `scale`, rounded up.
+fn parse_scaled(s: &str, scale: u128) -> Result<u64, String> {
     let err = |reason: &str| reason.to_string();
     if s.is_empty() {
         return Err(err("empty"));
@@ -102,7 +114,10 @@ pub fn parse(s: &str) -> Result<u64, String> {
             }
         }
     }
-    let scaled = mantissa.checked_mul(num).ok_or_else(too_large)?;
+    let scaled = mantissa
+        .checked_mul(num)
+        .and_then(|v| v.checked_mul(scale))
+        .ok_or_else(too_large)?;
     let value = scaled.div_ceil(den);
     u64::try_from(value).map_err(|_| too_large())
 }
@@ -206,6 +221,22 @@ mod tests {
     }
 
     #[test]
+    fn cpu_in_thousandths() {
+        let cases: &[(&str, u64)] = &[
+            ("500m", 500),
+            ("1", 1000),
+            ("1.5", 1500),
+            ("2", 2000),
+            ("250u", 1),
+            ("0", 0),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_milli(text), Ok(*want), "{text}");
+        }
+        assert!(parse_milli("1 core").is_err());
+    }
+
+    #[test]
     fn formats_bytes_shortly() {
         assert_eq!(format_bytes(0), "0");
         assert_eq!(format_bytes(1023), "1023");
@@ -226,5 +257,72 @@ mod tests {
         assert_eq!(format_count(1_310_720), "1.3M");
         assert_eq!(format_count(5_400), "5.4k");
         assert_eq!(format_count(250_000), "250k");
+    }
+
+    #[test]
+    fn accepts_and_rejects_what_scenario_files_write() {
+        let ok: &[(&str, u64)] = &[
+            ("0", 0),
+            ("1024", 1024),
+            ("+5", 5),
+            ("1Ki", 1024),
+            ("1.5Ki", 1536),
+            ("200Mi", 200 * 1024 * 1024),
+            ("2.5Gi", 2_684_354_560),
+            ("0.1Gi", 107_374_183), // 107374182.4 rounded up, like Quantity.Value()
+            ("20Gi", 20 << 30),
+            ("1Ti", 1 << 40),
+            ("1Pi", 1 << 50),
+            ("1Ei", 1 << 60),
+            ("15Ei", 15 << 60),
+            ("1k", 1_000),
+            ("500M", 500_000_000),
+            ("10G", 10_000_000_000),
+            ("1T", 1_000_000_000_000),
+            ("1P", 1_000_000_000_000_000),
+            ("1E", 1_000_000_000_000_000_000),
+            ("1e3", 1_000),
+            ("1E3", 1_000),
+            ("1.5e3", 1_500),
+            ("12e0", 12),
+            ("5e-1", 1),
+            ("0.5", 1),
+            (".5", 1),
+            ("500m", 1),
+            ("1500m", 2),
+            ("2.000", 2),
+            ("007", 7),
+            ("18446744073709551615", u64::MAX),
+        ];
+        for (input, want) in ok {
+            assert_eq!(
+                parse(input).unwrap_or_else(|e| panic!("{input}: {e}")),
+                *want,
+                "{input}"
+            );
+        }
+        let bad = [
+            ("", "empty"),
+            ("-1Gi", "negative"),
+            ("1GB", "no `B`"),
+            ("1Gb", "no `B`"),
+            ("1gi", "case-sensitive"),
+            ("1K", "case-sensitive"),
+            ("Gi", "expected a number"),
+            ("abc", "expected a number"),
+            (" 1Gi", "whitespace"),
+            ("1 Gi", "unknown suffix ` Gi`"),
+            ("1e", "unknown suffix `e`"),
+            ("1e1000", "out of range"),
+            ("1e99", "out of range"),
+            ("1.2.3", "unknown suffix"),
+            ("1Gi5", "unknown suffix"),
+            ("16Ei", "too large"),
+            ("18446744073709551616", "too large"),
+        ];
+        for (input, reason) in bad {
+            let err = parse(input).expect_err(input);
+            assert!(err.contains(reason), "{input}: {err}");
+        }
     }
 }

@@ -363,7 +363,7 @@ fn storage_request(pvc: &PersistentVolumeClaim) -> Option<u64> {
         .requests
         .as_ref()?
         .get("storage")?;
-    super::scenario::parse_quantity(&q.0).ok()
+    crate::format::quantity::parse(&q.0).ok()
 }
 
 fn validate_claim_update(
@@ -408,7 +408,7 @@ fn validate_claim_update(
         .as_ref()
         .and_then(|s| s.capacity.as_ref())
         .and_then(|c| c.get("storage"))
-        .and_then(|q| super::scenario::parse_quantity(&q.0).ok());
+        .and_then(|q| crate::format::quantity::parse(&q.0).ok());
     if let (Some(after), Some(cap)) = (after, capacity)
         && after < cap
     {

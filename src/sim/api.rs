@@ -24,6 +24,7 @@ use super::logs;
 use super::metrics;
 use super::objects::{Change, Entry, EventType, Object};
 use super::openapi;
+use super::patch::managed::Writer;
 use super::patch::{self, PatchType};
 use super::protobuf;
 use super::resources::{self, Kind};
@@ -346,6 +347,11 @@ async fn dispatch(
         .and_then(|h| h.to_str().ok())
         .map(String::from);
     let user = shared.users.authenticate(auth_header.as_deref())?;
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|h| h.to_str().ok())
+        .map(String::from);
     let method = req.method().clone();
     let q = parse_query(req.uri().query());
     let table = table::wants_table(
@@ -443,6 +449,11 @@ async fn dispatch(
             if target.subresource.as_deref() == Some("log") {
                 return pod_log(shared, &target, &q, verb);
             }
+            let writer = Writer::from_request(
+                q.get("fieldManager").map(String::as_str),
+                user_agent.as_deref(),
+                target.subresource.as_deref(),
+            );
             match verb {
                 "watch" => {
                     let shape = if table {
@@ -460,12 +471,12 @@ async fn dispatch(
                 "create" => {
                     let body = json_body(req).await?;
                     let warnings = validate_fields(&target, &q, &body, false)?;
-                    with_warnings(create(shared, &target, &body), &warnings)
+                    with_warnings(create(shared, &target, &body, &writer), &warnings)
                 }
                 "update" => {
                     let body = json_body(req).await?;
                     let warnings = validate_fields(&target, &q, &body, false)?;
-                    with_warnings(update(shared, &target, &body), &warnings)
+                    with_warnings(update(shared, &target, &body, &writer), &warnings)
                 }
                 "patch" => {
                     let ct = req
@@ -477,7 +488,11 @@ async fn dispatch(
                     let body = read_body(req).await?;
                     let json_patch = PatchType::from_content_type(&ct) == Some(PatchType::Json);
                     let warnings = validate_fields(&target, &q, &body, json_patch)?;
-                    with_warnings(patch_object(shared, &target, &ct, &body), &warnings)
+                    let force = flag(&q, "force");
+                    with_warnings(
+                        patch_object(shared, &target, &ct, &body, &writer, force),
+                        &warnings,
+                    )
                 }
                 "delete" => {
                     let body = read_body(req).await?;

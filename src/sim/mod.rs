@@ -19,6 +19,7 @@ pub mod objects;
 pub mod openapi;
 pub mod patch;
 pub mod protobuf;
+pub mod refusal;
 pub mod resources;
 pub mod scenario;
 pub mod select;

@@ -292,6 +292,7 @@ const PATCH_TYPES: &[&str] = &[
     "application/json-patch+json",
     "application/merge-patch+json",
     "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
 ];
 
 const PATCH_SCHEMA: &str = "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch";

@@ -2,24 +2,17 @@
 //! strings, and as objects carry them (label selectors, node selector terms).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::NodeSelectorTerm;
+use kube::core::{Expression, Selector, SelectorExt};
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq)]
-enum LabelReq {
-    Eq(String, String),
-    NotEq(String, String),
-    In(String, Vec<String>),
-    NotIn(String, Vec<String>),
-    Exists(String),
-    NotExists(String),
-}
-
-/// A parsed `labelSelector`; empty matches everything.
+/// A parsed `labelSelector` query string; empty matches everything.
+/// kube-core's `Selector` matches and prints selectors but has no parser
+/// for the query-string form, so the parsing (only) is ours.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct LabelSelector(Vec<LabelReq>);
+pub struct LabelSelector(Selector);
 
 /// Splits on commas that are not inside parentheses.
 fn split_top_level(s: &str) -> Vec<&str> {
@@ -47,7 +40,7 @@ fn valid_key(k: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
 }
 
-fn parse_set(rest: &str) -> Result<Vec<String>, String> {
+fn parse_set(rest: &str) -> Result<BTreeSet<String>, String> {
     let rest = rest.trim();
     let inner = rest
         .strip_prefix('(')
@@ -60,70 +53,66 @@ fn parse_set(rest: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// One requirement of the query-string form: `a=b`, `a==b`, `a!=b`,
+/// `a in (b,c)`, `a notin (b)`, `a`, `!a`.
+fn parse_requirement(part: &str) -> Result<Expression, String> {
+    let eq = |k: &str, v: &str| (k.trim().to_string(), v.trim().to_string());
+    let expression = if let Some(key) = part.strip_prefix('!') {
+        Expression::DoesNotExist(key.trim().to_string())
+    } else if let Some((k, v)) = part.split_once("!=") {
+        let (k, v) = eq(k, v);
+        Expression::NotEqual(k, v)
+    } else if let Some((k, v)) = part.split_once("==").or_else(|| part.split_once('=')) {
+        let (k, v) = eq(k, v);
+        Expression::Equal(k, v)
+    } else if let Some((k, rest)) = part.split_once(" notin ") {
+        Expression::NotIn(k.trim().into(), parse_set(rest)?)
+    } else if let Some((k, rest)) = part.split_once(" in ") {
+        Expression::In(k.trim().into(), parse_set(rest)?)
+    } else {
+        Expression::Exists(part.to_string())
+    };
+    let key = match &expression {
+        Expression::Equal(k, _)
+        | Expression::NotEqual(k, _)
+        | Expression::In(k, _)
+        | Expression::NotIn(k, _)
+        | Expression::Exists(k)
+        | Expression::DoesNotExist(k) => k,
+    };
+    if !valid_key(key) {
+        return Err(format!(
+            "unable to parse requirement: invalid label key {key:?}"
+        ));
+    }
+    Ok(expression)
+}
+
+/// Labels of an object without any.
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
 impl LabelSelector {
     pub fn parse(s: &str) -> Result<LabelSelector, String> {
-        let mut reqs = Vec::new();
-        for part in split_top_level(s) {
-            let part = part.trim();
-            if part.is_empty() {
-                continue;
-            }
-            let req = if let Some(key) = part.strip_prefix('!') {
-                LabelReq::NotExists(key.trim().to_string())
-            } else if let Some((k, v)) = part.split_once("!=") {
-                LabelReq::NotEq(k.trim().into(), v.trim().into())
-            } else if let Some((k, v)) = part.split_once("==") {
-                LabelReq::Eq(k.trim().into(), v.trim().into())
-            } else if let Some((k, v)) = part.split_once('=') {
-                LabelReq::Eq(k.trim().into(), v.trim().into())
-            } else if let Some((k, rest)) = part.split_once(" notin ") {
-                LabelReq::NotIn(k.trim().into(), parse_set(rest)?)
-            } else if let Some((k, rest)) = part.split_once(" in ") {
-                LabelReq::In(k.trim().into(), parse_set(rest)?)
-            } else {
-                LabelReq::Exists(part.to_string())
-            };
-            let key = match &req {
-                LabelReq::Eq(k, _)
-                | LabelReq::NotEq(k, _)
-                | LabelReq::In(k, _)
-                | LabelReq::NotIn(k, _)
-                | LabelReq::Exists(k)
-                | LabelReq::NotExists(k) => k,
-            };
-            if !valid_key(key) {
-                return Err(format!(
-                    "unable to parse requirement: invalid label key {key:?}"
-                ));
-            }
-            reqs.push(req);
-        }
-        Ok(LabelSelector(reqs))
+        let expressions = split_top_level(s)
+            .into_iter()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(parse_requirement)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(LabelSelector(expressions.into_iter().collect()))
     }
 
     /// From a `matchLabels` map (what a StatefulSet's selector usually is).
     pub fn from_map(map: &BTreeMap<String, String>) -> LabelSelector {
-        LabelSelector(
-            map.iter()
-                .map(|(k, v)| LabelReq::Eq(k.clone(), v.clone()))
-                .collect(),
-        )
+        LabelSelector(map.clone().into_iter().collect())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.selects_all()
     }
 
     pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
-        let get = |k: &str| labels.and_then(|l| l.get(k));
-        self.0.iter().all(|r| match r {
-            LabelReq::Eq(k, v) => get(k) == Some(v),
-            LabelReq::NotEq(k, v) => get(k) != Some(v),
-            LabelReq::In(k, vs) => get(k).is_some_and(|x| vs.contains(x)),
-            LabelReq::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(x)),
-            LabelReq::Exists(k) => get(k).is_some(),
-            LabelReq::NotExists(k) => get(k).is_none(),
-        })
+        self.0.matches(labels.unwrap_or(&NO_LABELS))
     }
 }
 
@@ -258,27 +247,16 @@ pub fn node_selector_terms_match(
     })
 }
 
-/// A metav1 k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector; `None` matches nothing, an empty one everything.
+/// Whether a metav1 `LabelSelector` (matchLabels and matchExpressions)
+/// selects `labels`, by kube-core's matcher; `None` matches nothing, an
+/// empty selector everything, and one with an invalid operator nothing.
 pub fn label_selector_matches(
     selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
     labels: Option<&BTreeMap<String, String>>,
 ) -> bool {
-    let Some(selector) = selector else {
-        return false;
-    };
     selector
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| label(labels, k) == Some(v.as_str()))
-        && selector.match_expressions.iter().flatten().all(|r| {
-            requirement_matches(
-                labels,
-                &r.key,
-                &r.operator,
-                r.values.as_deref().unwrap_or_default(),
-            )
-        })
+        .and_then(|s| Selector::try_from(s.clone()).ok())
+        .is_some_and(|s| s.matches(labels.unwrap_or(&NO_LABELS)))
 }
 
 #[cfg(test)]
@@ -323,6 +301,48 @@ mod tests {
         assert!(!LabelSelector::parse("app=mysql").unwrap().matches(None));
         assert!(LabelSelector::parse("app in mysql").is_err());
         assert!(LabelSelector::parse("a b c").is_err());
+    }
+
+    #[test]
+    fn metav1_label_selectors() {
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::{
+            LabelSelector as Metav1, LabelSelectorRequirement as Req,
+        };
+        let l = labels(&[("app", "mysql"), ("tier", "db")]);
+        let req = |key: &str, operator: &str, values: &[&str]| Req {
+            key: key.into(),
+            operator: operator.into(),
+            values: Some(values.iter().map(|v| v.to_string()).collect()),
+        };
+        let sel = |match_labels: &[(&str, &str)], exprs: Vec<Req>| Metav1 {
+            match_labels: Some(labels(match_labels)),
+            match_expressions: Some(exprs),
+        };
+        assert!(!label_selector_matches(None, Some(&l)), "no selector");
+        assert!(label_selector_matches(Some(&Metav1::default()), None));
+        assert!(label_selector_matches(
+            Some(&sel(
+                &[("app", "mysql")],
+                vec![req("tier", "In", &["db", "web"])]
+            )),
+            Some(&l)
+        ));
+        assert!(!label_selector_matches(
+            Some(&sel(&[("app", "pg")], vec![])),
+            Some(&l)
+        ));
+        assert!(!label_selector_matches(
+            Some(&sel(&[], vec![req("tier", "NotIn", &["db"])])),
+            Some(&l)
+        ));
+        assert!(label_selector_matches(
+            Some(&sel(&[], vec![req("zone", "DoesNotExist", &[])])),
+            Some(&l)
+        ));
+        assert!(
+            !label_selector_matches(Some(&sel(&[], vec![req("app", "Gt", &["1"])])), Some(&l)),
+            "an invalid operator matches nothing"
+        );
     }
 
     #[test]

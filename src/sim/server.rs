@@ -152,6 +152,8 @@ struct RequestFaults {
     /// Streaming lists (`sendInitialEvents`) are refused with 422, as a
     /// server without the WatchList feature does.
     refuse_streaming: bool,
+    /// Requests answered with a Status instead (admission refusals).
+    refusals: Vec<super::refusal::Refusal>,
 }
 
 /// What request handlers share.
@@ -448,6 +450,12 @@ impl SimServer {
         lock(&self.shared.request_faults).refuse_streaming = refuse;
     }
 
+    /// Fault: requests matching `refusal` are answered with its Status
+    /// (an admission plugin's refusal), nothing is stored.
+    pub fn refuse(&self, refusal: super::refusal::Refusal) {
+        lock(&self.shared.request_faults).refusals.push(refusal);
+    }
+
     /// Fault: ends every open watch connection (clients must re-watch).
     pub fn drop_watches(&self) {
         self.shared.faults.send_modify(|g| *g += 1);
@@ -558,6 +566,15 @@ async fn answer(
         .param("sendInitialEvents")
         .is_some_and(|v| v == "true");
     let lists = logged.method == "GET" && (!logged.is_watch() || streaming);
+    let refusal = lock(&shared.request_faults)
+        .refusals
+        .iter()
+        .find(|r| r.matches(&logged.method, &logged.path))
+        .cloned();
+    if let Some(r) = refusal {
+        shared.metrics.count_request();
+        return r.response();
+    }
     let (delay, refuse) = {
         let faults = lock(&shared.request_faults);
         let delay = faults

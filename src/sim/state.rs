@@ -31,6 +31,7 @@ use super::admission;
 use super::controllers::{kubelet::KubeletState, storage::StorageState};
 use super::error::ApiError;
 use super::objects::{Entry, Object, ObjectStore, Typed};
+use super::patch::managed::{self, Writer};
 use super::resources::Kind;
 use super::scenario::{Step, StorageTiming, Workload};
 
@@ -175,7 +176,17 @@ impl SimState {
 
     /// Creates an object as the API server does: admission defaults and
     /// validation, then uid, creationTimestamp and generation.
-    pub fn create(&mut self, mut object: Object) -> Result<Arc<Entry>, ApiError> {
+    pub fn create(&mut self, object: Object) -> Result<Arc<Entry>, ApiError> {
+        self.create_as(object, None)
+    }
+
+    /// [`Self::create`] by an API client's field manager (None: the control
+    /// plane), recorded in managedFields.
+    pub fn create_as(
+        &mut self,
+        mut object: Object,
+        writer: Option<&Writer>,
+    ) -> Result<Arc<Entry>, ApiError> {
         let kind = object.kind();
         if kind.info().namespaced {
             let ns = object.namespace().to_string();
@@ -208,10 +219,10 @@ impl SimState {
         let now = Time(self.stamp_now());
         let meta = object.meta_mut();
         meta.uid = Some(uid);
-        meta.creation_timestamp = Some(now);
+        meta.creation_timestamp = Some(now.clone());
         meta.generation = has_generation(kind).then_some(1);
         meta.deletion_timestamp = None;
-        meta.managed_fields = None;
+        managed::record(None, &mut object, writer, &now);
         self.store.insert(object)
     }
 
@@ -229,13 +240,23 @@ impl SimState {
         object: Object,
         expected_rv: Option<&str>,
     ) -> Result<Arc<Entry>, ApiError> {
+        self.update_as(object, expected_rv, None)
+    }
+
+    /// [`Self::update`] by an API client's field manager.
+    pub fn update_as(
+        &mut self,
+        object: Object,
+        expected_rv: Option<&str>,
+        writer: Option<&Writer>,
+    ) -> Result<Arc<Entry>, ApiError> {
         let current = self
             .store
             .get(object.kind(), object.namespace(), object.name())
             .ok_or_else(|| ApiError::not_found(object.kind(), object.name()))?
             .clone();
         admission::validate_update(self, current.object(), &object)?;
-        self.write(current.object(), object, expected_rv)
+        self.write(current.object(), object, expected_rv, writer)
     }
 
     /// A controller's write: no user validation, same metadata rules.
@@ -248,7 +269,7 @@ impl SimState {
             .get(T::KIND, &ns, &name)
             .ok_or_else(|| ApiError::not_found(T::KIND, &name))?
             .clone();
-        let entry = self.write(current.object(), object.wrap(), None)?;
+        let entry = self.write(current.object(), object.wrap(), None, None)?;
         Ok(T::peek(entry.object())
             .cloned()
             .unwrap_or_else(|| T::peek(current.object()).cloned().expect("same kind")))
@@ -259,6 +280,7 @@ impl SimState {
         current: &Object,
         mut object: Object,
         expected_rv: Option<&str>,
+        writer: Option<&Writer>,
     ) -> Result<Arc<Entry>, ApiError> {
         let old = current.meta();
         let spec_changed = spec_changed(current, &object);
@@ -266,7 +288,6 @@ impl SimState {
         meta.uid.clone_from(&old.uid);
         meta.creation_timestamp.clone_from(&old.creation_timestamp);
         meta.namespace.clone_from(&old.namespace);
-        meta.managed_fields = None;
         if old.deletion_timestamp.is_some() {
             // Deletion cannot be undone by an update.
             meta.deletion_timestamp.clone_from(&old.deletion_timestamp);
@@ -274,6 +295,7 @@ impl SimState {
         }
         meta.generation = has_generation(current.kind())
             .then(|| old.generation.unwrap_or(1) + i64::from(spec_changed));
+        managed::record(Some(current), &mut object, writer, &Time(self.stamp_now()));
         self.store.update(object, expected_rv)
     }
 

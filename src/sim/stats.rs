@@ -12,8 +12,8 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Container, Node, PersistentVolumeClaim, Pod};
 use serde_json::{Value, json};
 
+use crate::format::quantity::{parse as parse_quantity, parse_milli};
 use crate::sim::controllers::storage::{pod_claims, volume_stats};
-use crate::sim::scenario::parse_quantity;
 use crate::sim::state::SimState;
 
 /// Why there is no summary for a node.
@@ -62,13 +62,6 @@ fn time(t: Timestamp) -> String {
 
 fn seconds_since(start: Timestamp, now: Timestamp) -> u64 {
     u64::try_from(now.as_second() - start.as_second()).unwrap_or(0)
-}
-
-fn cpu_millis(q: &str) -> Option<u64> {
-    match q.strip_suffix('m') {
-        Some(m) => m.parse().ok(),
-        None => q.parse::<f64>().ok().map(|c| (c * 1000.0) as u64),
-    }
 }
 
 fn container_request(c: &Container, resource: &str) -> Option<String> {
@@ -154,7 +147,7 @@ fn pod_summary(state: &SimState, pod: &Pod, node_fs: (u64, u64), now: Timestamp)
             .and_then(|s| s.state.as_ref()?.running.as_ref()?.started_at.as_ref())
             .map_or(start, |t| t.0);
         let milli = container_request(c, "cpu")
-            .and_then(|q| cpu_millis(&q))
+            .and_then(|q| parse_milli(&q).ok())
             .map_or_else(|| pick(seed, 2, 40), |m| m * pick(seed, 10, 60) / 100);
         let nano_cores = wobble(milli.max(1) * 1_000_000, seed, now);
         let mem = container_request(c, "memory")
@@ -261,7 +254,7 @@ pub fn summary(state: &SimState, node: &str) -> Result<Value, SummaryError> {
         .as_ref()
         .and_then(|s| s.capacity.as_ref())
         .and_then(|c| c.get("cpu"))
-        .and_then(|q| cpu_millis(&q.0))
+        .and_then(|q| parse_milli(&q.0).ok())
         .unwrap_or(4000);
 
     let mut pods = Vec::new();

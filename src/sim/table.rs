@@ -125,6 +125,10 @@ fn columns(kind: super::resources::Kind) -> Vec<Value> {
             s("Age"),
             s("Version"),
             wide("Internal-IP"),
+            wide("External-IP"),
+            wide("OS-Image"),
+            wide("Kernel-Version"),
+            wide("Container-Runtime"),
         ],
         K::Event => vec![
             s("Last Seen"),
@@ -150,6 +154,25 @@ fn columns(kind: super::resources::Kind) -> Vec<Value> {
         K::Namespace => vec![s("Name"), s("Status"), s("Age")],
         K::ConfigMap => vec![s("Name"), col("Data", "integer", 0), s("Age")],
         _ => unreachable!("stored::columns covers {kind:?}"),
+    }
+}
+
+/// The Roles column, as the API server's node printer derives it: the
+/// `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`.
+fn node_roles(labels: Option<&std::collections::BTreeMap<String, String>>) -> String {
+    let roles: std::collections::BTreeSet<&str> = labels
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| match k.strip_prefix("node-role.kubernetes.io/") {
+            Some(role) if !role.is_empty() => Some(role),
+            _ if k == "kubernetes.io/role" && !v.is_empty() => Some(v.as_str()),
+            _ => None,
+        })
+        .collect();
+    if roles.is_empty() {
+        "<none>".into()
+    } else {
+        roles.into_iter().collect::<Vec<_>>().join(",")
     }
 }
 
@@ -309,21 +332,29 @@ fn cells(object: &Object, now: Timestamp) -> Vec<Value> {
             if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
                 status.push_str(",SchedulingDisabled");
             }
-            let ip = st
-                .and_then(|s| s.addresses.as_ref())
-                .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
-                .map(|a| a.address.clone());
+            let ip = |kind: &str| {
+                st.and_then(|s| s.addresses.as_ref())
+                    .and_then(|a| a.iter().find(|a| a.type_ == kind))
+                    .map(|a| a.address.clone())
+            };
+            let info = st.and_then(|s| s.node_info.as_ref());
+            let known = |f: fn(&k8s_openapi::api::core::v1::NodeSystemInfo) -> &String| {
+                info.map(f)
+                    .filter(|v| !v.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| "<unknown>".into())
+            };
             vec![
                 name,
                 json!(status),
-                json!("<none>"),
+                json!(node_roles(meta.labels.as_ref())),
                 json!(age(created, now)),
-                json!(
-                    st.and_then(|s| s.node_info.as_ref())
-                        .map(|i| i.kubelet_version.clone())
-                        .unwrap_or_default()
-                ),
-                json!(or_none(ip)),
+                json!(info.map(|i| i.kubelet_version.clone()).unwrap_or_default()),
+                json!(or_none(ip("InternalIP"))),
+                json!(or_none(ip("ExternalIP"))),
+                json!(known(|i| &i.os_image)),
+                json!(known(|i| &i.kernel_version)),
+                json!(known(|i| &i.container_runtime_version)),
             ]
         }
         Object::Event(e) => {
@@ -495,6 +526,21 @@ mod tests {
         assert!(
             names.contains(&json!("Nominated Node")) && names.contains(&json!("Readiness Gates"))
         );
+    }
+
+    #[test]
+    fn nodes_show_roles_and_status_as_kubectl_does() {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let node = json!({"metadata": {"name": "cp-1", "labels": {
+                "node-role.kubernetes.io/control-plane": "", "kubernetes.io/role": "master"}},
+            "spec": {"unschedulable": true},
+            "status": {"conditions": [{"type": "Ready", "status": "Unknown"}]}});
+        let object = Object::from_json(super::super::resources::Kind::Node, node).unwrap();
+        let cells = cells(&object, now);
+        assert_eq!(cells[1], json!("NotReady,SchedulingDisabled"));
+        assert_eq!(cells[2], json!("control-plane,master"));
+        assert_eq!(cells[6], json!("<none>"));
+        assert_eq!(cells[7], json!("<unknown>"));
     }
 
     #[test]

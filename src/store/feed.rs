@@ -12,8 +12,11 @@ use super::Kind;
 pub enum Part {
     /// Every object (Pods: every StatefulSet Pod, the server filters the rest).
     Whole,
-    /// Events of type Warning.
+    /// Warning events about anything but Pods (one feed per scope).
     Warnings,
+    /// Warning events about Pods, in one namespace that holds StatefulSets
+    /// (started and stopped as sets appear there and go).
+    PodWarnings,
     /// Events of any other type.
     NotWarnings,
     /// ControllerRevisions owned by this StatefulSet (`selector`: its label
@@ -40,13 +43,13 @@ impl Feed {
         }
     }
 
-    /// Whether an object of this feed's kind, in `namespace`, with event
-    /// type `event_type` (events) or owner `owner_set` (revisions), is one
-    /// this feed delivers.
+    /// Whether an object of this feed's kind, in `namespace`, with
+    /// `(type, involved kind)` `event` (events) or owner `owner_set`
+    /// (revisions), is one this feed delivers.
     pub fn holds(
         &self,
         namespace: &str,
-        event_type: Option<&str>,
+        event: Option<(&str, &str)>,
         owner_set: Option<&str>,
     ) -> bool {
         if self.namespace.as_deref().is_some_and(|ns| ns != namespace) {
@@ -54,8 +57,9 @@ impl Feed {
         }
         match &self.part {
             Part::Whole => true,
-            Part::Warnings => event_type == Some("Warning"),
-            Part::NotWarnings => event_type != Some("Warning"),
+            Part::Warnings => event.is_some_and(|(t, k)| t == "Warning" && k != "Pod"),
+            Part::PodWarnings => event.is_some_and(|(t, k)| t == "Warning" && k == "Pod"),
+            Part::NotWarnings => event.is_none_or(|(t, _)| t != "Warning"),
             Part::OfSet { set, .. } => owner_set == Some(set.as_str()),
         }
     }

@@ -229,6 +229,23 @@ pub enum StoreEvent {
     },
 }
 
+impl StoreEvent {
+    /// The kind whose objects the event may change, if any.
+    fn kind(&self) -> Option<Kind> {
+        match self {
+            StoreEvent::Applied(o) | StoreEvent::Deleted(o) => Some(o.kind()),
+            StoreEvent::Restarted(k, _) | StoreEvent::OnDemand(k) => Some(*k),
+            StoreEvent::Listing { feed, .. }
+            | StoreEvent::Relisted(feed, _)
+            | StoreEvent::Stopped(feed) => Some(feed.kind),
+            StoreEvent::WatchError { kind, .. } => Some(*kind),
+            StoreEvent::Usage { .. }
+            | StoreEvent::UsageError { .. }
+            | StoreEvent::History { .. } => None,
+        }
+    }
+}
+
 /// Freshness of one watched kind.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SyncState {
@@ -841,7 +858,7 @@ impl Slim for Event {
     const KIND: Kind = Kind::Event;
     const LOGGED: bool = false;
     fn in_feed(&self, feed: &Feed) -> bool {
-        feed.holds(&self.namespace, Some(&self.type_), None)
+        feed.holds(&self.namespace, Some((&self.type_, &self.involved.0)), None)
     }
     fn touches(&self, maps: &Maps, out: &mut Touched) {
         let (kind, ns, name) = &self.involved;
@@ -973,9 +990,13 @@ pub struct Store {
     set_generations: HashMap<Key, SetChanges>,
     /// The generation of the last change that can alter any set's views.
     shared_generation: u64,
+    /// Per kind, the generation of the last change to its objects.
+    kind_generations: [u64; 8],
     /// What the change being applied touches.
     touched: Touched,
     log: VecDeque<LogEntry>,
+    /// How many entries were ever logged.
+    log_serial: u64,
 }
 
 impl Default for Store {
@@ -1000,13 +1021,16 @@ impl Store {
             generation: 0,
             set_generations: HashMap::new(),
             shared_generation: 0,
+            kind_generations: [0; 8],
             touched: Touched::Nothing,
             log: VecDeque::new(),
+            log_serial: 0,
         }
     }
 
     /// Applies one event; true (and the generation bumped) when anything changed.
     pub fn apply(&mut self, event: StoreEvent, now: Timestamp) -> bool {
+        let kind = event.kind();
         let changed = match event {
             StoreEvent::Applied(o) => self.applied(o, now),
             StoreEvent::Deleted(o) => self.deleted(o, now),
@@ -1073,6 +1097,9 @@ impl Store {
         let touched = std::mem::take(&mut self.touched);
         if changed {
             self.generation += 1;
+            if let Some(k) = kind {
+                self.kind_generations[k.index()] = self.generation;
+            }
             match touched {
                 Touched::All => self.shared_generation = self.generation,
                 Touched::Sets(keys) => {
@@ -1155,24 +1182,39 @@ impl Store {
         let state = self.feeds.entry(feed).or_default();
         state.listed = true;
         state.lists += 1;
-        // The kind is live once every feed of it has listed (one slow
-        // namespace keeps it syncing).
-        let all_listed = self
-            .feeds
-            .iter()
-            .filter(|(f, _)| f.kind == kind)
-            .all(|(_, s)| s.listed);
-        let slot = &mut self.sync[kind.index()];
-        if all_listed && !matches!(slot, SyncState::Live { .. }) {
-            *slot = SyncState::Live { since: now };
-            changed = true;
-        }
-        // Synced: every feed of the kind listed (one slow namespace counts).
-        if all_listed {
-            self.listed[kind.index()] = true;
+        changed |= self.refresh_sync(kind, now);
+        // The sets' list decides which namespaces' Pod warnings are
+        // watched: the events wait for it.
+        if kind == Kind::StatefulSet {
+            changed |= self.refresh_sync(Kind::Event, now);
         }
         self.touched.all();
         changed
+    }
+
+    /// Marks `kind` live and synced once every feed of it has listed (one
+    /// slow namespace keeps it syncing); events also wait for the sets'
+    /// first list, which starts the watches of Pod warnings in the
+    /// namespaces that hold sets (their feeds are known to the store
+    /// before the sets' list lands).
+    fn refresh_sync(&mut self, kind: Kind, now: Timestamp) -> bool {
+        let mut of_kind = self.feeds.iter().filter(|(f, _)| f.kind == kind).peekable();
+        let any = of_kind.peek().is_some();
+        let all_listed = any
+            && of_kind.all(|(_, s)| s.listed)
+            && (kind != Kind::Event
+                || self.listed[Kind::StatefulSet.index()]
+                || !self.feeds.keys().any(|f| f.kind == Kind::StatefulSet));
+        if !all_listed {
+            return false;
+        }
+        self.listed[kind.index()] = true;
+        let slot = &mut self.sync[kind.index()];
+        if matches!(slot, SyncState::Live { .. }) {
+            return false;
+        }
+        *slot = SyncState::Live { since: now };
+        true
     }
 
     fn stopped(&mut self, feed: Feed, now: Timestamp) -> bool {
@@ -1248,6 +1290,7 @@ impl Store {
         if self.log.len() == LOG_CAPACITY {
             self.log.pop_front();
         }
+        self.log_serial += 1;
         self.log.push_back(LogEntry {
             time,
             kind,
@@ -1471,6 +1514,12 @@ impl Store {
             .max(self.shared_generation)
     }
 
+    /// The generation of the last change to objects of `kind` (for views
+    /// that read one kind across sets, such as a set's events).
+    pub fn kind_generation(&self, kind: Kind) -> u64 {
+        self.kind_generations[kind.index()]
+    }
+
     /// Per ordinal of one StatefulSet, the generation of the last change
     /// that can alter what that ordinal shows: its Pod, its claims, their
     /// volumes, usage and events, and (for every ordinal) the set itself,
@@ -1518,8 +1567,14 @@ impl Store {
     }
 
     /// The change log, oldest first.
-    pub fn log(&self) -> impl Iterator<Item = &LogEntry> {
+    pub fn log(&self) -> impl DoubleEndedIterator<Item = &LogEntry> + ExactSizeIterator {
         self.log.iter()
+    }
+
+    /// How many entries were ever logged: the newest entry is number
+    /// `log_serial()`, the oldest kept `log_serial() - log().len() + 1`.
+    pub fn log_serial(&self) -> u64 {
+        self.log_serial
     }
 
     /// Nodes of Running Pods that mount claims (the nodes worth polling for

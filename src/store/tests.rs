@@ -435,7 +435,7 @@ fn events_feed(ns: Option<&str>, part: Part) -> Feed {
 #[test]
 fn a_feeds_relist_replaces_only_its_share() {
     let mut s = Store::new();
-    let warnings = events_feed(None, Part::Warnings);
+    let warnings = events_feed(Some("db"), Part::PodWarnings);
     let normal = events_feed(Some("db"), Part::NotWarnings);
     s.apply(
         StoreEvent::Relisted(warnings.clone(), vec![event("db", "w1", "Warning", "pg-0")]),
@@ -570,4 +570,74 @@ fn a_change_to_one_ordinal_moves_only_its_generation() {
     s.apply(StoreEvent::Applied(Object::from(&class)), now());
     assert_eq!(at(&s), vec![s.generation(); 3]);
     assert_eq!(s.ordinal_generations("ns", "db").of(0), s.generation());
+}
+
+fn warning_about(ns: &str, name: &str, kind: &str, about: &str) -> Object {
+    let e: k8s_openapi::api::core::v1::Event = serde_json::from_value(json!({
+        "metadata": {"namespace": ns, "name": name},
+        "involvedObject": {"kind": kind, "namespace": ns, "name": about},
+        "type": "Warning", "reason": "R", "message": "m", "count": 1,
+        "lastTimestamp": "2026-01-01T00:05:00Z"
+    }))
+    .unwrap();
+    Object::from(&e)
+}
+
+#[test]
+fn pod_warnings_are_a_feed_of_their_own() {
+    let mut s = Store::new();
+    let others = events_feed(None, Part::Warnings);
+    let pods = events_feed(Some("db"), Part::PodWarnings);
+    s.apply(
+        StoreEvent::Relisted(
+            others.clone(),
+            vec![warning_about("db", "w-set", "StatefulSet", "pg")],
+        ),
+        now(),
+    );
+    s.apply(
+        StoreEvent::Relisted(
+            pods.clone(),
+            vec![warning_about("db", "w-pod", "Pod", "pg-0")],
+        ),
+        now(),
+    );
+    assert_eq!(s.count(Kind::Event), 2);
+    // The last set of `db` went: its Pod warnings go, the others stay.
+    s.apply(StoreEvent::Stopped(pods), now());
+    let names: Vec<String> = s.events(None).map(|e| e.name.clone()).collect();
+    assert_eq!(names, vec!["w-set".to_string()]);
+}
+
+#[test]
+fn events_wait_for_the_sets_list_that_says_where_pod_warnings_are() {
+    let mut s = Store::new();
+    let sets = Feed::whole(Kind::StatefulSet, None);
+    let others = events_feed(None, Part::Warnings);
+    for f in [&sets, &others] {
+        s.apply(
+            StoreEvent::Listing {
+                feed: f.clone(),
+                received: 0,
+            },
+            now(),
+        );
+    }
+    s.apply(StoreEvent::Relisted(others, vec![]), now());
+    assert!(!s.is_synced(Kind::Event), "the sets are not listed yet");
+    // The sets' list starts the Pod warnings of `db` first.
+    let pods = events_feed(Some("db"), Part::PodWarnings);
+    s.apply(
+        StoreEvent::Listing {
+            feed: pods.clone(),
+            received: 0,
+        },
+        now(),
+    );
+    s.apply(StoreEvent::Relisted(sets, vec![set("db", "pg", 1)]), now());
+    assert!(s.is_synced(Kind::StatefulSet));
+    assert!(!s.is_synced(Kind::Event), "db's Pod warnings are listing");
+    s.apply(StoreEvent::Relisted(pods, vec![]), now());
+    assert!(s.is_synced(Kind::Event));
+    assert!(matches!(s.sync(Kind::Event), SyncState::Live { .. }));
 }

@@ -161,6 +161,26 @@ pub struct DialogView {
     /// otherwise the key is shown as unavailable.
     pub can_confirm: bool,
     pub state: DialogState,
+    /// A batch (expand every claim of a template): one row per object, its
+    /// plan and, once sent, its result.
+    pub batch: Option<BatchView>,
+}
+
+/// One row per object of a batch: fixed cells, then the result, wrapped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchView {
+    /// Headers of the cells and of the result (`CLAIM`, `SIZE`, …, `RESULT`).
+    pub columns: Vec<String>,
+    pub rows: Vec<BatchRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchRow {
+    pub cells: Vec<String>,
+    /// `will expand`, `skipped: already has 30Gi`, `403 Forbidden: …` (verbatim).
+    pub result: String,
+    /// Drawn as a failure (refused before sending, or by the API).
+    pub failed: bool,
 }
 
 /// The exact HTTP request, shown monospace as given.
@@ -177,6 +197,8 @@ pub struct RequestView {
     /// still does not fit is cut with `…`). Shortened (`… N more lines`) first
     /// when the window is small.
     pub body: Vec<String>,
+    /// The same request to these paths too (a batch: one per object).
+    pub also: Vec<String>,
 }
 
 /// A one-line text field.
@@ -218,5 +240,11 @@ pub enum DialogState {
     Failed {
         error: String,
         retry: bool,
+    },
+    /// A batch whose requests were all answered: `summary` says how many
+    /// succeeded and why the others failed (each row has its result).
+    Done {
+        summary: String,
+        failed: bool,
     },
 }

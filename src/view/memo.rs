@@ -25,9 +25,13 @@ use crate::store::key::{KeyView, pair};
 use crate::store::{Key, Store};
 
 use super::health::{self, Tagged, worst};
-use super::model::{OrdinalRow, SetDetail, SetRow, Severity};
-use super::sets::{assemble, matches_filter, ordinal_part, set_part, set_row, update_row_times};
+use super::model::{EventRow, Finding, LogRow, SetDetail, SetRow, Severity};
+use super::sets::{
+    LOG_ROWS, Screen, assemble, log_row, logs, matches_filter, ordinal_part, set_events, set_part,
+    set_row, update_event_ages, update_row_times,
+};
 use super::{Scope, age, ordinals};
+use crate::store::{Kind, StatefulSet};
 
 /// (store generation, scope, filter, second).
 type ListKey = (u64, Scope, String, i64);
@@ -136,15 +140,41 @@ pub struct DetailMemo {
     /// How many ordinal parts were derived so far (tests check that a
     /// change to one Pod derives only its ordinal again).
     derived: usize,
+    /// How many times the events and the log were derived in full.
+    events_derived: usize,
+    logs_derived: usize,
 }
 
-/// What is kept of the open set between derivations; its rows live in the
-/// last answer ([`DetailMemo::last`]) and are updated in place.
+/// What is kept of the open set between derivations; its rows, findings,
+/// events and log live in the last answer ([`DetailMemo::last`]) and are
+/// updated in place.
 struct OpenSet {
     key: Key,
     parts: BTreeMap<i32, Part>,
     /// The second the rows' ages are for.
     second: i64,
+    /// Where each finding of the last answer came from, in its order.
+    origins: Vec<Origin>,
+    /// What the events were derived from: (event generation, set
+    /// generation), and the time each row's age counts from.
+    events_key: (u64, u64),
+    event_times: Vec<Option<Timestamp>>,
+    /// The log serial of each log row, and the serial the log is up to.
+    log_serials: Vec<u64>,
+    log_serial: u64,
+    /// The set generation the log was derived for (its templates say which
+    /// claims are its).
+    log_set: u64,
+}
+
+/// Where a finding came from: the set-level part (`None`) or an ordinal's
+/// (`Some(n)`), its place there, and the ordinal it is about. Ties in
+/// [`health::order_in_set`] keep this order, as deriving from scratch does.
+#[derive(Clone, Copy)]
+struct Origin {
+    part: Option<i32>,
+    index: usize,
+    ordinal: Option<i32>,
 }
 
 /// One ordinal's findings, and for which inputs and time they hold.
@@ -153,8 +183,9 @@ struct Part {
     derived_at: Timestamp,
     /// When a time threshold in its findings passes.
     until: Option<Timestamp>,
-    tagged: Vec<Tagged>,
-    /// The worst of `tagged`.
+    /// How many findings it has (they live in the answer's list).
+    findings: usize,
+    /// Their worst.
     own: Option<Severity>,
 }
 
@@ -165,17 +196,20 @@ impl Part {
             && self.until.is_none_or(|u| now < u)
             // Findings tell ages ("not Ready for 45s"): they hold for the
             // second they were derived in.
-            && (self.tagged.is_empty() || self.derived_at.as_second() == now.as_second())
+            && (self.findings == 0 || self.derived_at.as_second() == now.as_second())
     }
 }
 
 impl DetailMemo {
     /// [`super::set_detail`], re-derived only when its inputs changed, and
-    /// then only for the ordinals whose inputs changed: the set-level parts
-    /// (header, rollout, events, log, chains, the findings list) are
-    /// derived again, each ordinal's row and findings only when
-    /// [`Store::ordinal_generations`] says its inputs changed or a threshold
-    /// in them passed; rows that stand get their ages moved on in place.
+    /// then only the parts whose inputs changed: each ordinal's row and
+    /// findings only when [`Store::ordinal_generations`] says its inputs
+    /// changed or a threshold in them passed (rows that stand get their
+    /// ages moved on in place); the findings list by taking out the
+    /// re-derived ordinals' findings and merging in their new ones; the
+    /// events only when an Event or a set changed (ages moved on in place);
+    /// the log by appending what was logged since. The header, rollout and
+    /// set-level findings are derived again.
     pub fn detail(
         &mut self,
         store: &Store,
@@ -196,18 +230,16 @@ impl DetailMemo {
         {
             return detail.clone();
         }
-        // Take the rows of the last answer for this set; once the frame that
-        // drew it is gone they are ours to update without copying.
-        let rows = match self.last.take() {
+        // Take the last answer for this set; once the frame that drew it is
+        // gone its parts are ours to update without copying.
+        let old = match self.last.take() {
             Some((k, Some(d))) if k.0 == namespace && k.1 == name => {
-                Arc::try_unwrap(d)
-                    .unwrap_or_else(|d| SetDetail::clone(&d))
-                    .ordinals
+                Some(Arc::try_unwrap(d).unwrap_or_else(|d| SetDetail::clone(&d)))
             }
-            _ => Vec::new(),
+            _ => None,
         };
         let detail = self
-            .derive(store, namespace, name, rows, selected, now)
+            .derive(store, namespace, name, old, selected, now)
             .map(Arc::new);
         self.last = Some((key, detail.clone()));
         detail
@@ -218,7 +250,7 @@ impl DetailMemo {
         store: &Store,
         namespace: &str,
         name: &str,
-        old_rows: Vec<OrdinalRow>,
+        old: Option<SetDetail>,
         selected: Option<i32>,
         now: Timestamp,
     ) -> Option<SetDetail> {
@@ -226,24 +258,43 @@ impl DetailMemo {
             self.open = None;
             return None;
         };
-        let open = match &mut self.open {
-            Some(o) if o.key.0 == namespace && o.key.1 == name => o,
-            _ => self.open.insert(OpenSet {
-                key: (namespace.to_string(), name.to_string()),
-                parts: BTreeMap::new(),
-                second: now.as_second(),
-            }),
+        let same = matches!(&self.open, Some(o) if o.key.0 == namespace && o.key.1 == name);
+        let old = match old {
+            Some(d) if same => Some(d),
+            // Nothing to build on: every part is derived.
+            _ => {
+                self.open = None;
+                None
+            }
+        };
+        let open = self.open.get_or_insert_with(|| OpenSet {
+            key: (namespace.to_string(), name.to_string()),
+            parts: BTreeMap::new(),
+            second: now.as_second(),
+            origins: Vec::new(),
+            events_key: (u64::MAX, u64::MAX),
+            event_times: Vec::new(),
+            log_serials: Vec::new(),
+            log_serial: 0,
+            log_set: u64::MAX,
+        });
+        let (old_rows, old_findings, old_events, old_total, old_log) = match old {
+            Some(d) => (d.ordinals, d.findings, d.events, d.events_total, d.log),
+            None => Default::default(),
         };
         let part = set_part(store, s, now);
         let all = ordinals(store, s);
         let generations = store.ordinal_generations(namespace, name);
         let tick = open.second != now.as_second();
-        // Both lists are in ordinal order: walk them side by side.
-        let mut old = old_rows.into_iter().peekable();
+
+        // Rows: both lists are in ordinal order, walk them side by side.
+        let mut old_rows = old_rows.into_iter().peekable();
         let mut rows = Vec::with_capacity(all.len());
+        // The re-derived ordinals' findings, in ordinal order.
+        let mut new_findings: Vec<(i32, Vec<Tagged>)> = Vec::new();
         for &n in &all {
-            while old.next_if(|r| r.ordinal < n).is_some() {}
-            let kept = old.next_if(|r| r.ordinal == n);
+            while old_rows.next_if(|r| r.ordinal < n).is_some() {}
+            let kept = old_rows.next_if(|r| r.ordinal == n);
             let generation = generations.of(n);
             let mut row = match kept {
                 Some(mut row) if open.parts.get(&n).is_some_and(|p| p.fresh(generation, now)) => {
@@ -262,9 +313,10 @@ impl DetailMemo {
                             derived_at: now,
                             until: p.until,
                             own: p.row.health,
-                            tagged: p.tagged,
+                            findings: p.tagged.len(),
                         },
                     );
+                    new_findings.push((n, p.tagged));
                     p.row
                 }
             };
@@ -275,9 +327,142 @@ impl DetailMemo {
             open.parts.retain(|n, _| all.binary_search(n).is_ok());
         }
         open.second = now.as_second();
-        let tagged = open.parts.values().flat_map(|p| p.tagged.iter());
-        Some(assemble(store, s, &part, &all, rows, tagged, selected, now))
+
+        let findings = merge_findings(open, old_findings, &part.tagged, new_findings);
+        let (events, events_total) = self.events(store, s, old_events, old_total, now);
+        let log = self.log(store, s, old_log);
+        let screen = Screen {
+            all: &all,
+            rows,
+            findings,
+            events,
+            events_total,
+            log,
+        };
+        Some(assemble(store, s, &part, screen, selected, now))
     }
+
+    /// The events, derived again when an Event or a set changed; else the
+    /// old rows with their ages moved on.
+    fn events(
+        &mut self,
+        store: &Store,
+        s: &StatefulSet,
+        mut rows: Vec<EventRow>,
+        total: usize,
+        now: Timestamp,
+    ) -> (Vec<EventRow>, usize) {
+        let open = self.open.as_mut().expect("the open set");
+        let key = (
+            store.kind_generation(Kind::Event),
+            store.kind_generation(Kind::StatefulSet),
+        );
+        if open.events_key == key {
+            update_event_ages(&mut rows, &open.event_times, now);
+            return (rows, total);
+        }
+        self.events_derived += 1;
+        let e = set_events(store, s, now);
+        open.events_key = key;
+        open.event_times = e.times;
+        (e.rows, e.total)
+    }
+
+    /// The log: the old rows, less those the store's log has let go, plus
+    /// what was logged since (derived in full when the set changed).
+    fn log(&mut self, store: &Store, s: &StatefulSet, mut rows: Vec<LogRow>) -> Vec<LogRow> {
+        let open = self.open.as_mut().expect("the open set");
+        let serial = store.log_serial();
+        let kept = store.log().len() as u64;
+        let new = serial - open.log_serial.min(serial);
+        let whole = store.kind_generation(Kind::StatefulSet);
+        if open.log_set != whole || new > kept || rows.len() != open.log_serials.len() {
+            self.logs_derived += 1;
+            let first = serial - kept + 1;
+            let mut serials = Vec::new();
+            let mut rows = Vec::new();
+            for (i, l) in store.log().enumerate() {
+                if logs(s, l) {
+                    serials.push(first + i as u64);
+                    rows.push(log_row(l));
+                }
+            }
+            let skip = rows.len().saturating_sub(LOG_ROWS);
+            rows.drain(..skip);
+            serials.drain(..skip);
+            open.log_serials = serials;
+            open.log_serial = serial;
+            open.log_set = whole;
+            return rows;
+        }
+        // Entries the store's log no longer holds go first.
+        let oldest = serial - kept + 1;
+        let gone = open.log_serials.partition_point(|&n| n < oldest);
+        // What was logged since.
+        for (i, l) in store.log().skip((kept - new) as usize).enumerate() {
+            if logs(s, l) {
+                open.log_serials.push(open.log_serial + 1 + i as u64);
+                rows.push(log_row(l));
+            }
+        }
+        let skip = gone.max(rows.len().saturating_sub(LOG_ROWS));
+        rows.drain(..skip);
+        open.log_serials.drain(..skip);
+        open.log_serial = serial;
+        rows
+    }
+}
+
+/// The findings list of the answer: the old list less the set-level
+/// findings and those of the re-derived or gone ordinals, merged with
+/// their new findings, in the order deriving from scratch gives. Findings
+/// that stand are moved, not copied.
+fn merge_findings(
+    open: &mut OpenSet,
+    old: Vec<Finding>,
+    set_level: &[Tagged],
+    new: Vec<(i32, Vec<Tagged>)>,
+) -> Vec<Finding> {
+    let replaced = |part: Option<i32>| match part {
+        None => true,
+        Some(n) => {
+            !open.parts.contains_key(&n) || new.binary_search_by_key(&n, |(m, _)| *m).is_ok()
+        }
+    };
+    let mut list: Vec<(Origin, Finding)> = std::mem::take(&mut open.origins)
+        .into_iter()
+        .zip(old)
+        .filter(|(o, _)| !replaced(o.part))
+        .collect();
+    let kept = list.len();
+    for (index, t) in set_level.iter().enumerate() {
+        let origin = Origin {
+            part: None,
+            index,
+            ordinal: t.ordinal,
+        };
+        list.push((origin, t.finding.clone()));
+    }
+    for (n, tagged) in new {
+        for (index, t) in tagged.into_iter().enumerate() {
+            let origin = Origin {
+                part: Some(n),
+                index,
+                ordinal: t.ordinal,
+            };
+            list.push((origin, t.finding));
+        }
+    }
+    if list.len() > kept {
+        // The kept ones are in order already: the sort merges the runs.
+        list.sort_by(|(a, fa), (b, fb)| {
+            health::order_in_set((fa, a.ordinal), (fb, b.ordinal))
+                .then_with(|| (a.part, a.index).cmp(&(b.part, b.index)))
+        });
+    }
+    let (origins, findings) = list.into_iter().unzip();
+    open.origins = origins;
+    findings
 }
 
 #[cfg(test)]
@@ -588,6 +773,83 @@ mod tests {
         let before = details.derived;
         check(&mut details, &store, next);
         assert_eq!(details.derived, before + rows, "a set-level change");
+    }
+
+    #[test]
+    fn findings_events_and_log_that_stand_are_kept_not_derived_again() {
+        use crate::store::{Event, LOG_CAPACITY, Object};
+        let (state, mut store, now) = sim_state_and_store();
+        drop(state);
+        let (ns, name) = ("mysql", "mysql");
+        let mut details = DetailMemo::default();
+        let check = |details: &mut DetailMemo, store: &Store| {
+            let d = details.detail(store, ns, name, None, now).unwrap();
+            assert_eq!(
+                Some(&*d),
+                set_detail(store, ns, name, None, now).as_ref(),
+                "the screen"
+            );
+            d
+        };
+        let first = check(&mut details, &store);
+        assert_eq!((details.events_derived, details.logs_derived), (1, 1));
+        // A finding about another ordinal than the one that will change.
+        let kept = first
+            .findings
+            .iter()
+            .position(|f| f.code == "claim-orphaned" && f.title.contains("data-mysql-3"))
+            .expect("ordinal 3's orphaned claim");
+        let title = first.findings[kept].title.as_ptr();
+        let log = first.log.len();
+        // The frame that drew it is gone: the memo may reuse its parts.
+        drop(first);
+
+        let mut pod = store.pod(ns, "mysql-1").unwrap().clone();
+        pod.restarts += 3;
+        store.apply(StoreEvent::Applied(Object::Pod(pod)), now);
+        let after = check(&mut details, &store);
+        assert_eq!(after.log.len(), log + 1, "the change is logged");
+        assert_eq!(
+            (details.events_derived, details.logs_derived),
+            (1, 1),
+            "no Event changed; the log was appended to"
+        );
+        let moved = after
+            .findings
+            .iter()
+            .find(|f| f.title.as_ptr() == title)
+            .is_some();
+        assert!(moved, "the other ordinal's finding was moved, not copied");
+        drop(after);
+
+        // A Warning event about the set: the events are derived again.
+        let event = Event {
+            namespace: ns.into(),
+            name: "mysql.warning".into(),
+            type_: "Warning".into(),
+            reason: "FailedCreate".into(),
+            message: "create Pod mysql-9 failed".into(),
+            involved: ("StatefulSet".into(), ns.into(), name.into()),
+            count: 1,
+            last_seen: Some(now),
+        };
+        store.apply(StoreEvent::Applied(Object::Event(event)), now);
+        check(&mut details, &store);
+        assert_eq!(details.events_derived, 2);
+
+        // More changes than the store's log keeps: old rows go, new ones
+        // come, without deriving the log again.
+        for i in 0..LOG_CAPACITY + 50 {
+            let pod_name = format!("mysql-{}", i % 2);
+            let mut pod = store.pod(ns, &pod_name).unwrap().clone();
+            pod.restarts += 1;
+            store.apply(StoreEvent::Applied(Object::Pod(pod)), now);
+            if i % 97 == 0 {
+                check(&mut details, &store);
+            }
+        }
+        check(&mut details, &store);
+        assert_eq!(details.logs_derived, 1, "the log was only appended to");
     }
 
     #[test]

@@ -2,18 +2,19 @@
 
 use jiff::Timestamp;
 
-use crate::store::{Kind, Pod, StatefulSet, Store, UpdateStrategy, split_ordinal};
+use crate::store::{Kind, LogEntry, Pod, StatefulSet, Store, UpdateStrategy, split_ordinal};
 
 use super::chain;
 use super::health::{self, Tagged, worst};
 use super::model::{
-    EventRow, LogRow, OrdinalRow, PartitionSide, RevisionMark, SetDetail, SetHeader, SetRow,
+    EventRow, Finding, LogRow, OrdinalRow, PartitionSide, RevisionMark, SetDetail, SetHeader,
+    SetRow,
 };
 use super::rollout;
 use super::{Scope, age, claim_name, ordinals};
 
 /// How many change-log rows the set screen gets.
-const LOG_ROWS: usize = 200;
+pub(crate) const LOG_ROWS: usize = 200;
 /// How many event rows the set screen gets (the newest; the pane title
 /// counts them all).
 pub const EVENT_ROWS: usize = 500;
@@ -243,13 +244,22 @@ pub fn set_detail(
     for row in &mut rows {
         row.health = part.health(row.ordinal, row.health);
     }
+    let mut mine: Vec<&Tagged> = part.tagged.iter().chain(tagged.iter().flatten()).collect();
+    health::sort_refs(&mut mine);
+    let findings = mine.iter().map(|t| t.finding.clone()).collect();
+    let events = set_events(store, s, now);
     Some(assemble(
         store,
         s,
         &part,
-        &all,
-        rows,
-        tagged.iter().flatten(),
+        Screen {
+            all: &all,
+            rows,
+            findings,
+            events: events.rows,
+            events_total: events.total,
+            log: set_log(store, s),
+        },
         selected_ordinal,
         now,
     ))
@@ -273,7 +283,7 @@ pub(crate) fn ordinal_part(store: &Store, s: &StatefulSet, n: i32, now: Timestam
 /// the set as a whole.
 pub(crate) struct SetPart {
     rollout: rollout::Rollout,
-    tagged: Vec<Tagged>,
+    pub tagged: Vec<Tagged>,
 }
 
 pub(crate) fn set_part(store: &Store, s: &StatefulSet, now: Timestamp) -> SetPart {
@@ -299,22 +309,37 @@ impl SetPart {
     }
 }
 
-/// The screen from its parts: `rows` for the ordinals `all` (their health
-/// final), `ordinal_tagged` the ordinals' findings in ordinal order.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn assemble<'a>(
+/// The parts of the screen derived on their own (by [`set_detail`] from
+/// scratch, or kept between frames by [`super::memo::DetailMemo`]).
+pub(crate) struct Screen<'a> {
+    /// The ordinals shown, in order.
+    pub all: &'a [i32],
+    /// Their rows, health final.
+    pub rows: Vec<OrdinalRow>,
+    /// Every finding of the set, in [`health::order_in_set`] order.
+    pub findings: Vec<Finding>,
+    pub events: Vec<EventRow>,
+    pub events_total: usize,
+    pub log: Vec<LogRow>,
+}
+
+/// The screen from its parts.
+pub(crate) fn assemble(
     store: &Store,
     s: &StatefulSet,
-    part: &'a SetPart,
-    all: &[i32],
-    rows: Vec<OrdinalRow>,
-    ordinal_tagged: impl Iterator<Item = &'a Tagged>,
+    part: &SetPart,
+    screen: Screen<'_>,
     selected_ordinal: Option<i32>,
     now: Timestamp,
 ) -> SetDetail {
-    let (namespace, name) = (s.namespace.as_str(), s.name.as_str());
-    let mut mine: Vec<&Tagged> = part.tagged.iter().chain(ordinal_tagged).collect();
-    health::sort_refs(&mut mine);
+    let Screen {
+        all,
+        rows,
+        findings,
+        events,
+        events_total,
+        log,
+    } = screen;
     let r = &part.rollout;
     let partition = match &s.strategy {
         UpdateStrategy::RollingUpdate { partition, .. } => Some(*partition),
@@ -358,7 +383,7 @@ pub(crate) fn assemble<'a>(
         rollout: r.long(s, now),
     };
     let selected = selected_ordinal
-        .filter(|n| all.contains(n))
+        .filter(|n| all.binary_search(n).is_ok())
         .or_else(|| all.first().copied());
     let chains = match selected {
         Some(n) => s
@@ -368,8 +393,32 @@ pub(crate) fn assemble<'a>(
             .collect(),
         None => Vec::new(),
     };
+    SetDetail {
+        header,
+        ordinals: rows,
+        partition: match partition {
+            Some(p) if p > 0 => Some(s.ordinals_start + p),
+            _ => None,
+        },
+        chains,
+        findings,
+        events,
+        events_total,
+        log,
+    }
+}
 
-    // Events about the set, its Pods and its claims, newest first.
+/// The newest events about a set, its Pods and its claims (at most
+/// [`EVENT_ROWS`]), with the time each age is counted from, and how many
+/// there are in all.
+pub(crate) struct SetEvents {
+    pub rows: Vec<EventRow>,
+    pub times: Vec<Option<Timestamp>>,
+    pub total: usize,
+}
+
+pub(crate) fn set_events(store: &Store, s: &StatefulSet, now: Timestamp) -> SetEvents {
+    let (namespace, name) = (s.namespace.as_str(), s.name.as_str());
     let mut events: Vec<&crate::store::Event> = store
         .events(Some(namespace))
         .filter(|e| {
@@ -383,11 +432,13 @@ pub(crate) fn assemble<'a>(
                 }
         })
         .collect();
+    // Newest first.
     events.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.name.cmp(&b.name)));
-    let events_total = events.len();
-    let events = events
+    let total = events.len();
+    events.truncate(EVENT_ROWS);
+    let times = events.iter().map(|e| e.last_seen).collect();
+    let rows = events
         .into_iter()
-        .take(EVENT_ROWS)
         .map(|e| {
             let (kind, _, n) = &e.involved;
             let short = match kind.as_str() {
@@ -405,35 +456,40 @@ pub(crate) fn assemble<'a>(
             }
         })
         .collect();
+    SetEvents { rows, times, total }
+}
 
-    // The change log of the set's objects: the newest LOG_ROWS, oldest first
-    // (the live pane follows the tail).
-    let matching: Vec<_> = store
-        .log()
-        .filter(|l| log_matches(s, l.kind, (&l.key.0, &l.key.1)))
-        .collect();
+/// Brings event rows' ages to `now` (`times` as [`SetEvents::times`]).
+pub(crate) fn update_event_ages(
+    rows: &mut [EventRow],
+    times: &[Option<Timestamp>],
+    now: Timestamp,
+) {
+    for (row, t) in rows.iter_mut().zip(times) {
+        let a = age(*t, now);
+        if row.age != a {
+            row.age = a;
+        }
+    }
+}
+
+/// The change log of a set's objects: the newest [`LOG_ROWS`], oldest
+/// first (the live pane follows the tail).
+pub(crate) fn set_log(store: &Store, s: &StatefulSet) -> Vec<LogRow> {
+    let matching: Vec<_> = store.log().filter(|l| logs(s, l)).collect();
     let skip = matching.len().saturating_sub(LOG_ROWS);
-    let log: Vec<LogRow> = matching
-        .into_iter()
-        .skip(skip)
-        .map(|l| LogRow {
-            time: wall_clock(l.time),
-            object: format!("{}/{}", l.kind.short(), l.key.1),
-            change: l.change.clone(),
-        })
-        .collect();
+    matching.into_iter().skip(skip).map(log_row).collect()
+}
 
-    SetDetail {
-        header,
-        ordinals: rows,
-        partition: match partition {
-            Some(p) if p > 0 => Some(s.ordinals_start + p),
-            _ => None,
-        },
-        chains,
-        findings: mine.iter().map(|t| t.finding.clone()).collect(),
-        events,
-        events_total,
-        log,
+/// Whether a log entry belongs in the set's log.
+pub(crate) fn logs(s: &StatefulSet, l: &LogEntry) -> bool {
+    log_matches(s, l.kind, (&l.key.0, &l.key.1))
+}
+
+pub(crate) fn log_row(l: &LogEntry) -> LogRow {
+    LogRow {
+        time: wall_clock(l.time),
+        object: format!("{}/{}", l.kind.short(), l.key.1),
+        change: l.change.clone(),
     }
 }

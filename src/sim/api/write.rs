@@ -2,6 +2,7 @@
 //! subresources, each decoded, defaulted and validated before it is stored.
 
 use super::*;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 pub(super) fn decode(kind: Kind, value: Value) -> Result<Object, ApiError> {
     Object::from_json(kind, value).map_err(|e| {
@@ -32,7 +33,12 @@ pub(super) fn check_type_meta(kind: Kind, body: &Value) -> Result<(), ApiError> 
     Ok(())
 }
 
-pub(super) fn create(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, ApiError> {
+pub(super) fn create(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
     if t.kind.info().namespaced && t.namespace.is_none() {
         return Err(ApiError::method_not_allowed());
     }
@@ -56,7 +62,7 @@ pub(super) fn create(shared: &Shared, t: &Target, body: &[u8]) -> Result<Respons
         object.meta_mut().namespace = Some(ns.clone());
     }
     let mut state = shared.lock();
-    let entry = state.create(object)?;
+    let entry = state.create_as(object, Some(writer))?;
     Ok(object_response(201, &entry))
 }
 
@@ -76,10 +82,11 @@ pub(super) fn store_update(
     t: &Target,
     cur: &Entry,
     new: Value,
+    writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
     let name = t.name.as_deref().unwrap_or_default();
     match t.subresource.as_deref() {
-        Some("scale") => return store_scale(shared, t, cur, &new),
+        Some("scale") => return store_scale(shared, t, cur, &new, writer),
         Some(_) => {
             // status: only the status stanza of the request counts.
             let mut merged = cur.object().to_json();
@@ -87,7 +94,7 @@ pub(super) fn store_update(
             if let Some(rv) = new.pointer("/metadata/resourceVersion") {
                 merged["metadata"]["resourceVersion"] = rv.clone();
             }
-            return finish_update(shared, t.kind, name, merged);
+            return finish_update(shared, t.kind, name, merged, writer);
         }
         None => {}
     }
@@ -98,7 +105,7 @@ pub(super) fn store_update(
             "the name of the object ({n}) does not match the name on the URL ({name})"
         )));
     }
-    finish_update(shared, t.kind, name, new)
+    finish_update(shared, t.kind, name, new, writer)
 }
 
 pub(super) fn finish_update(
@@ -106,6 +113,7 @@ pub(super) fn finish_update(
     kind: Kind,
     name: &str,
     mut new: Value,
+    writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
     let expected_rv = new
         .pointer("/metadata/resourceVersion")
@@ -117,11 +125,16 @@ pub(super) fn finish_update(
     defaults::apply(kind, &mut new);
     let object = decode(kind, new)?;
     let mut state = shared.lock();
-    let entry = state.update(object, expected_rv.as_deref())?;
+    let entry = state.update_as(object, expected_rv.as_deref(), Some(writer))?;
     Ok(object_response(200, &entry))
 }
 
-pub(super) fn update(shared: &Shared, t: &Target, body: &[u8]) -> Result<Response<Body>, ApiError> {
+pub(super) fn update(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+) -> Result<Response<Body>, ApiError> {
     let value = parse_json(body)?;
     if !value.is_object() {
         return Err(ApiError::bad_request(
@@ -132,7 +145,7 @@ pub(super) fn update(shared: &Shared, t: &Target, body: &[u8]) -> Result<Respons
     if t.subresource.as_deref() != Some("scale") {
         check_type_meta(t.kind, &value)?;
     }
-    store_update(shared, t, &cur, value)
+    store_update(shared, t, &cur, value, writer)
 }
 
 pub(super) fn patch_object(
@@ -140,9 +153,14 @@ pub(super) fn patch_object(
     t: &Target,
     content_type: &str,
     body: &[u8],
+    writer: &Writer,
+    force: bool,
 ) -> Result<Response<Body>, ApiError> {
     let patch_type = PatchType::from_content_type(content_type)
         .ok_or_else(|| ApiError::unsupported_media_type(content_type))?;
+    if patch_type == PatchType::Apply {
+        return apply_object(shared, t, body, writer, force);
+    }
     let patch_doc: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let cur = current(shared, t)?;
@@ -150,9 +168,54 @@ pub(super) fn patch_object(
         Some("scale") => (scale_of(cur.object())?, "Scale"),
         _ => (cur.object().to_json(), t.kind.info().kind_name),
     };
-    let patched = patch::apply(kind_name, &base, patch_type, &patch_doc)
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    store_update(shared, t, &cur, patched)
+    let patched =
+        patch::apply(kind_name, &base, patch_type, &patch_doc).map_err(|e| e.to_api_error())?;
+    store_update(shared, t, &cur, patched, writer)
+}
+
+/// Server-side apply: creates the object or applies over the live one; the
+/// result is defaulted, validated and stored like any write.
+fn apply_object(
+    shared: &Shared,
+    t: &Target,
+    body: &[u8],
+    writer: &Writer,
+    force: bool,
+) -> Result<Response<Body>, ApiError> {
+    if t.subresource.is_some() {
+        return Err(ApiError::unsupported_media_type(
+            "application/apply-patch+yaml",
+        ));
+    }
+    let config = patch::apply::parse_config(body)?;
+    let (live, now) = {
+        let state = shared.lock();
+        let name = t.name.as_deref().unwrap_or_default();
+        let ns = t.namespace.as_deref().unwrap_or_default();
+        (
+            state.store.get(t.kind, ns, name).cloned(),
+            Time(state.stamp_now()),
+        )
+    };
+    let applied = patch::apply::Apply {
+        kind: t.kind.info().kind_name,
+        api_version: &t.kind.api_version(),
+        manager: &writer.manager,
+        force,
+        now,
+    }
+    .run(
+        live.as_ref().map(|e| e.object().to_json()).as_ref(),
+        &config,
+    )?;
+    let writer = Writer {
+        applied: true,
+        ..writer.clone()
+    };
+    match live {
+        Some(cur) => store_update(shared, t, &cur, applied, &writer),
+        None => create(shared, t, applied.to_string().as_bytes(), &writer),
+    }
 }
 
 /// The autoscaling/v1 Scale of a StatefulSet, Deployment or ReplicaSet.
@@ -194,6 +257,7 @@ pub(super) fn store_scale(
     t: &Target,
     cur: &Entry,
     scale: &Value,
+    writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
     let name = t.name.as_deref().unwrap_or_default();
     let replicas = &scale["spec"]["replicas"];
@@ -242,6 +306,6 @@ pub(super) fn store_scale(
     let object = Object::from_json(cur.kind(), value)
         .map_err(|e| ApiError::bad_request(format!("scaling: {e}")))?;
     let mut state = shared.lock();
-    let entry = state.update(object, expected_rv.as_deref())?;
+    let entry = state.update_as(object, expected_rv.as_deref(), Some(writer))?;
     Ok(json_response(200, &scale_of(entry.object())?))
 }

@@ -16,10 +16,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use super::matching::{
     NO_EXECUTE, NO_SCHEDULE, UNREACHABLE, UNSCHEDULABLE, after, label_selector_matches,
-    node_selector_terms_match, parse_quantity, requirement_matches, tolerates_any,
+    node_selector_terms_match, requirement_matches, tolerates_any,
 };
 use super::runtime::pod_ref;
 use super::{Key, KubeletState};
+use crate::format::quantity;
 use crate::sim::state::SimState;
 
 pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
@@ -57,7 +58,7 @@ enum ClaimNeed {
     /// Unbound, late binding, static local volumes only.
     AvailableVolume {
         class: String,
-        request: f64,
+        request: u64,
         modes: Vec<String>,
     },
     /// Unbound, late binding, provisioned only where the class allows.
@@ -197,8 +198,8 @@ fn analyze_claims(state: &SimState, pod: &Pod) -> Result<Claims, String> {
                     .and_then(|s| s.resources.as_ref())
                     .and_then(|r| r.requests.as_ref())
                     .and_then(|r| r.get("storage"))
-                    .and_then(|q| parse_quantity(&q.0))
-                    .unwrap_or(0.0),
+                    .and_then(|q| quantity::parse(q.0.trim()).ok())
+                    .unwrap_or(0),
                 modes: spec
                     .and_then(|s| s.access_modes.clone())
                     .unwrap_or_default(),
@@ -229,7 +230,7 @@ fn volume_available(
     pvs: &[PersistentVolume],
     node: &NodeView,
     class: &str,
-    request: f64,
+    request: u64,
     modes: &[String],
 ) -> bool {
     pvs.iter().any(|pv| {
@@ -242,8 +243,8 @@ fn volume_available(
             .capacity
             .as_ref()
             .and_then(|c| c.get("storage"))
-            .and_then(|q| parse_quantity(&q.0))
-            .unwrap_or(0.0);
+            .and_then(|q| quantity::parse(q.0.trim()).ok())
+            .unwrap_or(0);
         let pv_modes = spec.access_modes.as_deref().unwrap_or_default();
         let fits_node = spec
             .node_affinity

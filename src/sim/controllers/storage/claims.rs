@@ -735,7 +735,7 @@ fn resize(
         .allocated_resources
         .as_ref()
         .and_then(|m| m.get("storage"))
-        .and_then(|q| crate::sim::scenario::parse_quantity(&q.0).ok());
+        .and_then(|q| crate::format::quantity::parse(&q.0).ok());
     if step.is_none() && request <= capacity {
         return true;
     }

@@ -16,6 +16,12 @@ use super::model::{ChoiceView, DialogState, DialogView, InputView, RequestView};
 use super::theme::Theme;
 use super::widgets::{MARK, floating, put_line, text, viewport, wrap};
 
+mod batch;
+mod wrap;
+
+use batch::{batch, batch_widths};
+use wrap::{command, wrap_json, wrap_path};
+
 const MIN_WIDTH: u16 = 60;
 const MAX_WIDTH: u16 = 100;
 /// Narrowest input field, in cells.
@@ -329,6 +335,16 @@ fn natural_width(d: &DialogView, lw: u16, theme: &Theme) -> usize {
     for w in &d.warnings {
         want = want.max(2 + width_of(w));
     }
+    if let Some(b) = &d.batch {
+        let cols = batch_widths(b, theme);
+        let result = b
+            .rows
+            .iter()
+            .map(|r| width_of(&r.result))
+            .max()
+            .unwrap_or(0);
+        want = want.max(cols.iter().map(|w| w + 2).sum::<usize>() + result.min(40));
+    }
     if let Some(r) = &d.request {
         want = want.max(lw + width_of(&r.method) + 1 + width_of(&r.path));
         for b in &r.body {
@@ -406,6 +422,9 @@ fn sections(d: &DialogView, lw: u16, cw: u16, theme: &Theme) -> Vec<Section> {
     if let Some(c) = &d.choices {
         out.push(choices(c, lw, theme));
     }
+    if let Some(b) = &d.batch {
+        out.push(batch(b, cw, theme));
+    }
     if !d.plan.is_empty() {
         out.push(plan(&d.plan, lw, cw, theme));
     }
@@ -455,6 +474,24 @@ fn sections(d: &DialogView, lw: u16, cw: u16, theme: &Theme) -> Vec<Section> {
                 cw,
                 theme.critical,
             ),
+            pinned: true,
+            gap: true,
+            ..Section::default()
+        }),
+        DialogState::Done { summary, failed } => out.push(Section {
+            head: if *failed {
+                marked(
+                    &owned(summary, theme),
+                    theme.symbols.critical,
+                    cw,
+                    theme.critical,
+                )
+            } else {
+                wrap(&owned(summary, theme), cw as usize)
+                    .into_iter()
+                    .map(|part| Row::at(0, Line::styled(part, theme.info)))
+                    .collect()
+            },
             pinned: true,
             gap: true,
             ..Section::default()
@@ -671,6 +708,25 @@ fn request(r: Option<&RequestView>, lw: u16, cw: u16, theme: &Theme) -> Section 
             Row::at(lw + 2, Line::raw(part))
         });
     }
+    for path in &r.also {
+        for (i, part) in wrap_path(&owned(path, theme), first, room.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            section.head.push(if i == 0 {
+                Row::at(
+                    lw,
+                    Line::from(vec![
+                        Span::styled(method.clone(), theme.key_text.add_modifier(Modifier::BOLD)),
+                        Span::raw(" "),
+                        Span::raw(part),
+                    ]),
+                )
+            } else {
+                Row::at(lw + 2, Line::raw(part))
+            });
+        }
+    }
     if let Some(ct) = &r.content_type {
         section.head.push(Row::at(
             lw,
@@ -719,7 +775,7 @@ fn keys(d: &DialogView, theme: &Theme) -> Line<'static> {
             }
             key("Esc", "cancel".into(), Style::new());
         }
-        DialogState::Sending => key("Esc", "close".into(), Style::new()),
+        DialogState::Sending | DialogState::Done { .. } => key("Esc", "close".into(), Style::new()),
         DialogState::Failed { retry, .. } => {
             if *retry {
                 key("r", "retry on fresh data".into(), Style::new());
@@ -728,164 +784,4 @@ fn keys(d: &DialogView, theme: &Theme) -> Line<'static> {
         }
     }
     Line::from(spans)
-}
-
-/// A path in rows of `first` chars, then `rest` chars, broken before a `/`,
-/// `?` or `&` where possible.
-fn wrap_path(s: &str, first: usize, rest: usize) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut room = first.max(1);
-    while start < chars.len() {
-        let end = if chars.len() - start <= room {
-            chars.len()
-        } else {
-            (start + 1..=start + room)
-                .rev()
-                .find(|&i| matches!(chars[i], '/' | '?' | '&'))
-                .unwrap_or(start + room)
-        };
-        out.push(chars[start..end].iter().collect());
-        start = end;
-        room = rest.max(1);
-    }
-    if out.is_empty() {
-        out.push(String::new());
-    }
-    out
-}
-
-/// A shell command in rows of at most `width`, broken at spaces with `\`
-/// continuations (so a copied command still runs).
-fn command(cmd: &str, width: usize) -> Vec<String> {
-    if cmd.chars().count() <= width {
-        return vec![cmd.to_string()];
-    }
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in cmd.split_whitespace() {
-        if line.is_empty() {
-            line.push_str(word);
-        } else if line.chars().count() + 1 + word.chars().count() + 2 > width {
-            out.push(format!("{line} \\"));
-            line = format!("  {word}");
-        } else {
-            line.push(' ');
-            line.push_str(word);
-        }
-    }
-    out.push(line);
-    out
-}
-
-/// A JSON line in rows of at most `width` chars, broken after `,` `:` `{`
-/// `[` outside strings; continuation rows are indented two more. A token
-/// longer than a row stays on its own row (and is cut with `…` when drawn).
-fn wrap_json(line: &str, width: usize) -> Vec<String> {
-    let chars: Vec<char> = line.chars().collect();
-    if chars.len() <= width {
-        return vec![line.to_string()];
-    }
-    let cont = chars.iter().take_while(|c| **c == ' ').count() + 2;
-    let mut breaks = vec![false; chars.len()];
-    let (mut in_str, mut escaped) = (false, false);
-    for (i, &c) in chars.iter().enumerate() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-            continue;
-        }
-        match c {
-            '"' => in_str = true,
-            ',' | ':' | '{' | '[' => breaks[i] = true,
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < chars.len() {
-        let indent = if out.is_empty() { 0 } else { cont };
-        let room = width.saturating_sub(indent).max(1);
-        let end = if chars.len() - start <= room {
-            chars.len()
-        } else {
-            (start..start + room)
-                .rev()
-                .find(|&i| breaks[i])
-                .or_else(|| (start + room..chars.len()).find(|&i| breaks[i]))
-                .map_or(chars.len(), |i| i + 1)
-        };
-        let part: String = chars[start..end].iter().collect();
-        if out.is_empty() {
-            out.push(part);
-        } else {
-            out.push(format!("{}{}", " ".repeat(indent), part.trim_start()));
-        }
-        start = end;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_breaks_between_tokens() {
-        let body = r#"{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-22T14:03:27Z"}}}}}"#;
-        let rows = wrap_json(body, 66);
-        assert_eq!(
-            rows,
-            vec![
-                r#"{"spec":{"template":{"metadata":{"annotations":{"#.to_string(),
-                r#"  "kubectl.kubernetes.io/restartedAt":"2026-11-22T14:03:27Z"}}}}}"#.to_string(),
-            ]
-        );
-        // commas and colons inside strings are not break points
-        let rows = wrap_json(r#"{"a":"x, y: z, w","b":1}"#, 12);
-        assert_eq!(rows, vec![r#"{"a":"#, r#"  "x, y: z, w","#, r#"  "b":1}"#]);
-        // a token longer than a row stays whole (cut with `…` when drawn)
-        let rows = wrap_json(r#"{"a":"0123456789abcdef"}"#, 10);
-        assert_eq!(rows, vec![r#"{"a":"#, r#"  "0123456789abcdef"}"#]);
-    }
-
-    #[test]
-    fn commands_wrap_with_continuations() {
-        let rows = command(
-            "kubectl -n nfs-demo delete pod sample-statefulset-1 --grace-period=0 --force",
-            50,
-        );
-        assert_eq!(
-            rows,
-            vec![
-                "kubectl -n nfs-demo delete pod \\",
-                "  sample-statefulset-1 --grace-period=0 --force",
-            ]
-        );
-        assert!(rows.iter().all(|r| r.chars().count() <= 50));
-        assert_eq!(command("kubectl get sts", 50), vec!["kubectl get sts"]);
-    }
-
-    #[test]
-    fn paths_break_before_slashes() {
-        assert_eq!(
-            wrap_path(
-                "/api/v1/namespaces/mysql/persistentvolumeclaims/data-mysql-4",
-                50,
-                48
-            ),
-            vec![
-                "/api/v1/namespaces/mysql/persistentvolumeclaims",
-                "/data-mysql-4"
-            ]
-        );
-        assert_eq!(wrap_path("abcdefgh", 3, 4), vec!["abc", "defg", "h"]);
-        assert_eq!(wrap_path("", 3, 4), vec![""]);
-    }
 }

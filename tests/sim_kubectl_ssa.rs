@@ -1,0 +1,372 @@
+//! Server-side apply against a fresh simulated cluster, typed as a user
+//! types it: `kubectl apply --server-side` creates, another field manager's
+//! change is a conflict worded as the real server words it, `--force-conflicts`
+//! takes the field over, `--show-managed-fields` shows who owns what, and a
+//! client-side apply moves to server-side apply. Skips (saying so) only where
+//! kubectl is not installed.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use kube::api::Api;
+use ordinal::sim::server::{SimConfig, SimServer};
+use serde_json::Value;
+
+const MANIFEST: &str = r#"apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: demo
+spec:
+  clusterIP: None
+  selector:
+    app: web
+  ports:
+  - port: 80
+    name: http
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+  namespace: demo
+spec:
+  serviceName: web
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+          name: http
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: ["ReadWriteOnce"]
+      resources:
+        requests:
+          storage: 1Gi
+"#;
+
+/// kubectl's advice after a conflict, which it prints under the server's
+/// message.
+const HINT: &str = "Please review the fields above--they currently have other managers.";
+
+fn kubectl_available() -> bool {
+    let found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("SKIPPED: kubectl is not installed, the server-side apply tests did not run");
+    }
+    found
+}
+
+/// Runs kubectl as typed: its exit code and stdout+stderr.
+fn kubectl(sim: &SimServer, args: &[&str]) -> (i32, String) {
+    let home = tempfile::tempdir().unwrap();
+    let out = tokio::task::block_in_place(|| {
+        Command::new("kubectl")
+            .env("HOME", home.path())
+            .env("KUBECONFIG", home.path().join("none"))
+            .args(["--server", &sim.url(), "--request-timeout", "10s"])
+            .args(args)
+            .output()
+    })
+    .expect("kubectl runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn ok(sim: &SimServer, args: &[&str]) -> String {
+    let (code, out) = kubectl(sim, args);
+    assert_eq!(code, 0, "kubectl {args:?}: {out}");
+    out
+}
+
+fn write_manifest(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+async fn fresh_sim() -> SimServer {
+    SimServer::start(SimConfig {
+        scenario: Some("base".into()),
+        speed: 20.0,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// `(manager, operation, subresource)` of each managedFields entry.
+fn managers(object: &Value) -> Vec<(String, String, String)> {
+    object["metadata"]["managedFields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            let s = |k: &str| m[k].as_str().unwrap_or_default().to_string();
+            (s("manager"), s("operation"), s("subresource"))
+        })
+        .collect()
+}
+
+/// Whether `manager` owns `.spec.replicas`.
+fn owns_replicas(object: &Value, manager: &str) -> bool {
+    object["metadata"]["managedFields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|m| m["manager"] == manager && m["fieldsV1"]["f:spec"].get("f:replicas").is_some())
+}
+
+fn get_json(sim: &SimServer, what: &[&str]) -> Value {
+    let mut args = vec!["get"];
+    args.extend_from_slice(what);
+    args.extend_from_slice(&["-n", "demo", "-o", "json", "--show-managed-fields"]);
+    serde_json::from_str(&ok(sim, &args)).expect("kubectl prints JSON")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_side_apply_conflicts_then_force_takes_ownership() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    ok(&sim, &["create", "namespace", "demo"]);
+
+    let out = ok(&sim, &["apply", "--server-side", "-f", &web]);
+    assert_eq!(
+        out.trim(),
+        "service/web serverside-applied\nstatefulset.apps/web serverside-applied"
+    );
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    assert!(
+        managers(&sts).contains(&("kubectl".into(), "Apply".into(), String::new())),
+        "{:?}",
+        managers(&sts)
+    );
+    assert!(owns_replicas(&sts, "kubectl"));
+    // Defaulted like any write: nobody applied the protocol.
+    assert_eq!(
+        sts["spec"]["template"]["spec"]["containers"][0]["ports"][0]["protocol"],
+        "TCP"
+    );
+    let svc = get_json(&sim, &["service", "web"]);
+    assert_eq!(managers(&svc)[0].0, "kubectl");
+
+    // Applying it again changes nothing.
+    let out = ok(&sim, &["apply", "--server-side", "-f", &web]);
+    assert!(
+        out.contains("statefulset.apps/web serverside-applied"),
+        "{out}"
+    );
+
+    // Another manager, applying only the replicas it cares about (as an
+    // autoscaler would), conflicts with kubectl's ownership.
+    let five = write_manifest(
+        dir.path(),
+        "five.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\n  namespace: demo\nspec:\n  replicas: 5\n",
+    );
+    let (code, out) = kubectl(
+        &sim,
+        &[
+            "apply",
+            "--server-side",
+            "--field-manager=other",
+            "-f",
+            &five,
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "error: Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas"
+        ),
+        "{out}"
+    );
+    assert!(out.contains(HINT), "{out}");
+    let sets: Api<StatefulSet> = Api::namespaced(sim.client(None), "demo");
+    let replicas = |s: StatefulSet| s.spec.and_then(|s| s.replicas);
+    assert_eq!(replicas(sets.get("web").await.unwrap()), Some(2));
+
+    // Forcing takes the field over; the rest stays kubectl's.
+    let out = ok(
+        &sim,
+        &[
+            "apply",
+            "--server-side",
+            "--field-manager=other",
+            "--force-conflicts",
+            "-f",
+            &five,
+        ],
+    );
+    assert!(
+        out.contains("statefulset.apps/web serverside-applied"),
+        "{out}"
+    );
+    assert_eq!(replicas(sets.get("web").await.unwrap()), Some(5));
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    assert!(owns_replicas(&sts, "other"));
+    assert!(!owns_replicas(&sts, "kubectl"));
+
+    // Both managers show with --show-managed-fields, and not without it.
+    let yaml = ok(
+        &sim,
+        &[
+            "get",
+            "statefulset",
+            "web",
+            "-n",
+            "demo",
+            "-o",
+            "yaml",
+            "--show-managed-fields",
+        ],
+    );
+    assert!(yaml.contains("manager: kubectl\n"), "{yaml}");
+    assert!(yaml.contains("manager: other\n"), "{yaml}");
+    assert!(yaml.contains("operation: Apply"), "{yaml}");
+    let plain = ok(
+        &sim,
+        &["get", "statefulset", "web", "-n", "demo", "-o", "yaml"],
+    );
+    assert!(!plain.contains("managedFields"), "{plain}");
+
+    // kubectl, applying its own (unchanged) manifest again, now conflicts
+    // with "other".
+    let (code, out) = kubectl(&sim, &["apply", "--server-side", "-f", &web]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Apply failed with 1 conflict: conflict with \"other\": .spec.replicas"),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn controllers_and_updates_are_recorded_as_their_managers() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    ok(&sim, &["create", "namespace", "demo"]);
+    ok(&sim, &["apply", "--server-side", "-f", &web]);
+    // The StatefulSet controller writes status as kube-controller-manager.
+    let sts = common::eventually(30, || {
+        let sts = get_json(&sim, &["statefulset", "web"]);
+        let found = managers(&sts).contains(&(
+            "kube-controller-manager".into(),
+            "Update".into(),
+            "status".into(),
+        ));
+        async move { found.then_some(sts) }
+    })
+    .await;
+    assert!(sts["metadata"]["managedFields"].as_array().unwrap()[0]["operation"] == "Apply");
+
+    // `kubectl scale` writes through the scale subresource; the applier's
+    // replicas become kubectl-scale's... and re-applying conflicts with it.
+    ok(
+        &sim,
+        &["scale", "statefulset", "web", "-n", "demo", "--replicas=3"],
+    );
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    let scaler = managers(&sts)
+        .into_iter()
+        .find(|(_, _, sub)| sub == "scale")
+        .expect("a scale entry");
+    assert_eq!(scaler.1, "Update");
+    assert!(owns_replicas(&sts, &scaler.0));
+    let (code, out) = kubectl(&sim, &["apply", "--server-side", "-f", &web]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "conflict with \"{}\" with subresource \"scale\" using apps/v1: .spec.replicas",
+            scaler.0
+        )),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_side_apply_then_server_side_apply_migrates() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    ok(&sim, &["create", "namespace", "demo"]);
+    ok(&sim, &["apply", "-f", &web]);
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    assert!(
+        managers(&sts).contains(&(
+            "kubectl-client-side-apply".into(),
+            "Update".into(),
+            String::new()
+        )),
+        "{:?}",
+        managers(&sts)
+    );
+    assert!(owns_replicas(&sts, "kubectl-client-side-apply"));
+
+    // The same manifest server-side: kubectl moves the client-side apply's
+    // ownership to its server-side manager.
+    let out = ok(&sim, &["apply", "--server-side", "-f", &web]);
+    assert!(
+        out.contains("statefulset.apps/web serverside-applied"),
+        "{out}"
+    );
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    let list = managers(&sts);
+    assert!(
+        list.contains(&("kubectl".into(), "Apply".into(), String::new())),
+        "{list:?}"
+    );
+    assert!(
+        !list
+            .iter()
+            .any(|(m, _, _)| m == "kubectl-client-side-apply"),
+        "{list:?}"
+    );
+    assert!(owns_replicas(&sts, "kubectl"));
+    assert_eq!(sts["spec"]["replicas"], 2);
+
+    // And a changed manifest applies server-side without conflicts.
+    let three = write_manifest(
+        dir.path(),
+        "three.yaml",
+        &MANIFEST.replace("replicas: 2", "replicas: 3"),
+    );
+    ok(&sim, &["apply", "--server-side", "-f", &three]);
+    let sets: Api<StatefulSet> = Api::namespaced(sim.client(None), "demo");
+    assert_eq!(
+        sets.get("web").await.unwrap().spec.and_then(|s| s.replicas),
+        Some(3)
+    );
+}
