@@ -25,6 +25,7 @@ async fn expand_validates_sends_the_patch_shown_and_follows_the_claim() {
         s.contains("postgresql-k8s-1") && s.contains("2 Bound")
     })
     .await;
+    h.wait_synced(20).await;
     h.key(KeyCode::Down);
     let claim = "pgdata-postgresql-k8s-1";
     for (bad, why) in [

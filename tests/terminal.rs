@@ -1,3 +1,6 @@
+//! Kept whole (over 800 lines): one harness (a pseudo-terminal around the real binary) and its
+//! stories.
+//!
 //! The real binary in real terminals: a pseudo-terminal of 80x24 that keys
 //! are typed into, resized, and hung up like a closed SSH session, SIGTERM,
 //! a pipe and `TERM=dumb` instead of a terminal, `--record` (replayed in a

@@ -4,7 +4,14 @@
 //! code on a tiny cluster so it does not rot. Nothing here asserts timings.
 
 pub mod envelope;
+mod frames;
+mod process;
+mod rig;
 pub mod size;
+
+use frames::*;
+use process::*;
+use rig::*;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -139,144 +146,6 @@ impl Report {
 
 // ---- process figures from /proc ----
 
-/// A `/proc/self/status` field in kB (`VmRSS`, `VmHWM`).
-pub fn status_kb(field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/self/status").ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
-/// Resets the peak RSS (`VmHWM`) so a later read is the peak since now.
-pub fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
-/// Clock ticks per second of `/proc/*/stat` times (USER_HZ, 100 on Linux).
-const USER_HZ: f64 = 100.0;
-
-/// utime + stime from a `stat` file.
-fn stat_cpu(path: &str) -> Option<Duration> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let rest = &text[text.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    // Fields 14 and 15 of stat(5); `rest` starts at field 3.
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_secs_f64(ticks as f64 / USER_HZ))
-}
-
-/// CPU time of the whole process.
-pub fn process_cpu() -> Duration {
-    stat_cpu("/proc/self/stat").unwrap_or_default()
-}
-
-/// The calling thread's id.
-fn current_tid() -> Option<u32> {
-    let link = std::fs::read_link("/proc/thread-self").ok()?;
-    link.file_name()?.to_str()?.parse().ok()
-}
-
-/// The sim serving `state` on a runtime of its own (one thread), and the
-/// client's runtime (two threads, each registered in `threads` so its CPU
-/// is counted apart from the sim's).
-struct Rig {
-    sim_rt: tokio::runtime::Runtime,
-    client_rt: tokio::runtime::Runtime,
-    threads: Threads,
-    sim: Arc<SimServer>,
-}
-
-fn rig(state: crate::sim::state::SimState) -> Result<Rig> {
-    let sim_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("sim")
-        .enable_all()
-        .build()?;
-    let threads = Threads::default();
-    let registry = threads.clone();
-    let client_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("client")
-        .on_thread_start(move || registry.register())
-        .enable_all()
-        .build()?;
-    threads.register();
-    let sim = sim_rt.block_on(SimServer::start(SimConfig {
-        auto_tick: false,
-        ..SimConfig::default()
-    }))?;
-    sim.with_state(|s| *s = state);
-    Ok(Rig {
-        sim_rt,
-        client_rt,
-        threads,
-        sim: Arc::new(sim),
-    })
-}
-
-/// The threads of the client side (its runtime's workers and the thread
-/// that drives the app), so the client's CPU can be told from the sim's.
-#[derive(Clone, Default)]
-struct Threads(Arc<Mutex<Vec<u32>>>);
-
-impl Threads {
-    fn register(&self) {
-        if let Some(t) = current_tid() {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(t);
-        }
-    }
-    fn cpu(&self) -> Duration {
-        let tids = self.0.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        tids.iter()
-            .filter_map(|t| stat_cpu(&format!("/proc/self/task/{t}/stat")))
-            .sum()
-    }
-}
-
-fn mb(kb: u64) -> f64 {
-    kb as f64 / 1024.0
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// The `q`-quantile of sorted durations.
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-// ---- a terminal sink that counts bytes and reports flushes ----
-
-#[derive(Clone)]
-struct Sink {
-    bytes: Arc<AtomicU64>,
-    flushes: mpsc::UnboundedSender<Instant>,
-}
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        let _ = self.flushes.send(Instant::now());
-        Ok(())
-    }
-}
-
-fn clock(now: Timestamp) -> String {
-    now.strftime("%H:%M:%S").to_string()
-}
-
-fn key(code: KeyCode) -> TermEvent {
-    TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 /// The list paths of the watched kinds, with their kinds.
 const LISTS: [(Kind, &str); 8] = [
     (Kind::StatefulSet, "/apis/apps/v1/statefulsets"),
@@ -328,90 +197,6 @@ fn apply_burst(
         n += 1;
     }
     n
-}
-
-fn draw(app: &App, terminal: &mut Terminal<TestBackend>, theme: &Theme) -> Result<ScreenView> {
-    let now = Timestamp::now();
-    let frame = app.frame_view(now, &clock(now));
-    terminal
-        .draw(|f| ui::draw(f, &frame, theme))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(frame.screen)
-}
-
-/// Frame times at one size: (median, p99) of derive+draw, median of derive.
-fn frame_times(
-    app: &App,
-    width: u16,
-    height: u16,
-    n: usize,
-    theme: &Theme,
-) -> Result<(Duration, Duration, Duration)> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height))?;
-    let mut total = Vec::with_capacity(n);
-    let mut derive = Vec::with_capacity(n);
-    for _ in 0..n.max(1) {
-        let t0 = Instant::now();
-        let now = Timestamp::now();
-        let frame = app.frame_view(now, "00:00:00");
-        let t1 = Instant::now();
-        terminal
-            .draw(|f| ui::draw(f, &frame, theme))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        total.push(t0.elapsed());
-        derive.push(t1 - t0);
-    }
-    total.sort();
-    derive.sort();
-    Ok((
-        quantile(&total, 0.5),
-        quantile(&total, 0.99),
-        quantile(&derive, 0.5),
-    ))
-}
-
-/// Frame times when one Pod changed before each frame (the incremental
-/// path: only that Pod's set is re-derived): (median, p99).
-fn frame_times_after_change(
-    app: &mut App,
-    pods: &[(String, String)],
-    width: u16,
-    height: u16,
-    n: usize,
-    theme: &Theme,
-) -> Result<(Duration, Duration)> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height))?;
-    let mut total = Vec::with_capacity(n);
-    for i in 0..n.max(1) {
-        let (ns, name) = &pods[i % pods.len().max(1)];
-        let Some(mut pod) = app.store.pod(ns, name).cloned() else {
-            bail!("pod {ns}/{name} is not in the store");
-        };
-        pod.restarts += 1;
-        let now = Timestamp::now();
-        app.apply(StoreEvent::Applied(crate::store::Object::Pod(pod)), now);
-        let t0 = Instant::now();
-        let frame = app.frame_view(now, "00:00:00");
-        terminal
-            .draw(|f| ui::draw(f, &frame, theme))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        total.push(t0.elapsed());
-    }
-    total.sort();
-    Ok((quantile(&total, 0.5), quantile(&total, 0.99)))
-}
-
-/// Median time of `f` over `n` runs.
-fn median_of(n: usize, mut f: impl FnMut()) -> Duration {
-    let mut v: Vec<Duration> = (0..n.max(1))
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    v.sort();
-    quantile(&v, 0.5)
 }
 
 /// Runs every benchmark; `out` gets each figure as soon as it is known.

@@ -1,3 +1,5 @@
+//! Kept whole (over 800 lines): the memo and the generations it is keyed by are one idea.
+//!
 //! Derived views kept between frames, so a frame, a key press or the age
 //! tick re-derives only what changed:
 //!

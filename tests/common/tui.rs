@@ -103,6 +103,28 @@ impl Harness {
         }
     }
 
+    /// Pumps store events until every kind has finished its first list
+    /// (the dialogs read classes from the store, which may still be on
+    /// their list when the screen already shows the set).
+    pub async fn wait_synced(&mut self, secs: u64) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            self.pump();
+            let pending: Vec<_> = ordinal::store::Kind::ALL
+                .iter()
+                .filter(|k| !self.app.store.is_synced(**k))
+                .collect();
+            if pending.is_empty() {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "waited {secs}s for the sync of {pending:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     /// Sends the actions the app asked for and hands it the answers, as the
     /// run loop does. Returns how many were sent.
     pub async fn execute_effects(&mut self) -> usize {

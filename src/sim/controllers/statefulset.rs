@@ -1,3 +1,5 @@
+//! Kept whole (over 800 lines): one reconcile loop, in upstream's order, reads best in one place.
+//!
 //! The StatefulSet controller, with upstream semantics
 //! (`pkg/controller/statefulset`): Pods `<set>-<ordinal>` with their claims
 //! `<template>-<set>-<ordinal>`, `OrderedReady` / `Parallel` management,

@@ -1,3 +1,5 @@
+//! Kept whole (over 800 lines): one Pod's life on its kubelet reads best as one state machine.
+//!
 //! The simulated kubelet for one Pod: volumes mount once their claims are
 //! Bound, init containers run in turn, containers start after the
 //! workload's `startAfter` and turn ready after its `readyAfter`; readiness

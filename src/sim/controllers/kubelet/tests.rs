@@ -1,3 +1,5 @@
+//! Kept whole (over 800 lines): the kubelet stories share one hand-played harness.
+//!
 //! Stories about the scheduler, the kubelets and failing nodes, told with a
 //! bare `SimState` (no other controllers: claims are bound by hand).
 

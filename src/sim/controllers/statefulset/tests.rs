@@ -1,3 +1,5 @@
+//! Kept whole (over 800 lines): the controller's stories share one hand-played harness.
+//!
 //! Controller tests on a bare `SimState`. The kubelet and the storage
 //! controller are played by small helpers here: marking Pods Running and
 //! Ready, finishing graceful deletions, releasing claims' protection.

@@ -1,3 +1,6 @@
+//! Kept whole (over 800 lines): a claim's one lifecycle, from protection to expansion, in the
+//! order the controllers act on it.
+//!
 //! Claims: protection, binding, provisioning, loss and expansion.
 
 use std::collections::BTreeMap;

@@ -1,3 +1,5 @@
+//! Kept whole (over 800 lines): the storage controllers' stories share one hand-played harness.
+//!
 //! The storage controllers against a bare `SimState`: objects are created
 //! directly and the scheduler/kubelet are played by hand (selected-node
 //! annotation, `spec.nodeName`, Pod phase).
