@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::Duration;
 
 use common::*;
@@ -12,33 +11,9 @@ use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, PostParams};
 use ordinal::sim::server::{SimConfig, SimServer};
 
-fn kubectl_available() -> bool {
-    Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn kubectl(sim: &SimServer, args: &[&str]) -> (bool, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new("kubectl")
-        .env("HOME", home.path())
-        .env("KUBECONFIG", home.path().join("none"))
-        .args(["--server", &sim.url(), "--request-timeout", "10s"])
-        .args(args)
-        .output()
-        .expect("kubectl runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_get_scale_patch_restart_and_delete() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         eprintln!("kubectl not installed: skipping");
         return;
     }
@@ -57,14 +32,16 @@ async fn kubectl_get_scale_patch_restart_and_delete() {
         .unwrap();
     let pods: Api<Pod> = Api::namespaced(client.clone(), "k");
 
-    let (ok, out) =
-        tokio::task::block_in_place(|| kubectl(&sim, &["get", "statefulsets", "-n", "k"]));
+    let (ok, out) = tokio::task::block_in_place(|| {
+        common::kubectl::run(&sim, &["get", "statefulsets", "-n", "k"])
+    });
     assert!(ok, "{out}");
     assert!(out.contains("web"), "{out}");
-    let (ok, out) = tokio::task::block_in_place(|| kubectl(&sim, &["get", "nodes"]));
+    let (ok, out) = tokio::task::block_in_place(|| common::kubectl::run(&sim, &["get", "nodes"]));
     assert!(ok && out.contains("worker-1"), "{out}");
     // Server-side printing gives kubectl its usual columns.
-    let (ok, out) = tokio::task::block_in_place(|| kubectl(&sim, &["get", "storageclasses"]));
+    let (ok, out) =
+        tokio::task::block_in_place(|| common::kubectl::run(&sim, &["get", "storageclasses"]));
     assert!(ok, "{out}");
     assert!(
         out.contains("VOLUMEBINDINGMODE") && out.contains("standard (default)"),
@@ -72,7 +49,7 @@ async fn kubectl_get_scale_patch_restart_and_delete() {
     );
 
     let (ok, out) = tokio::task::block_in_place(|| {
-        kubectl(
+        common::kubectl::run(
             &sim,
             &["scale", "statefulset", "web", "-n", "k", "--replicas=3"],
         )
@@ -84,7 +61,7 @@ async fn kubectl_get_scale_patch_restart_and_delete() {
     );
 
     let (ok, out) = tokio::task::block_in_place(|| {
-        kubectl(&sim, &["rollout", "restart", "statefulset/web", "-n", "k"])
+        common::kubectl::run(&sim, &["rollout", "restart", "statefulset/web", "-n", "k"])
     });
     assert!(ok, "{out}");
     let annotations = sets
@@ -101,7 +78,7 @@ async fn kubectl_get_scale_patch_restart_and_delete() {
     assert!(annotations.contains_key("kubectl.kubernetes.io/restartedAt"));
 
     let (ok, out) = tokio::task::block_in_place(|| {
-        kubectl(
+        common::kubectl::run(
             &sim,
             &[
                 "patch",
@@ -136,7 +113,7 @@ async fn kubectl_get_scale_patch_restart_and_delete() {
     .await;
     let uid = pods.get("web-0").await.unwrap().metadata.uid;
     let (ok, out) = tokio::task::block_in_place(|| {
-        kubectl(
+        common::kubectl::run(
             &sim,
             &[
                 "delete",

@@ -61,39 +61,6 @@ spec:
           storage: 1Gi
 "#;
 
-fn kubectl_available() -> bool {
-    let found = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: kubectl is not installed, the kubectl tests did not run");
-    }
-    found
-}
-
-fn kubectl_cmd(sim: &SimServer, home: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new("kubectl");
-    cmd.env("HOME", home)
-        .env("KUBECONFIG", home.join("none"))
-        .args(["--server", &sim.url(), "--request-timeout", "10s"])
-        .args(args);
-    cmd
-}
-
-/// Runs kubectl as typed; its success and stdout+stderr.
-fn kubectl(sim: &SimServer, args: &[&str]) -> (bool, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = tokio::task::block_in_place(|| kubectl_cmd(sim, home.path(), args).output())
-        .expect("kubectl runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
 /// Whether describe output has the line `label   value` (any alignment).
 fn has_field(out: &str, label: &str, value: &str) -> bool {
     out.lines().any(|l| {
@@ -113,28 +80,31 @@ async fn fresh_sim() -> SimServer {
     .unwrap()
 }
 
-fn write_manifest(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
+fn kubectl_cmd(sim: &SimServer, home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new("kubectl");
+    cmd.env("HOME", home)
+        .env("KUBECONFIG", home.join("none"))
+        .args(["--server", &sim.url(), "--request-timeout", "10s"])
+        .args(args);
+    cmd
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_namespace_apply_and_apply_again_with_a_changed_image() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    let web = common::kubectl::write_manifest(dir.path(), "web.yaml", MANIFEST);
 
     // A protobuf body from kubectl's typed client.
-    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["create", "namespace", "demo"]);
     assert!(ok, "{out}");
     assert_eq!(out.trim(), "namespace/demo created");
 
     // Needs the OpenAPI document (validation and the three-way patch).
-    let (ok, out) = kubectl(&sim, &["apply", "-f", &web]);
+    let (ok, out) = common::kubectl::run(&sim, &["apply", "-f", &web]);
     assert!(ok, "{out}");
     assert_eq!(
         out.trim(),
@@ -143,12 +113,12 @@ async fn create_namespace_apply_and_apply_again_with_a_changed_image() {
 
     // kubectl resends volumeClaimTemplates without the server's defaults;
     // defaulting before the immutability check lets this through.
-    let changed = write_manifest(
+    let changed = common::kubectl::write_manifest(
         dir.path(),
         "web2.yaml",
         &MANIFEST.replace("nginx:1.27", "nginx:1.28"),
     );
-    let (ok, out) = kubectl(&sim, &["apply", "-f", &changed]);
+    let (ok, out) = common::kubectl::run(&sim, &["apply", "-f", &changed]);
     assert!(ok, "{out}");
     assert_eq!(
         out.trim(),
@@ -177,10 +147,10 @@ async fn create_namespace_apply_and_apply_again_with_a_changed_image() {
         async move { pods.get_opt("web-0").await.ok().flatten() }
     })
     .await;
-    let (ok, out) = kubectl(&sim, &["describe", "pod", "web-0", "-n", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["describe", "pod", "web-0", "-n", "demo"]);
     assert!(ok, "{out}");
     assert!(has_field(&out, "Port:", "80/TCP"), "{out}");
-    let (ok, out) = kubectl(&sim, &["describe", "statefulset", "web", "-n", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["describe", "statefulset", "web", "-n", "demo"]);
     assert!(ok, "{out}");
     assert!(
         has_field(&out, "Update Strategy:", "RollingUpdate"),
@@ -203,31 +173,31 @@ async fn create_namespace_apply_and_apply_again_with_a_changed_image() {
         }
     })
     .await;
-    let (ok, out) = kubectl(&sim, &["describe", "pvc", "data-web-0", "-n", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["describe", "pvc", "data-web-0", "-n", "demo"]);
     assert!(ok, "{out}");
     assert!(has_field(&out, "Status:", "Bound"), "{out}");
     assert!(has_field(&out, "VolumeMode:", "Filesystem"), "{out}");
     let volume = claim.spec.unwrap().volume_name.unwrap();
-    let (ok, out) = kubectl(&sim, &["describe", "pv", &volume]);
+    let (ok, out) = common::kubectl::run(&sim, &["describe", "pv", &volume]);
     assert!(ok, "{out}");
     assert!(has_field(&out, "Claim:", "demo/data-web-0"), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn strict_field_validation_refuses_a_typo_and_warn_warns() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["create", "namespace", "demo"]);
     assert!(ok, "{out}");
-    let typo = write_manifest(
+    let typo = common::kubectl::write_manifest(
         dir.path(),
         "typo.yaml",
         &MANIFEST.replace("replicas: 2", "replica: 2"),
     );
-    let (ok, out) = kubectl(&sim, &["apply", "-f", &typo]);
+    let (ok, out) = common::kubectl::run(&sim, &["apply", "-f", &typo]);
     assert!(!ok, "{out}");
     assert!(
         out.contains(
@@ -235,7 +205,7 @@ async fn strict_field_validation_refuses_a_typo_and_warn_warns() {
         ),
         "{out}"
     );
-    let (ok, out) = kubectl(&sim, &["apply", "-f", &typo, "--validate=warn"]);
+    let (ok, out) = common::kubectl::run(&sim, &["apply", "-f", &typo, "--validate=warn"]);
     assert!(ok, "{out}");
     assert!(
         out.contains("Warning: unknown field \"spec.replica\""),
@@ -245,11 +215,11 @@ async fn strict_field_validation_refuses_a_typo_and_warn_warns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explain_reads_the_openapi_document() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
-    let (ok, out) = kubectl(&sim, &["explain", "statefulset.spec.updateStrategy"]);
+    let (ok, out) = common::kubectl::run(&sim, &["explain", "statefulset.spec.updateStrategy"]);
     assert!(ok, "{out}");
     assert!(out.contains("KIND:       StatefulSet"), "{out}");
     assert!(
@@ -264,13 +234,13 @@ async fn explain_reads_the_openapi_document() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_configmap_and_auth_can_i_send_protobuf() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
-    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["create", "namespace", "demo"]);
     assert!(ok, "{out}");
-    let (ok, out) = kubectl(
+    let (ok, out) = common::kubectl::run(
         &sim,
         &[
             "create",
@@ -283,7 +253,7 @@ async fn create_configmap_and_auth_can_i_send_protobuf() {
     );
     assert!(ok, "{out}");
     assert_eq!(out.trim(), "configmap/cfg created");
-    let (ok, out) = kubectl(
+    let (ok, out) = common::kubectl::run(
         &sim,
         &[
             "get",
@@ -297,22 +267,22 @@ async fn create_configmap_and_auth_can_i_send_protobuf() {
     );
     assert!(ok, "{out}");
     assert_eq!(out, "hello");
-    let (ok, out) = kubectl(&sim, &["auth", "can-i", "list", "pods", "-n", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["auth", "can-i", "list", "pods", "-n", "demo"]);
     assert!(ok, "{out}");
     assert_eq!(out.trim(), "yes");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_watch_keeps_the_table_columns_for_a_scale_up() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
-    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    let web = common::kubectl::write_manifest(dir.path(), "web.yaml", MANIFEST);
+    let (ok, out) = common::kubectl::run(&sim, &["create", "namespace", "demo"]);
     assert!(ok, "{out}");
-    let (ok, out) = kubectl(&sim, &["apply", "-f", &web]);
+    let (ok, out) = common::kubectl::run(&sim, &["apply", "-f", &web]);
     assert!(ok, "{out}");
 
     let home = tempfile::tempdir().unwrap();
@@ -326,7 +296,7 @@ async fn get_watch_keeps_the_table_columns_for_a_scale_up() {
     .spawn()
     .expect("kubectl runs");
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let (ok, out) = kubectl(
+    let (ok, out) = common::kubectl::run(
         &sim,
         &["scale", "statefulset", "web", "-n", "demo", "--replicas=3"],
     );
@@ -350,15 +320,15 @@ async fn get_watch_keeps_the_table_columns_for_a_scale_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_with_tail_and_events_for_a_pod() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
-    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    let web = common::kubectl::write_manifest(dir.path(), "web.yaml", MANIFEST);
+    let (ok, out) = common::kubectl::run(&sim, &["create", "namespace", "demo"]);
     assert!(ok, "{out}");
-    let (ok, out) = kubectl(&sim, &["apply", "-f", &web]);
+    let (ok, out) = common::kubectl::run(&sim, &["apply", "-f", &web]);
     assert!(ok, "{out}");
     let pods: Api<Pod> = Api::namespaced(sim.client(None), "demo");
     eventually(30, || {
@@ -376,23 +346,23 @@ async fn logs_with_tail_and_events_for_a_pod() {
         }
     })
     .await;
-    let (ok, out) = kubectl(&sim, &["logs", "web-0", "-n", "demo"]);
+    let (ok, out) = common::kubectl::run(&sim, &["logs", "web-0", "-n", "demo"]);
     assert!(ok, "{out}");
     assert!(
         out.starts_with("starting nginx (image nginx:1.27)\nlistening on 0.0.0.0:80\n"),
         "{out}"
     );
-    let (ok, out) = kubectl(&sim, &["logs", "web-0", "-n", "demo", "--tail", "1"]);
+    let (ok, out) = common::kubectl::run(&sim, &["logs", "web-0", "-n", "demo", "--tail", "1"]);
     assert!(ok, "{out}");
     assert_eq!(out.lines().count(), 1, "{out}");
-    let (ok, out) = kubectl(&sim, &["logs", "web-0", "-n", "demo", "--previous"]);
+    let (ok, out) = common::kubectl::run(&sim, &["logs", "web-0", "-n", "demo", "--previous"]);
     assert!(!ok, "{out}");
     assert!(
         out.contains("previous terminated container \"nginx\" in pod \"web-0\" not found"),
         "{out}"
     );
 
-    let (ok, out) = kubectl(&sim, &["events", "-n", "demo", "--for", "pod/web-0"]);
+    let (ok, out) = common::kubectl::run(&sim, &["events", "-n", "demo", "--for", "pod/web-0"]);
     assert!(ok, "{out}");
     assert!(out.starts_with("LAST SEEN"), "{out}");
     assert!(out.contains("Successfully assigned demo/web-0 to"), "{out}");
@@ -400,17 +370,17 @@ async fn logs_with_tail_and_events_for_a_pod() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_scale_is_reported_as_a_scale() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
-    let (ok, out) = kubectl(&sim, &["create", "namespace", "demo"]);
+    let web = common::kubectl::write_manifest(dir.path(), "web.yaml", MANIFEST);
+    let (ok, out) = common::kubectl::run(&sim, &["create", "namespace", "demo"]);
     assert!(ok, "{out}");
-    let (ok, out) = kubectl(&sim, &["apply", "-f", &web]);
+    let (ok, out) = common::kubectl::run(&sim, &["apply", "-f", &web]);
     assert!(ok, "{out}");
-    let (ok, out) = kubectl(
+    let (ok, out) = common::kubectl::run(
         &sim,
         &[
             "patch",

@@ -5,7 +5,8 @@
 //! (and again changed), `api-resources`, `delete -f`. Skips (saying so) only
 //! where kubectl is not installed.
 
-use std::path::Path;
+mod common;
+
 use std::process::Command;
 
 use ordinal::sim::server::{SimConfig, SimServer};
@@ -79,44 +80,6 @@ source:
   component: deployment-controller
 "#;
 
-fn kubectl_available() -> bool {
-    let found = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: kubectl is not installed, the kubectl tests did not run");
-    }
-    found
-}
-
-/// Runs kubectl as typed; its success and stdout+stderr.
-fn kubectl(sim: &SimServer, args: &[&str]) -> (bool, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = tokio::task::block_in_place(|| {
-        Command::new("kubectl")
-            .env("HOME", home.path())
-            .env("KUBECONFIG", home.path().join("none"))
-            .args(["--server", &sim.url(), "--request-timeout", "10s"])
-            .args(args)
-            .output()
-    })
-    .expect("kubectl runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
-/// Runs kubectl and fails the test, with its output, if it fails.
-fn ok(sim: &SimServer, args: &[&str]) -> String {
-    let (ok, out) = kubectl(sim, args);
-    assert!(ok, "kubectl {args:?}: {out}");
-    out
-}
-
 async fn fresh_sim() -> SimServer {
     SimServer::start(SimConfig {
         scenario: Some("base".into()),
@@ -124,12 +87,6 @@ async fn fresh_sim() -> SimServer {
     })
     .await
     .unwrap()
-}
-
-fn write_manifest(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
 }
 
 /// The header line's column names of `kubectl get` output.
@@ -151,13 +108,13 @@ fn row<'o>(out: &'o str, name: &str) -> Vec<&'o str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_configmap_secret_and_deployment_then_get_their_columns() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
-    ok(&sim, &["create", "namespace", "shop"]);
+    common::kubectl::ok(&sim, &["create", "namespace", "shop"]);
 
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "create",
@@ -170,11 +127,11 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
         ],
     );
     assert_eq!(out.trim(), "configmap/settings created");
-    let out = ok(&sim, &["get", "cm", "settings", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "cm", "settings", "-n", "shop"]);
     assert_eq!(header(&out), ["NAME", "DATA", "AGE"]);
     assert_eq!(row(&out, "settings")[1], "2");
 
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "create",
@@ -187,10 +144,10 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
         ],
     );
     assert_eq!(out.trim(), "secret/db created");
-    let out = ok(&sim, &["get", "secrets", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "secrets", "-n", "shop"]);
     assert_eq!(header(&out), ["NAME", "TYPE", "DATA", "AGE"]);
     assert_eq!(&row(&out, "db")[1..3], ["Opaque", "1"]);
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -204,19 +161,19 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
     );
     assert_eq!(out.trim(), "aHVudGVyMg==");
 
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &["create", "deployment", "web", "--image=nginx", "-n", "shop"],
     );
     assert_eq!(out.trim(), "deployment.apps/web created");
-    let out = ok(&sim, &["get", "deploy", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "deploy", "-n", "shop"]);
     assert_eq!(
         header(&out),
         ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
     );
     // Stored, not run: no controller makes its Pods.
     assert_eq!(&row(&out, "web")[1..4], ["0/1", "0", "0"]);
-    let out = ok(&sim, &["get", "deploy", "web", "-n", "shop", "-o", "wide"]);
+    let out = common::kubectl::ok(&sim, &["get", "deploy", "web", "-n", "shop", "-o", "wide"]);
     assert_eq!(
         header(&out),
         [
@@ -231,7 +188,7 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
         ]
     );
     assert_eq!(&row(&out, "web")[5..], ["nginx", "nginx", "app=web"]);
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -246,21 +203,21 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
     assert_eq!(out.trim(), "RollingUpdate 600 10");
 
     // Stored, not run: the count changes, no Pods come.
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &["scale", "deployment", "web", "--replicas=3", "-n", "shop"],
     );
     assert_eq!(out.trim(), "deployment.apps/web scaled");
-    let out = ok(&sim, &["get", "deploy", "web", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "deploy", "web", "-n", "shop"]);
     assert_eq!(row(&out, "web")[1], "0/3");
 
-    let out = ok(&sim, &["create", "serviceaccount", "robot", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["create", "serviceaccount", "robot", "-n", "shop"]);
     assert_eq!(out.trim(), "serviceaccount/robot created");
-    let out = ok(&sim, &["get", "sa", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "sa", "-n", "shop"]);
     assert_eq!(header(&out), ["NAME", "SECRETS", "AGE"]);
     assert_eq!(row(&out, "robot")[1], "0");
 
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "create",
@@ -274,14 +231,14 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
         ],
     );
     assert_eq!(out.trim(), "job.batch/once created");
-    let out = ok(&sim, &["get", "jobs", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "jobs", "-n", "shop"]);
     assert_eq!(
         header(&out),
         ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
     );
     assert_eq!(&row(&out, "once")[1..3], ["Running", "0/1"]);
 
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "create",
@@ -294,7 +251,7 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
         ],
     );
     assert_eq!(out.trim(), "cronjob.batch/nightly created");
-    let out = ok(&sim, &["get", "cj", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "cj", "-n", "shop"]);
     assert_eq!(
         header(&out),
         [
@@ -320,21 +277,21 @@ async fn create_configmap_secret_and_deployment_then_get_their_columns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_a_manifest_mixing_kinds_apply_it_changed_then_delete_it() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
     let dir = tempfile::tempdir().unwrap();
-    ok(&sim, &["create", "namespace", "shop"]);
-    let file = write_manifest(dir.path(), "shop.yaml", MIXED);
+    common::kubectl::ok(&sim, &["create", "namespace", "shop"]);
+    let file = common::kubectl::write_manifest(dir.path(), "shop.yaml", MIXED);
 
-    let out = ok(&sim, &["apply", "-f", &file]);
+    let out = common::kubectl::ok(&sim, &["apply", "-f", &file]);
     assert_eq!(
         out.trim(),
         "deployment.apps/api created\nconfigmap/api-config created\nsecret/api-secret created\nserviceaccount/api created"
     );
     // stringData is written as base64 data, as the real server does.
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -348,7 +305,7 @@ async fn apply_a_manifest_mixing_kinds_apply_it_changed_then_delete_it() {
     );
     assert_eq!(out.trim(), "czNjcmV0 Opaque");
 
-    let changed = write_manifest(
+    let changed = common::kubectl::write_manifest(
         dir.path(),
         "shop2.yaml",
         &MIXED
@@ -357,12 +314,12 @@ async fn apply_a_manifest_mixing_kinds_apply_it_changed_then_delete_it() {
     );
     // The Secret is "configured" each time, as on a real cluster: its
     // stringData is never stored, so kubectl's three-way patch resends it.
-    let out = ok(&sim, &["apply", "-f", &changed]);
+    let out = common::kubectl::ok(&sim, &["apply", "-f", &changed]);
     assert_eq!(
         out.trim(),
         "deployment.apps/api configured\nconfigmap/api-config configured\nsecret/api-secret configured\nserviceaccount/api unchanged"
     );
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -375,7 +332,7 @@ async fn apply_a_manifest_mixing_kinds_apply_it_changed_then_delete_it() {
         ],
     );
     assert_eq!(out.trim(), "example/api:1.1 2");
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -389,25 +346,25 @@ async fn apply_a_manifest_mixing_kinds_apply_it_changed_then_delete_it() {
     );
     assert_eq!(out.trim(), "debug");
 
-    let out = ok(&sim, &["explain", "deployment.spec.strategy"]);
+    let out = common::kubectl::ok(&sim, &["explain", "deployment.spec.strategy"]);
     assert!(out.contains("rollingUpdate"), "{out}");
 
-    let out = ok(&sim, &["delete", "-f", &changed]);
+    let out = common::kubectl::ok(&sim, &["delete", "-f", &changed]);
     assert_eq!(
         out.trim(),
         "deployment.apps \"api\" deleted\nconfigmap \"api-config\" deleted\nsecret \"api-secret\" deleted\nserviceaccount \"api\" deleted"
     );
-    let out = ok(&sim, &["get", "deploy,cm,secret,sa", "-n", "shop"]);
+    let out = common::kubectl::ok(&sim, &["get", "deploy,cm,secret,sa", "-n", "shop"]);
     assert_eq!(out.trim(), "No resources found in shop namespace.");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_resources_lists_the_stored_kinds_with_short_names() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
-    let out = ok(&sim, &["api-resources", "--no-headers"]);
+    let out = common::kubectl::ok(&sim, &["api-resources", "--no-headers"]);
     let expected: &[&[&str]] = &[
         &["configmaps", "cm", "v1", "true", "ConfigMap"],
         &["secrets", "v1", "true", "Secret"],
@@ -432,7 +389,7 @@ async fn api_resources_lists_the_stored_kinds_with_short_names() {
             "{want:?} not in:\n{out}"
         );
     }
-    let out = ok(&sim, &["api-resources", "-o", "wide", "--api-group=apps"]);
+    let out = common::kubectl::ok(&sim, &["api-resources", "-o", "wide", "--api-group=apps"]);
     assert!(
         out.lines().any(|l| l.starts_with("deployments")
             && l.contains("create,delete,deletecollection,get,list,patch,update,watch")),
@@ -442,15 +399,15 @@ async fn api_resources_lists_the_stored_kinds_with_short_names() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let sim = fresh_sim().await;
-    ok(&sim, &["create", "namespace", "shop"]);
+    common::kubectl::ok(&sim, &["create", "namespace", "shop"]);
     let dir = tempfile::tempdir().unwrap();
-    let event = write_manifest(dir.path(), "event.yaml", EVENT);
-    ok(&sim, &["create", "-f", &event]);
-    let core = ok(
+    let event = common::kubectl::write_manifest(dir.path(), "event.yaml", EVENT);
+    common::kubectl::ok(&sim, &["create", "-f", &event]);
+    let core = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -462,7 +419,7 @@ async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
     );
     assert!(!core.trim().is_empty(), "the base scenario has events");
 
-    let out = ok(&sim, &["get", "events.v1.events.k8s.io", "-A"]);
+    let out = common::kubectl::ok(&sim, &["get", "events.v1.events.k8s.io", "-A"]);
     assert_eq!(
         header(&out),
         [
@@ -477,7 +434,7 @@ async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
     );
     assert_eq!(out.lines().count(), core.lines().count() + 1, "{out}");
 
-    let notes = ok(
+    let notes = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -488,7 +445,7 @@ async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
         ],
     );
     assert_eq!(notes, core);
-    let out = ok(
+    let out = common::kubectl::ok(
         &sim,
         &[
             "get",
@@ -504,7 +461,7 @@ async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
     assert_eq!(fields.len(), 3, "no core `message` field: {out}");
 
     // A view: it reads, it does not write.
-    let (ok_, out) = kubectl(
+    let (ok_, out) = common::kubectl::run(
         &sim,
         &["delete", "events.v1.events.k8s.io", "--all", "-n", "shop"],
     );
@@ -513,7 +470,7 @@ async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_read_only_profile_reads_deployments_but_not_secrets() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let mut users = ordinal::sim::auth::Users::default();

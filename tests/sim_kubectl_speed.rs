@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::Duration;
 
 use common::*;
@@ -14,34 +13,6 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use kube::api::{Api, DynamicObject, ListParams, PostParams};
 use kube::discovery::ApiResource;
 use ordinal::sim::server::{SimConfig, SimServer};
-
-fn kubectl_available() -> bool {
-    let found = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: kubectl is not installed, the kubectl half did not run");
-    }
-    found
-}
-
-fn kubectl(sim: &SimServer, args: &[&str]) -> (bool, String) {
-    let home = tempfile::tempdir().unwrap();
-    let out = Command::new("kubectl")
-        .env("HOME", home.path())
-        .env("KUBECONFIG", home.path().join("none"))
-        .args(["--server", &sim.url(), "--request-timeout", "10s"])
-        .args(args)
-        .output()
-        .expect("kubectl runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
 
 /// Every stamp kubectl ages from, in every object of `plural`'s list.
 async fn stamps(client: &kube::Client, group: &str, kind: &str, plural: &str) -> Vec<String> {
@@ -126,7 +97,7 @@ async fn at_ten_times_speed_no_stamp_passes_the_wall_clock() {
         "stamps after the wall clock {wall}: {ahead:#?}"
     );
 
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     for args in [
@@ -134,7 +105,7 @@ async fn at_ten_times_speed_no_stamp_passes_the_wall_clock() {
         &["events", "-n", "fast"],
         &["get", "events", "-n", "fast"],
     ] {
-        let (ok, out) = tokio::task::block_in_place(|| kubectl(&sim, args));
+        let (ok, out) = tokio::task::block_in_place(|| common::kubectl::run(&sim, args));
         assert!(ok, "{args:?}: {out}");
         assert!(out.contains("web-"), "{args:?}: {out}");
         assert!(!out.contains("<invalid>"), "{args:?}: {out}");

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod kubectl;
 pub mod observe;
 pub mod tui;
 
