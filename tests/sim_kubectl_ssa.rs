@@ -15,50 +15,8 @@ use kube::api::Api;
 use ordinal::sim::server::{SimConfig, SimServer};
 use serde_json::Value;
 
-const MANIFEST: &str = r#"apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: demo
-spec:
-  clusterIP: None
-  selector:
-    app: web
-  ports:
-  - port: 80
-    name: http
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-  namespace: demo
-spec:
-  serviceName: web
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-          name: http
-  volumeClaimTemplates:
-  - metadata:
-      name: data
-    spec:
-      accessModes: ["ReadWriteOnce"]
-      resources:
-        requests:
-          storage: 1Gi
-"#;
+/// A Service and a StatefulSet with a claim template, as a user writes them.
+const MANIFEST: &str = include_str!("fixtures/web-statefulset.yaml");
 
 /// kubectl's advice after a conflict, which it prints under the server's
 /// message.
