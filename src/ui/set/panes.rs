@@ -37,25 +37,13 @@ pub(super) fn findings_pane(
         }
         Line::raw(t)
     });
-    let block = pane(title, focused, theme);
-    let inner = block.inner(area);
-    ratatui::widgets::Widget::render(block, area, buf);
-    if inner.height == 0 {
+    let empty = d
+        .findings
+        .is_empty()
+        .then(|| Line::styled(format!("{} no findings", theme.symbols.ok), theme.ok));
+    let Some(inner) = framed(buf, area, title, focused, 1, empty, theme) else {
         return;
-    }
-    if d.findings.is_empty() {
-        render_lines(
-            buf,
-            inner,
-            vec![Line::styled(
-                format!("{} no findings", theme.symbols.ok),
-                theme.ok,
-            )],
-            0,
-            theme,
-        );
-        return;
-    }
+    };
     let sel = (scroll as usize).min(d.findings.len() - 1);
     let indent = 9usize;
     let width = (inner.width as usize).saturating_sub(1 + indent);
@@ -173,22 +161,13 @@ pub(super) fn events_pane(
 ) {
     let title = tabs
         .unwrap_or_else(|| Line::raw(format!("{} ({})", SetPane::Events.title(), d.events_total)));
-    let block = pane(title, focused, theme);
-    let inner = block.inner(area);
-    ratatui::widgets::Widget::render(block, area, buf);
-    if inner.height < 2 {
+    let empty = d
+        .events
+        .is_empty()
+        .then(|| Line::styled("no recent events", theme.muted));
+    let Some(inner) = framed(buf, area, title, focused, 2, empty, theme) else {
         return;
-    }
-    if d.events.is_empty() {
-        render_lines(
-            buf,
-            inner,
-            vec![Line::styled("no recent events", theme.muted)],
-            0,
-            theme,
-        );
-        return;
-    }
+    };
     if inner.width < 100 {
         return events_stacked(buf, inner, d, scroll, theme);
     }
@@ -338,22 +317,13 @@ pub(super) fn log_pane(
 ) {
     let title =
         tabs.unwrap_or_else(|| Line::raw(format!("{} ({})", SetPane::Log.title(), d.log.len())));
-    let block = pane(title, focused, theme);
-    let inner = block.inner(area);
-    ratatui::widgets::Widget::render(block, area, buf);
-    if inner.height < 2 {
+    let empty = d
+        .log
+        .is_empty()
+        .then(|| Line::styled("waiting for changes…", theme.muted));
+    let Some(inner) = framed(buf, area, title, focused, 2, empty, theme) else {
         return;
-    }
-    if d.log.is_empty() {
-        render_lines(
-            buf,
-            inner,
-            vec![Line::styled("waiting for changes…", theme.muted)],
-            0,
-            theme,
-        );
-        return;
-    }
+    };
     let h = inner.height as usize - 1;
     let end = d
         .log
@@ -396,4 +366,29 @@ pub(super) fn log_pane(
         show_selection: false,
     }
     .render(buf, inner, theme);
+}
+
+/// Draws a pane's frame and returns the area inside it to fill, or `None`
+/// when there is nothing more to draw: the inside is lower than
+/// `min_height`, or the pane is empty and `empty` was drawn instead.
+fn framed(
+    buf: &mut Buffer,
+    area: Rect,
+    title: Line<'_>,
+    focused: bool,
+    min_height: u16,
+    empty: Option<Line<'_>>,
+    theme: &Theme,
+) -> Option<Rect> {
+    let block = pane(title, focused, theme);
+    let inner = block.inner(area);
+    ratatui::widgets::Widget::render(block, area, buf);
+    if inner.height < min_height {
+        return None;
+    }
+    if let Some(line) = empty {
+        render_lines(buf, inner, vec![line], 0, theme);
+        return None;
+    }
+    Some(inner)
 }
