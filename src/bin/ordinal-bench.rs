@@ -33,21 +33,42 @@ struct Cli {
     /// Shorter phases (10k: 100 sets; envelope: a 5 s churn).
     #[arg(long)]
     quick: bool,
+    /// Internal: run only the client's start against the sim at this URL and
+    /// print its figures as JSON (the memory figures run the client this
+    /// way, in a process of its own).
+    #[arg(long, hide = true, value_name = "URL")]
+    attach: Option<String>,
+    /// Internal, with --attach: how many set rows make the list complete.
+    #[arg(long, hide = true, default_value_t = 1)]
+    sets: usize,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The same allocator settings as `ordinal` itself.
     ordinal::memory::limit_arenas();
+    if let Some(url) = &cli.attach {
+        return match bench::attach::attach(url, cli.sets) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ordinal-bench --attach: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let exe = std::env::current_exe().ok();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let quick = if cli.quick { " --quick" } else { "" };
     let print = &mut |f: &Figure| println!("{f}");
     let result = match cli.shape {
         Shape::TenK => {
-            let opts = if cli.quick {
-                Options::quick()
-            } else {
-                Options::full()
+            let opts = Options {
+                bench_exe: exe,
+                ..if cli.quick {
+                    Options::quick()
+                } else {
+                    Options::full()
+                }
             };
             println!(
                 "ordinal-bench --shape 10k{quick}: {} sets x {} ordinals, {} events, {cores} cores",
@@ -56,10 +77,13 @@ fn main() -> ExitCode {
             bench::run(&opts, print)
         }
         Shape::Envelope => {
-            let opts = if cli.quick {
-                EnvelopeOptions::quick()
-            } else {
-                EnvelopeOptions::full()
+            let opts = EnvelopeOptions {
+                bench_exe: exe,
+                ..if cli.quick {
+                    EnvelopeOptions::quick()
+                } else {
+                    EnvelopeOptions::full()
+                }
             };
             let s = &opts.spec;
             println!(
