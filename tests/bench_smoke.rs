@@ -33,6 +33,7 @@ fn the_bench_runs_on_a_tiny_cluster() {
         "sync",
         "memory peak RSS",
         "memory store",
+        "parse per Pod",
         "frame list 80x24",
         "frame list 200x60",
         "churn events applied",

@@ -6,6 +6,7 @@
 pub mod attach;
 pub mod envelope;
 mod frames;
+mod parse;
 mod process;
 mod rig;
 pub mod size;
@@ -326,6 +327,8 @@ pub fn run(opts: &Options, out: &mut dyn FnMut(&Figure)) -> Result<Report> {
                 target: "≤ 80 MB",
             },
         );
+        let parse = parse::pods(&client, 3).await?;
+        emit(&mut report, parse);
         let per_kind: Vec<String> = Kind::ALL
             .iter()
             .map(|k| {

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod actions;
 pub mod connect;
+pub mod lean;
 pub mod nodes;
 pub mod prometheus;
 pub mod stats;

@@ -66,6 +66,8 @@
 //! than 401/403/410/429 to the streaming watch) switches every feed to
 //! paged lists (`limit`), so one refusal is paid at most once per feed.
 //!
+//! Objects are parsed without their managedFields ([`super::lean`]).
+//!
 //! A (re)list is buffered and sent as one `Relisted`, so the store swaps
 //! the feed's share in atomically; while it runs, `Listing` counts what
 //! has arrived (without sending the objects one by one). After any watch
@@ -89,6 +91,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::lean::Lean;
 use crate::store::{Feed, Kind, Object, Part, StoreEvent};
 
 /// The label the StatefulSet controller puts on every Pod it creates.
@@ -697,13 +700,13 @@ fn spawn_feed(ctx: &Ctx, feed: Feed) -> Running {
     let ns = feed.namespace.as_deref();
     let f = feed.clone();
     let handle = match feed.kind {
-        Kind::StatefulSet => run(api_for::<StatefulSet>(c, ns), f, ctx, &gate),
-        Kind::Pod => run(api_for::<Pod>(c, ns), f, ctx, &gate),
-        Kind::Claim => run(api_for::<PersistentVolumeClaim>(c, ns), f, ctx, &gate),
-        Kind::Event => run(api_for::<Event>(c, ns), f, ctx, &gate),
-        Kind::Revision => run(api_for::<ControllerRevision>(c, ns), f, ctx, &gate),
-        Kind::Volume => run(Api::<PersistentVolume>::all(c.clone()), f, ctx, &gate),
-        Kind::StorageClass => run(Api::<StorageClass>::all(c.clone()), f, ctx, &gate),
+        Kind::StatefulSet => run(api_for::<Lean<StatefulSet>>(c, ns), f, ctx, &gate),
+        Kind::Pod => run(api_for::<Lean<Pod>>(c, ns), f, ctx, &gate),
+        Kind::Claim => run(api_for::<Lean<PersistentVolumeClaim>>(c, ns), f, ctx, &gate),
+        Kind::Event => run(api_for::<Lean<Event>>(c, ns), f, ctx, &gate),
+        Kind::Revision => run(api_for::<Lean<ControllerRevision>>(c, ns), f, ctx, &gate),
+        Kind::Volume => run(Api::<Lean<PersistentVolume>>::all(c.clone()), f, ctx, &gate),
+        Kind::StorageClass => run(Api::<Lean<StorageClass>>::all(c.clone()), f, ctx, &gate),
         Kind::Node => tokio::spawn(super::nodes::watch_nodes(f, ctx.clone(), gate.clone())),
     };
     Running { feed, gate, handle }
