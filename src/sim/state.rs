@@ -100,8 +100,14 @@ impl SimState {
         self.now
     }
 
+    /// The present as served objects record it: on the stamp clock.
     pub fn now_time(&self) -> Time {
-        Time(self.now)
+        Time(self.stamp_now())
+    }
+
+    /// A simulated instant as served objects record it: on the stamp clock.
+    pub fn stamp_time(&self, t: Timestamp) -> Time {
+        Time(self.stamp(t))
     }
 
     /// From now on, the clock runs `speed` times faster than stamps (see
@@ -122,6 +128,20 @@ impl SimState {
             }
             _ => t,
         }
+    }
+
+    /// The simulated instant of a stamp read back from an object (the
+    /// inverse of [`Self::stamp`]), for a controller that times what it
+    /// does next from it; never after the present.
+    pub fn unstamp(&self, stamp: Timestamp) -> Timestamp {
+        let t = match self.stamp_anchor {
+            Some((anchor, speed)) if stamp > anchor => {
+                let ahead = stamp.duration_since(anchor).as_secs_f64() * speed;
+                anchor + jiff::SignedDuration::from_secs_f64(ahead)
+            }
+            _ => stamp,
+        };
+        t.min(self.now)
     }
 
     /// The stamp clock's present (Table ages and UIs read it).
@@ -342,7 +362,7 @@ impl SimState {
             let mut updated = current.clone();
             let at = self.now + jiff::SignedDuration::from_secs(grace);
             let m = updated.meta_mut();
-            m.deletion_timestamp = Some(Time(at));
+            m.deletion_timestamp = Some(self.stamp_time(at));
             m.deletion_grace_period_seconds = Some(grace);
             return self.store.update(updated, None).map(|e| e.object().clone());
         }
