@@ -169,18 +169,8 @@ async fn at_sixty_times_speed_restarts_started_times_and_ages_read_sensibly() {
         .create(&PostParams::default(), &statefulset("web", 2))
         .await
         .unwrap();
-    eventually(60, || {
-        let up = web0(&sim).is_some_and(|(_, running, _)| running);
-        async move { up.then_some(()) }
-    })
-    .await;
     // Three exits: about 80 simulated seconds of back-off, over a second of wall time.
-    sim.with_state(|s| s.kubelet.crash("fast", "web-0", "main", 3));
-    let finished = eventually(60, || {
-        let done = web0(&sim).and_then(|(n, running, f)| f.filter(|_| n == 3 && running));
-        async move { done }
-    })
-    .await;
+    let finished = crash_web0_thrice(&sim).await;
     // Three seconds of wall time (three simulated minutes) after the last exit.
     let clock = sim.clock();
     let later = finished + jiff::SignedDuration::from_secs(3);
@@ -261,4 +251,59 @@ async fn at_sixty_times_speed_restarts_started_times_and_ages_read_sensibly() {
         let age = ordinal::format::duration::parse(age).unwrap_or_else(|e| panic!("{out}: {e}"));
         assert!(age < Duration::from_secs(60), "{out}");
     }
+}
+
+/// Brings web-0 up and makes its container exit three times; the stamp of
+/// the last exit.
+async fn crash_web0_thrice(sim: &SimServer) -> Timestamp {
+    eventually(60, || {
+        let up = web0(sim).is_some_and(|(_, running, _)| running);
+        async move { up.then_some(()) }
+    })
+    .await;
+    sim.with_state(|s| s.kubelet.crash("fast", "web-0", "main", 3));
+    eventually(60, || {
+        let done = web0(sim).and_then(|(n, running, f)| f.filter(|_| n == 3 && running));
+        async move { done }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ordinals_own_screen_times_restarts_from_the_stamps() {
+    let mut h = common::tui::Harness::start(
+        SimConfig {
+            scenario: Some("base".into()),
+            speed: 60.0,
+            ..SimConfig::default()
+        },
+        None,
+        None,
+    )
+    .await;
+    create_namespace(&h.client, "fast").await;
+    Api::<StatefulSet>::namespaced(h.client.clone(), "fast")
+        .create(&PostParams::default(), &statefulset("web", 2))
+        .await
+        .unwrap();
+    let finished = crash_web0_thrice(&h.sim).await;
+    h.wait_for(20, "the web set in the list", |s| s.contains("web"))
+        .await;
+    h.keys("/web");
+    h.key(crossterm::event::KeyCode::Enter);
+    h.key(crossterm::event::KeyCode::Enter);
+    // Seconds of wall time after the last exit, the row says so (a stamp
+    // in the future would read "0s ago" for ever).
+    let secs_ago = |line: &str| -> Option<u64> {
+        let (_, rest) = line.split_once("3 (")?;
+        rest.split_once("s ago)")?.0.parse().ok()
+    };
+    let screen = h
+        .wait_for(30, "web-0's restarts three seconds ago or more", |s| {
+            s.lines()
+                .filter(|l| l.contains("web-0"))
+                .any(|l| secs_ago(l).is_some_and(|n| (3..60).contains(&n)))
+        })
+        .await;
+    assert!(Timestamp::now() >= finished, "{screen}");
 }
