@@ -7,14 +7,17 @@
 //! Two clocks. The simulated clock (`now`) drives the controllers and runs
 //! `--speed` times faster than the wall clock. kubectl computes ages on the
 //! client, from `creationTimestamp` and an Event's `firstTimestamp`,
-//! `lastTimestamp` and `eventTime`, against the wall clock: stamped in
-//! simulated time they would run ahead of it (`<invalid>` ages). So those
-//! stamps are written on the stamp clock (`stamp`): the simulated clock up to
+//! `lastTimestamp` and `eventTime` (and `describe` prints condition,
+//! container start and finish times), against the wall clock: stamped in
+//! simulated time they would run ahead of it (`<invalid>` ages). So every
+//! time written into an object is on the stamp clock (`stamp`,
+//! `stamp_time`, `now_time`): the simulated clock up to
 //! the moment the server starts serving (the scenario's warmup, which is in
 //! the past), and from there simulated time divided by the speed, which is
 //! wall time. Every simulated instant has one stamp and the mapping keeps
 //! order, so controllers compare stamps with `stamp(...)` of a simulated
-//! instant; Table ages and the UI's clock read the stamp clock too. At speed 1
+//! instant, or time what comes next from `unstamp(...)` of a stamp they
+//! read back; Table ages and the UI's clock read the stamp clock too. At speed 1
 //! (and in tests that advance time by hand) both clocks are one.
 
 use std::collections::BTreeMap;
