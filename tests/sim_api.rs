@@ -356,8 +356,19 @@ async fn patches_scale_subresource_and_conflicts() {
     assert_eq!(code, 422);
     assert_eq!(
         message,
-        "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+        "StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
     );
+
+    // v1.34 does not let revisionHistoryLimit change either (it is not in the list).
+    let (code, _, forbidden) = api_error(
+        api.patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"revisionHistoryLimit": 3}})),
+        )
+        .await,
+    );
+    assert_eq!((code, forbidden), (422, message));
 
     // Optimistic concurrency: replacing with a stale resourceVersion is 409.
     let stale = created.clone();

@@ -324,7 +324,8 @@ pub fn validate_update(state: &SimState, old: &Object, new: &Object) -> Result<(
             if !only_mutable_statefulset_fields_changed(a, b) {
                 causes.push(Cause::forbidden(
                     "spec",
-                    "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+                    // v1.34's text (pkg/apis/apps/validation): revisionHistoryLimit is not mutable yet.
+                    "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
                 ));
             }
             if !causes.is_empty() {
@@ -346,7 +347,6 @@ fn only_mutable_statefulset_fields_changed(old: &StatefulSet, new: &StatefulSet)
         spec.ordinals = None;
         spec.template = Default::default();
         spec.update_strategy = None;
-        spec.revision_history_limit = None;
         spec.persistent_volume_claim_retention_policy = None;
         spec.min_ready_seconds = None;
         spec

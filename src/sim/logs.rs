@@ -138,7 +138,6 @@ fn selected(
             name: container.clone(),
             ..ContainerStatus::default()
         });
-    let status = stamped(state, status);
     let previous = q.get("previous").is_some_and(|v| v == "true");
     let now = state.stamp_now();
     let events = pod_events(state, namespace, pod);
@@ -171,29 +170,6 @@ fn selected(
         lines.drain(..skip);
     }
     Ok((lines, p.metadata.uid.clone().unwrap_or_default()))
-}
-
-/// A container's start and finish times on the stamp clock, where the
-/// Events (and `--since`) are.
-fn stamped(state: &SimState, mut status: ContainerStatus) -> ContainerStatus {
-    let map = |t: &mut Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>| {
-        if let Some(t) = t.as_mut() {
-            t.0 = state.stamp(t.0);
-        }
-    };
-    for s in [status.state.as_mut(), status.last_state.as_mut()]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(r) = s.running.as_mut() {
-            map(&mut r.started_at);
-        }
-        if let Some(d) = s.terminated.as_mut() {
-            map(&mut d.started_at);
-            map(&mut d.finished_at);
-        }
-    }
-    status
 }
 
 fn render(lines: &[(Timestamp, String)], q: &BTreeMap<String, String>) -> String {

@@ -7,14 +7,17 @@
 //! Two clocks. The simulated clock (`now`) drives the controllers and runs
 //! `--speed` times faster than the wall clock. kubectl computes ages on the
 //! client, from `creationTimestamp` and an Event's `firstTimestamp`,
-//! `lastTimestamp` and `eventTime`, against the wall clock: stamped in
-//! simulated time they would run ahead of it (`<invalid>` ages). So those
-//! stamps are written on the stamp clock (`stamp`): the simulated clock up to
+//! `lastTimestamp` and `eventTime` (and `describe` prints condition,
+//! container start and finish times), against the wall clock: stamped in
+//! simulated time they would run ahead of it (`<invalid>` ages). So every
+//! time written into an object is on the stamp clock (`stamp`,
+//! `stamp_time`, `now_time`): the simulated clock up to
 //! the moment the server starts serving (the scenario's warmup, which is in
 //! the past), and from there simulated time divided by the speed, which is
 //! wall time. Every simulated instant has one stamp and the mapping keeps
 //! order, so controllers compare stamps with `stamp(...)` of a simulated
-//! instant; Table ages and the UI's clock read the stamp clock too. At speed 1
+//! instant, or time what comes next from `unstamp(...)` of a stamp they
+//! read back; Table ages and the UI's clock read the stamp clock too. At speed 1
 //! (and in tests that advance time by hand) both clocks are one.
 
 use std::collections::BTreeMap;
@@ -100,8 +103,14 @@ impl SimState {
         self.now
     }
 
+    /// The present as served objects record it: on the stamp clock.
     pub fn now_time(&self) -> Time {
-        Time(self.now)
+        Time(self.stamp_now())
+    }
+
+    /// A simulated instant as served objects record it: on the stamp clock.
+    pub fn stamp_time(&self, t: Timestamp) -> Time {
+        Time(self.stamp(t))
     }
 
     /// From now on, the clock runs `speed` times faster than stamps (see
@@ -122,6 +131,20 @@ impl SimState {
             }
             _ => t,
         }
+    }
+
+    /// The simulated instant of a stamp read back from an object (the
+    /// inverse of [`Self::stamp`]), for a controller that times what it
+    /// does next from it; never after the present.
+    pub fn unstamp(&self, stamp: Timestamp) -> Timestamp {
+        let t = match self.stamp_anchor {
+            Some((anchor, speed)) if stamp > anchor => {
+                let ahead = stamp.duration_since(anchor).as_secs_f64() * speed;
+                anchor + jiff::SignedDuration::from_secs_f64(ahead)
+            }
+            _ => stamp,
+        };
+        t.min(self.now)
     }
 
     /// The stamp clock's present (Table ages and UIs read it).
@@ -342,7 +365,7 @@ impl SimState {
             let mut updated = current.clone();
             let at = self.now + jiff::SignedDuration::from_secs(grace);
             let m = updated.meta_mut();
-            m.deletion_timestamp = Some(Time(at));
+            m.deletion_timestamp = Some(self.stamp_time(at));
             m.deletion_grace_period_seconds = Some(grace);
             return self.store.update(updated, None).map(|e| e.object().clone());
         }

@@ -239,7 +239,8 @@ pub fn summary(state: &SimState, node: &str) -> Result<Value, SummaryError> {
     if state.kubelet.is_node_down(node) {
         return Err(SummaryError::KubeletDown);
     }
-    let now = state.now();
+    // The summary's times and the start times it reads are stamps (see `state`).
+    let now = state.stamp_now();
     let seed = hash(&[node]);
     let boot = node_obj
         .metadata

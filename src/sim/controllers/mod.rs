@@ -10,6 +10,9 @@ pub mod statefulset;
 pub mod storage;
 pub mod timeline;
 
+#[cfg(test)]
+mod stamp_tests;
+
 /// Simulated time per controller step.
 pub const TICK: Duration = Duration::from_millis(250);
 

@@ -122,7 +122,8 @@ struct SetSync<'a> {
     revisions: Revisions<'a>,
     /// The controller reference to the set, for claims.
     owner: OwnerReference,
-    now: Timestamp,
+    /// A Pod Ready since before this stamp has been Ready minReadySeconds.
+    ready_by: Timestamp,
 }
 
 fn sync<'a>(
@@ -171,7 +172,7 @@ fn sync<'a>(
         claim_templates: spec.volume_claim_templates.as_deref().unwrap_or_default(),
         revisions,
         owner: set_ref(set),
-        now: state.now(),
+        ready_by: self::pods::ready_by(state, spec.min_ready_seconds.unwrap_or(0)),
     };
 
     // Split the set's Pods into replicas (ordinals in range) and condemned
@@ -280,7 +281,7 @@ impl SetSync<'_> {
                 .as_ref()
                 .and_then(|l| l.get(POD_NAME_LABEL));
             !is_terminating(pod)
-                && is_running_and_available(pod, self.min_ready_seconds, self.now)
+                && is_running_and_available(pod, self.min_ready_seconds, self.ready_by)
                 && name_label.map(String::as_str) == pod.metadata.name.as_deref()
                 && (self.on_delete || i64::from(*ordinal) < partition || revision_of(pod) == update)
         })
@@ -329,7 +330,7 @@ impl SetSync<'_> {
         let first_unavailable = condemned
             .iter()
             .rev()
-            .find(|(_, p)| is_unavailable(Some(p), self.min_ready_seconds, self.now))
+            .find(|(_, p)| is_unavailable(Some(p), self.min_ready_seconds, self.ready_by))
             .map(|(o, _)| *o);
         for (ordinal, pod) in condemned {
             match self.process_condemned(state, *ordinal, pod, first_unavailable) {
@@ -384,7 +385,8 @@ impl SetSync<'_> {
             }
         }
         if self.monotonic
-            && (terminating || !is_running_and_available(pod, self.min_ready_seconds, self.now))
+            && (terminating
+                || !is_running_and_available(pod, self.min_ready_seconds, self.ready_by))
         {
             return Flow::Block;
         }
@@ -413,7 +415,7 @@ impl SetSync<'_> {
         }
         if self.monotonic
             && first_unavailable != Some(ordinal)
-            && !is_running_and_available(pod, self.min_ready_seconds, self.now)
+            && !is_running_and_available(pod, self.min_ready_seconds, self.ready_by)
         {
             return Flow::Block;
         }
@@ -458,7 +460,7 @@ impl SetSync<'_> {
             if let Some(old) = self.needs_replacing(pod) {
                 return i32::from(self.delete_pod(state, old).is_ok());
             }
-            if is_unavailable(pod, self.min_ready_seconds, self.now) {
+            if is_unavailable(pod, self.min_ready_seconds, self.ready_by) {
                 return 0;
             }
         }
@@ -479,7 +481,7 @@ impl SetSync<'_> {
         let unavailable = missing
             + live
                 .values()
-                .filter(|p| is_unavailable(Some(p), self.min_ready_seconds, self.now))
+                .filter(|p| is_unavailable(Some(p), self.min_ready_seconds, self.ready_by))
                 .count() as i64;
         if unavailable > i64::from(max) {
             return 0;
@@ -771,7 +773,7 @@ impl SetSync<'_> {
             replicas += 1;
             if is_running_and_ready(pod) {
                 ready += 1;
-                if is_running_and_available(pod, self.min_ready_seconds, self.now) {
+                if is_running_and_available(pod, self.min_ready_seconds, self.ready_by) {
                     available += 1;
                 }
             }

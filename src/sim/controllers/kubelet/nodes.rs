@@ -161,6 +161,7 @@ fn refresh(state: &mut SimState, ks: &mut KubeletState, node: Node) {
     sync_taints(state, ks, node);
 }
 
+/// The kubelet's healthy conditions; `now` is the stamp they record.
 fn kubelet_conditions(now: Timestamp) -> Vec<NodeCondition> {
     [
         (
@@ -201,7 +202,7 @@ fn kubelet_conditions(now: Timestamp) -> Vec<NodeCondition> {
 }
 
 /// Merges the kubelet's healthy conditions into the node's, keeping
-/// transition times of unchanged ones.
+/// transition times of unchanged ones; `now` is on the stamp clock.
 fn set_kubelet_conditions(status: &mut NodeStatus, now: Timestamp) {
     let existing = status.conditions.take().unwrap_or_default();
     let mut merged: Vec<NodeCondition> = kubelet_conditions(now)
@@ -234,10 +235,13 @@ fn post_status(state: &mut SimState, ks: &mut KubeletState, mut node: Node) -> N
         .as_ref()
         .and_then(|c| c.iter().find(|c| c.type_ == "Ready"));
     match ready {
-        None => set_kubelet_conditions(status, now),
+        None => set_kubelet_conditions(status, state.stamp_now()),
         Some(c) => {
-            ks.node_state(&name).last_heartbeat =
-                Some(c.last_heartbeat_time.as_ref().map_or(now, |t| t.0));
+            ks.node_state(&name).last_heartbeat = Some(
+                c.last_heartbeat_time
+                    .as_ref()
+                    .map_or(now, |t| state.unstamp(t.0)),
+            );
         }
     }
     if status.addresses.as_ref().is_none_or(Vec::is_empty) {
@@ -277,10 +281,10 @@ fn heartbeat(state: &mut SimState, ks: &mut KubeletState, name: &str) {
     };
     let status = node.status.get_or_insert_with(NodeStatus::default);
     if ready_status_of(status) != Some("True") {
-        set_kubelet_conditions(status, now);
+        set_kubelet_conditions(status, state.stamp_now());
     } else {
         for c in status.conditions.iter_mut().flatten() {
-            c.last_heartbeat_time = Some(Time(now));
+            c.last_heartbeat_time = Some(state.now_time());
         }
     }
     let _ = state.put(node);
@@ -298,7 +302,6 @@ fn ready_status_of(status: &NodeStatus) -> Option<&str> {
 /// The node controller's taints: `not-ready`/`unreachable` from the Ready
 /// condition (NoSchedule and NoExecute) and `unschedulable` for a cordoned node.
 fn sync_taints(state: &mut SimState, ks: &mut KubeletState, mut node: Node) {
-    let now = state.now();
     let name = node.metadata.name.clone().unwrap_or_default();
     let condition_key = match ready_status(&node) {
         Some("False") => Some(NOT_READY),
@@ -336,7 +339,7 @@ fn sync_taints(state: &mut SimState, ks: &mut KubeletState, mut node: Node) {
                 key: (*k).into(),
                 effect: (*effect).into(),
                 value: None,
-                time_added: Some(Time(now)),
+                time_added: Some(state.now_time()),
             });
         }
     }
@@ -361,7 +364,7 @@ fn sync_taints(state: &mut SimState, ks: &mut KubeletState, mut node: Node) {
 
 /// The node controller has not heard from the kubelet for the grace period.
 fn mark_unknown(state: &mut SimState, ks: &mut KubeletState, name: &str) {
-    let now = state.now();
+    let stamp = state.now_time();
     ks.node_state(name).unknown = true;
     let Some(mut node) = state.get::<Node>("", name) else {
         return;
@@ -373,7 +376,7 @@ fn mark_unknown(state: &mut SimState, ks: &mut KubeletState, name: &str) {
             c.status = "Unknown".into();
             c.reason = Some("NodeStatusUnknown".into());
             c.message = Some("Kubelet stopped posting node status.".into());
-            c.last_transition_time = Some(Time(now));
+            c.last_transition_time = Some(stamp.clone());
         }
     }
     if !conditions.iter().any(|c| c.type_ == "Ready") {
@@ -383,7 +386,7 @@ fn mark_unknown(state: &mut SimState, ks: &mut KubeletState, name: &str) {
             reason: Some("NodeStatusNeverUpdated".into()),
             message: Some("Kubelet never posted node status.".into()),
             last_heartbeat_time: None,
-            last_transition_time: Some(Time(now)),
+            last_transition_time: Some(stamp.clone()),
         });
     }
     let node = state.put(node.clone()).unwrap_or(node);
@@ -417,7 +420,7 @@ fn mark_unknown(state: &mut SimState, ks: &mut KubeletState, name: &str) {
             && c.status != "False"
         {
             c.status = "False".into();
-            c.last_transition_time = Some(Time(now));
+            c.last_transition_time = Some(stamp.clone());
             changed = true;
         }
         if changed {
@@ -469,7 +472,8 @@ enum Eviction {
 /// taints: at once for an untolerated taint, after the shortest
 /// tolerationSeconds otherwise. Pods without an unreachable/not-ready
 /// toleration get the 300s that admission would have added.
-fn eviction_time(pod: &Pod, taints: &[Taint], now: Timestamp) -> Eviction {
+fn eviction_time(state: &SimState, pod: &Pod, taints: &[Taint]) -> Eviction {
+    let now = state.now();
     let tolerations = pod
         .spec
         .as_ref()
@@ -477,7 +481,10 @@ fn eviction_time(pod: &Pod, taints: &[Taint], now: Timestamp) -> Eviction {
         .unwrap_or_default();
     let mut at: Option<Timestamp> = None;
     for taint in taints {
-        let start = taint.time_added.as_ref().map_or(now, |t| t.0);
+        let start = taint
+            .time_added
+            .as_ref()
+            .map_or(now, |t| state.unstamp(t.0));
         let matching: Vec<_> = tolerations.iter().filter(|t| tolerates(t, taint)).collect();
         let seconds = if matching.is_empty() {
             if taint.key == UNREACHABLE || taint.key == NOT_READY {
@@ -537,7 +544,7 @@ fn evict_pass(state: &mut SimState, ks: &mut KubeletState, name: &str) {
         {
             continue;
         }
-        match eviction_time(pod, &taints, now) {
+        match eviction_time(state, pod, &taints) {
             Eviction::Never => {}
             Eviction::At(t) if t <= now => {
                 let pod = pod.clone();
@@ -550,7 +557,6 @@ fn evict_pass(state: &mut SimState, ks: &mut KubeletState, name: &str) {
 }
 
 fn evict(state: &mut SimState, ks: &mut KubeletState, mut pod: Pod, node: &str) {
-    let now = state.now();
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     let name = pod.metadata.name.clone().unwrap_or_default();
     let status = pod.status.get_or_insert_with(Default::default);
@@ -561,7 +567,7 @@ fn evict(state: &mut SimState, ks: &mut KubeletState, mut pod: Pod, node: &str) 
         status: "True".into(),
         reason: Some("DeletionByTaintManager".into()),
         message: Some("Taint manager: deleting due to NoExecute taint".into()),
-        last_transition_time: Some(Time(now)),
+        last_transition_time: Some(state.now_time()),
         ..Default::default()
     });
     let pod = state.put(pod.clone()).unwrap_or(pod);
@@ -593,7 +599,10 @@ pub fn recover(state: &mut SimState, ks: &mut KubeletState, name: &str) {
     };
     ks.node_state(name).registered = true;
     let was_ready = ready_status(&node) == Some("True");
-    set_kubelet_conditions(node.status.get_or_insert_with(NodeStatus::default), now);
+    set_kubelet_conditions(
+        node.status.get_or_insert_with(NodeStatus::default),
+        state.stamp_now(),
+    );
     let node = state.put(node.clone()).unwrap_or(node);
     if !was_ready {
         state.record_event(

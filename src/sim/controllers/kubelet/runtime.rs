@@ -119,6 +119,7 @@ pub struct PodRuntime {
     pub wake: Option<Timestamp>,
     pub ip: Option<u32>,
     bound_at: Timestamp,
+    /// `status.startTime`, on the stamp clock (only ever written out).
     start_time: Timestamp,
     start_after: Duration,
     ready_after: Duration,
@@ -162,7 +163,7 @@ fn new_runtime(state: &SimState, pod: &Pod, node: &str) -> PodRuntime {
     let bound_at = condition(pod, "PodScheduled")
         .filter(|c| c.status == "True")
         .and_then(|c| c.last_transition_time.as_ref())
-        .map_or(now, |t| t.0.min(now));
+        .map_or(now, |t| state.unstamp(t.0));
     PodRuntime {
         uid: pod.metadata.uid.clone().unwrap_or_default(),
         node: node.to_string(),
@@ -173,7 +174,7 @@ fn new_runtime(state: &SimState, pod: &Pod, node: &str) -> PodRuntime {
             .status
             .as_ref()
             .and_then(|s| s.start_time.as_ref())
-            .map_or(now, |t| t.0),
+            .map_or(state.stamp(now), |t| t.0),
         start_after: workload.map_or(DEFAULT_START_AFTER, |w| w.start_after),
         ready_after: workload.map_or(DEFAULT_READY_AFTER, |w| w.ready_after),
         mounted_at: None,
@@ -376,7 +377,7 @@ pub fn sync(state: &mut SimState, ks: &mut KubeletState, k: &Key, pod: Pod, node
     let wake = s.wake;
     let state = s.state;
     let host_ip = ks.nodes.get(node).and_then(|n| n.internal_ip.clone());
-    let status = build_status(&rt, &pod, host_ip, now, |c| ks.probe_failing(k, c));
+    let status = build_status(state, &rt, &pod, host_ip, |c| ks.probe_failing(k, c));
     if pod.status.as_ref() != Some(&status) {
         let mut updated = pod;
         updated.status = Some(status);
@@ -626,7 +627,7 @@ fn terminate(s: &mut Sync, rt: &mut PodRuntime, pod: &Pod) -> Option<Timestamp> 
                     exit_code: 0,
                     reason: Some("Completed".into()),
                     started_at: running.started_at,
-                    finished_at: Some(Time(now)),
+                    finished_at: Some(s.state.stamp_time(now)),
                     container_id: cs.container_id.clone(),
                     ..Default::default()
                 }),
@@ -642,7 +643,7 @@ fn terminate(s: &mut Sync, rt: &mut PodRuntime, pod: &Pod) -> Option<Timestamp> 
                     "containers with unready status: [{}]",
                     names.join(" ")
                 ));
-                c.last_transition_time = Some(Time(now));
+                c.last_transition_time = Some(s.state.stamp_time(now));
             }
         }
     }
@@ -662,7 +663,9 @@ fn waiting(reason: &str, message: Option<String>) -> ContainerState {
     }
 }
 
+/// A container's status; its times on the stamp clock.
 fn container_status(
+    state: &SimState,
     c: &Ctr,
     ready: bool,
     init: bool,
@@ -676,8 +679,8 @@ fn container_status(
             terminated: Some(ContainerStateTerminated {
                 exit_code: 1,
                 reason: Some("Error".into()),
-                started_at: Some(Time(*started)),
-                finished_at: Some(Time(*finished)),
+                started_at: Some(state.stamp_time(*started)),
+                finished_at: Some(state.stamp_time(*finished)),
                 container_id: Some(cid(id)),
                 ..Default::default()
             }),
@@ -713,7 +716,7 @@ fn container_status(
             status.ready = ready;
             status.state = Some(ContainerState {
                 running: Some(ContainerStateRunning {
-                    started_at: c.started_at.map(Time),
+                    started_at: c.started_at.map(|t| state.stamp_time(t)),
                 }),
                 ..Default::default()
             });
@@ -736,8 +739,8 @@ fn container_status(
                 terminated: Some(ContainerStateTerminated {
                     exit_code: 0,
                     reason: Some("Completed".into()),
-                    started_at: c.started_at.map(Time),
-                    finished_at: c.finished_at.map(Time),
+                    started_at: c.started_at.map(|t| state.stamp_time(t)),
+                    finished_at: c.finished_at.map(|t| state.stamp_time(t)),
                     container_id: c.id.as_deref().map(cid),
                     ..Default::default()
                 }),
@@ -748,13 +751,15 @@ fn container_status(
     status
 }
 
+/// The Pod's status as the kubelet posts it; new times on the stamp clock.
 fn build_status(
+    state: &SimState,
     rt: &PodRuntime,
     pod: &Pod,
     host_ip: Option<String>,
-    now: Timestamp,
     failing: impl Fn(&str) -> bool,
 ) -> PodStatus {
+    let now = state.now();
     let mut status = pod.status.clone().unwrap_or_default();
     let inits_pending: Vec<&str> = rt
         .inits
@@ -794,14 +799,14 @@ fn build_status(
     let mut ctrs: Vec<ContainerStatus> = rt
         .ctrs
         .iter()
-        .map(|c| container_status(c, ready(c), false, !inits_pending.is_empty(), pod))
+        .map(|c| container_status(state, c, ready(c), false, !inits_pending.is_empty(), pod))
         .collect();
     ctrs.sort_by(|a, b| a.name.cmp(&b.name));
     status.container_statuses = Some(ctrs);
     status.init_container_statuses = (!rt.inits.is_empty()).then(|| {
         rt.inits
             .iter()
-            .map(|c| container_status(c, false, true, true, pod))
+            .map(|c| container_status(state, c, false, true, true, pod))
             .collect()
     });
     let list = |names: &[&str]| names.join(" ");
@@ -839,7 +844,7 @@ fn build_status(
                 .iter()
                 .find(|c| c.type_ == type_ && c.status == status)
                 .and_then(|c| c.last_transition_time.clone())
-                .or(Some(Time(now)));
+                .or(Some(state.stamp_time(now)));
             PodCondition {
                 type_: type_.into(),
                 status: status.into(),

@@ -632,12 +632,8 @@ fn assumed_claims(state: &SimState, pod: &Pod, node: &str) -> Assumed {
     }
 }
 
-fn with_scheduled_condition(
-    pod: &mut Pod,
-    status: &str,
-    why: Option<(&str, &str)>,
-    now: Timestamp,
-) {
+/// Sets the PodScheduled condition; `now` is the stamp a transition records.
+fn with_scheduled_condition(pod: &mut Pod, status: &str, why: Option<(&str, &str)>, now: Time) {
     let conditions = pod
         .status
         .get_or_insert_with(Default::default)
@@ -648,7 +644,7 @@ fn with_scheduled_condition(
         .map(|i| &conditions[i])
         .filter(|c| c.status == status)
         .and_then(|c| c.last_transition_time.clone())
-        .or(Some(Time(now)));
+        .or(Some(now));
     let condition = PodCondition {
         type_: "PodScheduled".into(),
         status: status.into(),
@@ -670,7 +666,7 @@ fn set_scheduled_condition(
     why: Option<(&str, &str)>,
 ) -> Pod {
     let mut updated = pod.clone();
-    with_scheduled_condition(&mut updated, status, why, state.now());
+    with_scheduled_condition(&mut updated, status, why, state.now_time());
     if updated == *pod {
         return updated;
     }
@@ -718,7 +714,7 @@ fn fail(
 fn bind(state: &mut SimState, ks: &mut KubeletState, k: &Key, pod: Pod, node: &str) {
     let mut pod = pod;
     pod.spec.get_or_insert_with(Default::default).node_name = Some(node.to_string());
-    with_scheduled_condition(&mut pod, "True", None, state.now());
+    with_scheduled_condition(&mut pod, "True", None, state.now_time());
     let bound = state.put(pod.clone()).unwrap_or(pod);
     ks.pending.remove(k);
     ks.place(k, Some(node));

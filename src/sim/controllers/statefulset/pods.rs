@@ -77,26 +77,37 @@ pub fn is_running_and_ready(pod: &Pod) -> bool {
 }
 
 /// Ready for at least `min_ready_seconds` (upstream `IsPodAvailable`).
-pub fn is_available(pod: &Pod, min_ready_seconds: i32, now: Timestamp) -> bool {
+/// The Ready condition's time is a stamp and the wait runs on the simulated
+/// clock, so `ready_by` is the stamp of (the present − `min_ready_seconds`):
+/// see [`ready_by`].
+pub fn is_available(pod: &Pod, min_ready_seconds: i32, ready_by: Timestamp) -> bool {
     let Some(ready) = ready_condition(pod).filter(|c| c.status == "True") else {
         return false;
     };
     if min_ready_seconds <= 0 {
         return true;
     }
-    ready.last_transition_time.as_ref().is_some_and(|t| {
-        t.0.checked_add(SignedDuration::from_secs(i64::from(min_ready_seconds)))
-            .is_ok_and(|at| at < now)
-    })
+    ready
+        .last_transition_time
+        .as_ref()
+        .is_some_and(|t| t.0 < ready_by)
 }
 
-pub fn is_running_and_available(pod: &Pod, min_ready_seconds: i32, now: Timestamp) -> bool {
-    is_running_and_ready(pod) && is_available(pod, min_ready_seconds, now)
+/// The stamp a Pod must have turned Ready before to be available now.
+pub fn ready_by(state: &crate::sim::state::SimState, min_ready_seconds: i32) -> Timestamp {
+    let wait = SignedDuration::from_secs(i64::from(min_ready_seconds.max(0)));
+    state.stamp(state.now().checked_sub(wait).unwrap_or(state.now()))
+}
+
+pub fn is_running_and_available(pod: &Pod, min_ready_seconds: i32, ready_by: Timestamp) -> bool {
+    is_running_and_ready(pod) && is_available(pod, min_ready_seconds, ready_by)
 }
 
 /// Not available, or on its way out (a missing Pod is unavailable too).
-pub fn is_unavailable(pod: Option<&Pod>, min_ready_seconds: i32, now: Timestamp) -> bool {
-    pod.is_none_or(|p| is_terminating(p) || !is_running_and_available(p, min_ready_seconds, now))
+pub fn is_unavailable(pod: Option<&Pod>, min_ready_seconds: i32, ready_by: Timestamp) -> bool {
+    pod.is_none_or(|p| {
+        is_terminating(p) || !is_running_and_available(p, min_ready_seconds, ready_by)
+    })
 }
 
 pub fn revision_of(pod: &Pod) -> &str {

@@ -411,18 +411,19 @@ fn find_match(
     best.map(|(_, pv)| pv.clone())
 }
 
-fn set_pv_phase(pv: &mut PersistentVolume, phase: &str, now: Timestamp) {
+/// Sets a volume's phase; `at` (a stamp) records a change.
+fn set_pv_phase(pv: &mut PersistentVolume, phase: &str, at: Time) {
     let status = pv.status.get_or_insert_with(Default::default);
     if status.phase.as_deref() != Some(phase) {
         status.phase = Some(phase.to_string());
-        status.last_phase_transition_time = Some(Time(now));
+        status.last_phase_transition_time = Some(at);
         status.message = None;
         status.reason = None;
     }
 }
 
-pub(super) fn pv_set_phase(pv: &mut PersistentVolume, phase: &str, now: Timestamp) {
-    set_pv_phase(pv, phase, now);
+pub(super) fn pv_set_phase(pv: &mut PersistentVolume, phase: &str, at: Time) {
+    set_pv_phase(pv, phase, at);
 }
 
 /// Binds a claim and a volume, both sides, as the PV controller does.
@@ -453,7 +454,7 @@ fn bind(
     if controller_chose_claim {
         set_annotation(&mut pv.metadata, ANN_BOUND_BY_CONTROLLER, "yes");
     }
-    set_pv_phase(&mut pv, "Bound", now);
+    set_pv_phase(&mut pv, "Bound", state.now_time());
     let Ok(pv) = state.put(pv) else {
         return;
     };
@@ -665,11 +666,12 @@ fn lose(state: &mut SimState, mut claim: PersistentVolumeClaim, reason: &str, me
 
 // ---- expansion -------------------------------------------------------------
 
-fn condition(type_: &str, message: Option<&str>, now: Timestamp) -> PersistentVolumeClaimCondition {
+/// A resize condition; `at` is the stamp of its transition.
+fn condition(type_: &str, message: Option<&str>, at: Time) -> PersistentVolumeClaimCondition {
     PersistentVolumeClaimCondition {
         type_: type_.to_string(),
         status: "True".to_string(),
-        last_transition_time: Some(Time(now)),
+        last_transition_time: Some(at),
         last_probe_time: None,
         message: message.map(str::to_string),
         reason: None,
@@ -822,7 +824,7 @@ fn resize(
                 Some(condition(
                     "FileSystemResizePending",
                     Some(FS_RESIZE_PENDING_MESSAGE),
-                    now,
+                    state.now_time(),
                 )),
             );
             set_resize_status(status, Some("NodeResizePending"));
@@ -860,7 +862,7 @@ fn resize(
                 .get_or_insert_with(BTreeMap::new)
                 .insert("storage".into(), Quantity(format_quantity(request)));
             set_resize_status(status, Some("ControllerResizeInProgress"));
-            set_resize_condition(status, Some(condition("Resizing", None, now)));
+            set_resize_condition(status, Some(condition("Resizing", None, state.now_time())));
             let Ok(claim) = state.put(claim) else {
                 return false;
             };

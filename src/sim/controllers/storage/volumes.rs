@@ -53,7 +53,7 @@ fn set_phase(
     if pv_phase(&pv) == phase && pv.status.as_ref().and_then(|s| s.phase.as_ref()).is_some() {
         return Some(pv);
     }
-    pv_set_phase(&mut pv, phase, state.now());
+    pv_set_phase(&mut pv, phase, state.now_time());
     state.put(pv).ok()
 }
 
@@ -106,7 +106,7 @@ fn sync_volume(state: &mut SimState, name: &str) {
             if let Some(a) = pv.metadata.annotations.as_mut() {
                 a.remove(ANN_BOUND_BY_CONTROLLER);
             }
-            pv_set_phase(&mut pv, "Available", state.now());
+            pv_set_phase(&mut pv, "Available", state.now_time());
             let _ = state.put(pv);
         }
         Some(_) => {}
@@ -133,7 +133,7 @@ fn release(state: &mut SimState, pv: PersistentVolume) {
                     "error getting deleter volume plugin for volume \"{name}\": no deletable volume plugin matched"
                 );
                 let mut failed = pv.clone();
-                pv_set_phase(&mut failed, "Failed", state.now());
+                pv_set_phase(&mut failed, "Failed", state.now_time());
                 if let Some(s) = failed.status.as_mut() {
                     s.message = Some(message.clone());
                 }
@@ -189,7 +189,7 @@ fn release(state: &mut SimState, pv: PersistentVolume) {
             if let Some(spec) = pv.spec.as_mut() {
                 spec.claim_ref = None;
             }
-            pv_set_phase(&mut pv, "Available", state.now());
+            pv_set_phase(&mut pv, "Available", state.now_time());
             if let Ok(pv) = state.put(pv) {
                 state.record_event(
                     &pv.wrap(),
