@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use kube::api::Api;
+use kube::api::{Api, Patch, PatchParams};
 use ordinal::sim::server::{SimConfig, SimServer};
 use serde_json::Value;
 
@@ -326,5 +326,217 @@ async fn client_side_apply_then_server_side_apply_migrates() {
     assert_eq!(
         sets.get("web").await.unwrap().spec.and_then(|s| s.replicas),
         Some(3)
+    );
+}
+
+/// The fieldsV1 of `manager`'s entry (with its subresource, "" for none).
+fn fields_of(object: &Value, manager: &str, subresource: &str) -> Value {
+    object["metadata"]["managedFields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| {
+            m["manager"] == manager && m["subresource"].as_str().unwrap_or_default() == subresource
+        })
+        .map(|m| m["fieldsV1"].clone())
+        .unwrap_or_else(|| panic!("no entry of {manager} ({subresource}): {object}"))
+}
+
+/// The status an outside controller applies through the status subresource.
+const STATUS: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+  namespace: demo
+status:
+  replicas: 2
+  availableReplicas: 1
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_side_apply_through_the_status_and_scale_subresources() {
+    if !kubectl_available() {
+        return;
+    }
+    // A cluster whose controllers stand still: the status is the applier's.
+    let sim = common::manual_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    let status = write_manifest(dir.path(), "status.yaml", STATUS);
+    ok(&sim, &["create", "namespace", "demo"]);
+    ok(&sim, &["apply", "--server-side", "-f", &web]);
+
+    let out = ok(
+        &sim,
+        &[
+            "apply",
+            "--server-side",
+            "--subresource=status",
+            "--field-manager=status-writer",
+            "-f",
+            &status,
+        ],
+    );
+    assert_eq!(out.trim(), "statefulset.apps/web serverside-applied");
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    assert_eq!(sts["status"]["availableReplicas"], 1);
+    assert_eq!(
+        fields_of(&sts, "status-writer", "status"),
+        serde_json::json!({"f:status": {"f:availableReplicas": {}, "f:replicas": {}}})
+    );
+    assert!(managers(&sts).contains(&("status-writer".into(), "Apply".into(), "status".into())));
+
+    // The scale subresource takes a Scale (client-go's ApplyScale, an HPA's
+    // way): replicas the applier of the manifest owns are a conflict...
+    let sets: Api<StatefulSet> = Api::namespaced(sim.client(None), "demo");
+    let scale = serde_json::json!({"apiVersion": "autoscaling/v1", "kind": "Scale",
+        "metadata": {"name": "web", "namespace": "demo"}, "spec": {"replicas": 4}});
+    let err = sets
+        .patch_scale(
+            "web",
+            &PatchParams::apply("autoscaler"),
+            &Patch::Apply(scale.clone()),
+        )
+        .await
+        .unwrap_err();
+    match err {
+        kube::Error::Api(s) => {
+            assert_eq!(s.code, 409);
+            assert_eq!(
+                s.message,
+                "Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas"
+            );
+        }
+        other => panic!("expected a conflict, got {other}"),
+    }
+    // ...which forcing takes over, recorded on the StatefulSet with the
+    // subresource and the StatefulSet's version.
+    let answer = sets
+        .patch_scale(
+            "web",
+            &PatchParams::apply("autoscaler").force(),
+            &Patch::Apply(scale),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.spec.unwrap().replicas, Some(4));
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    assert_eq!(sts["spec"]["replicas"], 4);
+    assert_eq!(
+        fields_of(&sts, "autoscaler", "scale"),
+        serde_json::json!({"f:spec": {"f:replicas": {}}})
+    );
+    let entry = sts["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["manager"] == "autoscaler")
+        .unwrap();
+    assert_eq!(
+        (&entry["operation"], &entry["apiVersion"]),
+        (&serde_json::json!("Apply"), &serde_json::json!("apps/v1"))
+    );
+    assert!(!owns_replicas(&sts, "kubectl"));
+
+    // A StatefulSet is no Scale: the version check words it as the server.
+    let (code, out) = kubectl(
+        &sim,
+        &[
+            "apply",
+            "--server-side",
+            "--subresource=scale",
+            "-f",
+            &write_manifest(
+                dir.path(),
+                "replicas.yaml",
+                "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\n  namespace: demo\nspec:\n  replicas: 3\n",
+            ),
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: autoscaling/v1"
+        ),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_scale_set_image_and_label_record_fields_as_the_real_server() {
+    if !kubectl_available() {
+        return;
+    }
+    let sim = common::manual_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let web = write_manifest(dir.path(), "web.yaml", MANIFEST);
+    ok(&sim, &["create", "namespace", "demo"]);
+    ok(&sim, &["create", "-f", &web]);
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    let created = fields_of(&sts, "kubectl-create", "");
+    // The empty StatefulSet has a template, its spec, a null containers list
+    // and an updateStrategy: none is a new node; the container item is.
+    let template = &created["f:spec"]["f:template"];
+    assert!(template.get(".").is_none(), "{created}");
+    assert!(template["f:spec"].get(".").is_none(), "{created}");
+    assert!(
+        template["f:spec"]["f:containers"].get(".").is_none(),
+        "{created}"
+    );
+    assert!(
+        template["f:spec"]["f:containers"]["k:{\"name\":\"nginx\"}"]
+            .get(".")
+            .is_some(),
+        "{created}"
+    );
+    assert!(
+        template["f:spec"].get("f:enableServiceLinks").is_none(),
+        "{created}"
+    );
+    assert!(
+        created["f:spec"]["f:updateStrategy"].get(".").is_none(),
+        "{created}"
+    );
+    assert!(created.get("f:metadata").is_none(), "{created}");
+
+    ok(
+        &sim,
+        &["scale", "statefulset", "web", "-n", "demo", "--replicas=3"],
+    );
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    assert_eq!(
+        fields_of(&sts, "kubectl", "scale"),
+        serde_json::json!({"f:spec": {"f:replicas": {}}})
+    );
+    ok(
+        &sim,
+        &[
+            "set",
+            "image",
+            "statefulset/web",
+            "nginx=nginx:1.28",
+            "-n",
+            "demo",
+        ],
+    );
+    ok(
+        &sim,
+        &["label", "statefulset", "web", "tier=front", "-n", "demo"],
+    );
+    let sts = get_json(&sim, &["statefulset", "web"]);
+    assert_eq!(
+        fields_of(&sts, "kubectl-set", ""),
+        serde_json::json!({"f:spec": {"f:template": {"f:spec": {"f:containers": {
+            "k:{\"name\":\"nginx\"}": {"f:image": {}}
+        }}}}})
+    );
+    assert_eq!(
+        fields_of(&sts, "kubectl-label", ""),
+        serde_json::json!({"f:metadata": {"f:labels": {".": {}, "f:tier": {}}}})
+    );
+    assert!(
+        fields_of(&sts, "kubectl-create", "")["f:spec"]
+            .get("f:replicas")
+            .is_none()
     );
 }

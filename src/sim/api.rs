@@ -98,6 +98,8 @@ struct Target {
     namespace: Option<String>,
     name: Option<String>,
     subresource: Option<String>,
+    /// `dryRun=All`: the write is worked out in full but nothing is kept.
+    dry_run: bool,
 }
 
 fn route(path: &str) -> Result<Route, ApiError> {
@@ -171,6 +173,7 @@ fn route(path: &str) -> Result<Route, ApiError> {
         namespace,
         name,
         subresource,
+        dry_run: false,
     };
     if events_v1 {
         if target.subresource.is_some() {
@@ -187,6 +190,69 @@ fn parse_query(q: Option<&str>) -> Query {
     url::form_urlencoded::parse(q.unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+/// Every `dryRun` value of the query string (it may repeat).
+fn dry_run_values(q: Option<&str>) -> Vec<String> {
+    url::form_urlencoded::parse(q.unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k == "dryRun")
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+/// Whether `values` ask for a dry run; anything but `All` is refused as the
+/// server's `ValidateDryRun` refuses it, in the 422 of the verb's options
+/// kind (`CreateOptions`, `UpdateOptions`, `PatchOptions`, `DeleteOptions`).
+fn check_dry_run(values: &[String], options_kind: &str) -> Result<bool, ApiError> {
+    if values.iter().all(|v| v == "All") {
+        return Ok(!values.is_empty());
+    }
+    let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    let message = format!(
+        "Unsupported value: []string{{{}}}: supported values: \"All\"",
+        quoted.join(", ")
+    );
+    Err(ApiError {
+        code: 422,
+        reason: "Invalid",
+        message: format!("{options_kind}.meta.k8s.io \"\" is invalid: dryRun: {message}"),
+        details: Some(json!({
+            "group": "meta.k8s.io", "kind": options_kind,
+            "causes": [{"reason": "FieldValueNotSupported", "message": message, "field": "dryRun"}],
+        })),
+    })
+}
+
+/// The state locked for a write. For a dry run the store works the write out
+/// but keeps nothing (no new resourceVersion, no watch event, so no
+/// controller sees it), until the lock is dropped.
+struct WriteLock<'a> {
+    state: std::sync::MutexGuard<'a, SimState>,
+}
+
+fn write_lock<'a>(shared: &'a Shared, t: &Target) -> WriteLock<'a> {
+    let mut state = shared.lock();
+    state.store.set_dry_run(t.dry_run);
+    WriteLock { state }
+}
+
+impl std::ops::Deref for WriteLock<'_> {
+    type Target = SimState;
+    fn deref(&self) -> &SimState {
+        &self.state
+    }
+}
+
+impl std::ops::DerefMut for WriteLock<'_> {
+    fn deref_mut(&mut self) -> &mut SimState {
+        &mut self.state
+    }
+}
+
+impl Drop for WriteLock<'_> {
+    fn drop(&mut self) {
+        self.state.store.set_dry_run(false);
+    }
 }
 
 fn flag(q: &Query, key: &str) -> bool {
@@ -354,6 +420,7 @@ async fn dispatch(
         .map(String::from);
     let method = req.method().clone();
     let q = parse_query(req.uri().query());
+    let dry_run = dry_run_values(req.uri().query());
     let table = table::wants_table(
         req.headers()
             .get(header::ACCEPT)
@@ -424,7 +491,7 @@ async fn dispatch(
             )?;
             events_v1::serve(shared, &target, &q, verb, table).await
         }
-        Route::Object(target) => {
+        Route::Object(mut target) => {
             let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;
             let info = target.kind.info();
             let resource = match &target.subresource {
@@ -441,11 +508,13 @@ async fn dispatch(
                     name: target.name.clone(),
                 },
             )?;
-            if q.contains_key("dryRun") {
-                return Err(ApiError::bad_request(
-                    "dryRun is not supported by the simulated cluster",
-                ));
-            }
+            // Reads take no dryRun; deletes may also carry it in their body.
+            target.dry_run = match verb {
+                "create" => check_dry_run(&dry_run, "CreateOptions")?,
+                "update" => check_dry_run(&dry_run, "UpdateOptions")?,
+                "patch" => check_dry_run(&dry_run, "PatchOptions")?,
+                _ => false,
+            };
             if target.subresource.as_deref() == Some("log") {
                 return pod_log(shared, &target, &q, verb);
             }
@@ -496,9 +565,12 @@ async fn dispatch(
                 }
                 "delete" => {
                     let body = read_body(req).await?;
-                    delete(shared, &target, &q, &body)
+                    delete(shared, &mut target, &q, &dry_run, &body)
                 }
-                _ => delete_collection(shared, &target, &q),
+                _ => {
+                    target.dry_run = check_dry_run(&dry_run, "DeleteOptions")?;
+                    delete_collection(shared, &target, &q)
+                }
             }
         }
     }

@@ -22,6 +22,9 @@ pub fn apply(kind: Kind, object: &mut Value) {
         Kind::Pod => {
             if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
                 pod_spec(spec);
+                // SetDefaults_Pod, not SetDefaults_PodSpec: Pods only, never
+                // the templates of workloads.
+                set(spec, "enableServiceLinks", json!(true));
             }
         }
         Kind::StatefulSet => statefulset(obj),
@@ -85,7 +88,6 @@ fn pod_spec(spec: &mut Map<String, Value>) {
     set(spec, "terminationGracePeriodSeconds", json!(30));
     set(spec, "securityContext", json!({}));
     set(spec, "schedulerName", json!("default-scheduler"));
-    set(spec, "enableServiceLinks", json!(true));
     for list in ["containers", "initContainers"] {
         for c in each_object(spec, list) {
             container(c);
@@ -332,6 +334,12 @@ mod tests {
         assert_eq!(
             pod(json!({"name": "c"}))["spec"]["enableServiceLinks"],
             true
+        );
+        // A Pod default (SetDefaults_Pod), not a template's.
+        assert!(
+            sts()["spec"]["template"]["spec"]
+                .get("enableServiceLinks")
+                .is_none()
         );
     }
 

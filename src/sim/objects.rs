@@ -333,6 +333,9 @@ pub struct ObjectStore {
     /// Watches may resume from any version `>= oldest`; older ones get 410.
     oldest: u64,
     tx: broadcast::Sender<Arc<Change>>,
+    /// A `dryRun=All` request is being served: writes are worked out and
+    /// returned but nothing is kept, versioned or told to watchers.
+    dry_run: bool,
 }
 
 impl Default for ObjectStore {
@@ -351,7 +354,17 @@ impl ObjectStore {
             history_limit,
             oldest: 1,
             tx,
+            dry_run: false,
         }
+    }
+
+    /// Turns dry-run mode on or off: while on, writes keep nothing.
+    pub fn set_dry_run(&mut self, on: bool) {
+        self.dry_run = on;
+    }
+
+    pub fn is_dry_run(&self) -> bool {
+        self.dry_run
     }
 
     /// The current (latest) resourceVersion.
@@ -474,6 +487,11 @@ impl ObjectStore {
         if self.maps.get(&kind).is_some_and(|m| m.contains_key(&key)) {
             return Err(ApiError::already_exists(kind, &key.1));
         }
+        if self.dry_run {
+            // As the real server's dry-run create: no resourceVersion yet.
+            object.meta_mut().resource_version = None;
+            return Ok(Entry::new(object));
+        }
         self.next_rv(&mut object);
         let entry = Entry::new(object);
         self.add(kind, key, entry)
@@ -501,6 +519,9 @@ impl ObjectStore {
         );
         if self.maps.get(&kind).is_some_and(|m| m.contains_key(&key)) {
             return Err(ApiError::already_exists(kind, &key.1));
+        }
+        if self.dry_run {
+            return Ok(Entry::from_json(kind, &value));
         }
         self.rv += 1;
         value["metadata"]["resourceVersion"] = Value::String(self.rv.to_string());
@@ -542,6 +563,9 @@ impl ObjectStore {
         if finished {
             return self.remove(kind, &key.0, &key.1).map(|(_, e)| e);
         }
+        if self.dry_run {
+            return Ok(Entry::new(object));
+        }
         self.next_rv(&mut object);
         let entry = Entry::new(object);
         self.maps
@@ -559,6 +583,12 @@ impl ObjectStore {
         namespace: &str,
         name: &str,
     ) -> Result<(Object, Arc<Entry>), ApiError> {
+        if self.dry_run {
+            let current = self
+                .get(kind, namespace, name)
+                .ok_or_else(|| ApiError::not_found(kind, name))?;
+            return Ok((current.object().clone(), current.clone()));
+        }
         let removed = self
             .maps
             .get_mut(&kind)

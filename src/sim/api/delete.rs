@@ -9,13 +9,30 @@ pub(super) struct DeleteOptions {
     orphan: bool,
     precondition_uid: Option<String>,
     precondition_rv: Option<String>,
+    /// `dryRun` values: the body's when the request has one (the server
+    /// then reads no options from the query), else the query's.
+    dry_run: Vec<String>,
 }
 
-pub(super) fn delete_options(q: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError> {
+pub(super) fn delete_options(
+    q: &Query,
+    query_dry_run: &[String],
+    body: &[u8],
+) -> Result<DeleteOptions, ApiError> {
     let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
         parse_json(body)?
+    };
+    let dry_run = match &body {
+        Value::Null => query_dry_run.to_vec(),
+        body => body
+            .get("dryRun")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect(),
     };
     let grace = match (q.get("gracePeriodSeconds"), body.get("gracePeriodSeconds")) {
         (Some(g), _) => Some(
@@ -55,22 +72,25 @@ pub(super) fn delete_options(q: &Query, body: &[u8]) -> Result<DeleteOptions, Ap
         orphan: policy.as_deref() == Some("Orphan"),
         precondition_uid: text("/preconditions/uid"),
         precondition_rv: text("/preconditions/resourceVersion"),
+        dry_run,
     })
 }
 
 pub(super) fn delete(
     shared: &Shared,
-    t: &Target,
+    t: &mut Target,
     q: &Query,
+    query_dry_run: &[String],
     body: &[u8],
 ) -> Result<Response<Body>, ApiError> {
     if t.subresource.is_some() {
         return Err(ApiError::method_not_allowed());
     }
-    let opts = delete_options(q, body)?;
+    let opts = delete_options(q, query_dry_run, body)?;
+    t.dry_run = check_dry_run(&opts.dry_run, "DeleteOptions")?;
     let name = t.name.as_deref().unwrap_or_default();
     let ns = t.namespace.as_deref().unwrap_or_default();
-    let mut state = shared.lock();
+    let mut state = write_lock(shared, t);
     let cur = state
         .store
         .get(t.kind, ns, name)
@@ -115,8 +135,8 @@ pub(super) fn delete_collection(
     q: &Query,
 ) -> Result<Response<Body>, ApiError> {
     let filter = Filter::from_query(t.namespace.clone(), q)?;
-    let opts = delete_options(q, b"")?;
-    let mut state = shared.lock();
+    let opts = delete_options(q, &[], b"")?;
+    let mut state = write_lock(shared, t);
     let names: Vec<(String, String)> = state
         .store
         .iter(t.kind, t.namespace.as_deref())

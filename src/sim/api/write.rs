@@ -61,7 +61,7 @@ pub(super) fn create(
         }
         object.meta_mut().namespace = Some(ns.clone());
     }
-    let mut state = shared.lock();
+    let mut state = write_lock(shared, t);
     let entry = state.create_as(object, Some(writer))?;
     Ok(object_response(201, &entry))
 }
@@ -94,7 +94,11 @@ pub(super) fn store_update(
             if let Some(rv) = new.pointer("/metadata/resourceVersion") {
                 merged["metadata"]["resourceVersion"] = rv.clone();
             }
-            return finish_update(shared, t.kind, name, merged, writer);
+            // An apply worked out the managedFields of the whole object.
+            if writer.applied {
+                merged["metadata"]["managedFields"] = new["metadata"]["managedFields"].clone();
+            }
+            return finish_update(shared, t, merged, writer);
         }
         None => {}
     }
@@ -105,16 +109,16 @@ pub(super) fn store_update(
             "the name of the object ({n}) does not match the name on the URL ({name})"
         )));
     }
-    finish_update(shared, t.kind, name, new, writer)
+    finish_update(shared, t, new, writer)
 }
 
 pub(super) fn finish_update(
     shared: &Shared,
-    kind: Kind,
-    name: &str,
+    t: &Target,
     mut new: Value,
     writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
+    let (kind, name) = (t.kind, t.name.as_deref().unwrap_or_default());
     let expected_rv = new
         .pointer("/metadata/resourceVersion")
         .and_then(Value::as_str)
@@ -124,7 +128,7 @@ pub(super) fn finish_update(
     }
     defaults::apply(kind, &mut new);
     let object = decode(kind, new)?;
-    let mut state = shared.lock();
+    let mut state = write_lock(shared, t);
     let entry = state.update_as(object, expected_rv.as_deref(), Some(writer))?;
     Ok(object_response(200, &entry))
 }
@@ -174,7 +178,9 @@ pub(super) fn patch_object(
 }
 
 /// Server-side apply: creates the object or applies over the live one; the
-/// result is defaulted, validated and stored like any write.
+/// result is defaulted, validated and stored like any write. Through the
+/// `status` and `scale` subresources it applies to the live object's status
+/// or replicas, and the manager's entry names the subresource.
 fn apply_object(
     shared: &Shared,
     t: &Target,
@@ -182,25 +188,33 @@ fn apply_object(
     writer: &Writer,
     force: bool,
 ) -> Result<Response<Body>, ApiError> {
-    if t.subresource.is_some() {
-        return Err(ApiError::unsupported_media_type(
-            "application/apply-patch+yaml",
-        ));
-    }
+    let sub = t.subresource.as_deref();
+    let name = t.name.as_deref().unwrap_or_default();
+    let kind_name = t.kind.info().kind_name;
+    let api_version = t.kind.api_version();
     let config = patch::apply::parse_config(body)?;
     let (live, now) = {
         let state = shared.lock();
-        let name = t.name.as_deref().unwrap_or_default();
         let ns = t.namespace.as_deref().unwrap_or_default();
         (
             state.store.get(t.kind, ns, name).cloned(),
             Time(state.stamp_now()),
         )
     };
+    let config = match sub {
+        Some("scale") if !scalable(t.kind) => return Err(ApiError::path_not_found()),
+        Some("scale") => patch::apply::scale_config(&config, kind_name, &api_version, name)?,
+        _ => config,
+    };
+    // A subresource is applied to an object that exists.
+    if sub.is_some() && live.is_none() {
+        return Err(ApiError::not_found(t.kind, name));
+    }
     let applied = patch::apply::Apply {
-        kind: t.kind.info().kind_name,
-        api_version: &t.kind.api_version(),
+        kind: kind_name,
+        api_version: &api_version,
         manager: &writer.manager,
+        subresource: sub,
         force,
         now,
     }
@@ -212,9 +226,16 @@ fn apply_object(
         applied: true,
         ..writer.clone()
     };
-    match live {
-        Some(cur) => store_update(shared, t, &cur, applied, &writer),
-        None => create(shared, t, applied.to_string().as_bytes(), &writer),
+    match (live, sub) {
+        (Some(cur), Some("scale")) => {
+            let scale = json!({
+                "spec": {"replicas": applied["spec"]["replicas"]},
+                "metadata": {"managedFields": applied["metadata"]["managedFields"]},
+            });
+            store_scale(shared, t, &cur, &scale, &writer)
+        }
+        (Some(cur), _) => store_update(shared, t, &cur, applied, &writer),
+        (None, _) => create(shared, t, applied.to_string().as_bytes(), &writer),
     }
 }
 
@@ -303,9 +324,12 @@ pub(super) fn store_scale(
         .map(String::from);
     let mut value = cur.object().to_json();
     value["spec"]["replicas"] = json!(n);
+    if writer.applied {
+        value["metadata"]["managedFields"] = scale["metadata"]["managedFields"].clone();
+    }
     let object = Object::from_json(cur.kind(), value)
         .map_err(|e| ApiError::bad_request(format!("scaling: {e}")))?;
-    let mut state = shared.lock();
+    let mut state = write_lock(shared, t);
     let entry = state.update_as(object, expected_rv.as_deref(), Some(writer))?;
     Ok(json_response(200, &scale_of(entry.object())?))
 }

@@ -21,6 +21,10 @@ pub struct Apply<'a> {
     /// The served version of the kind ("apps/v1").
     pub api_version: &'a str,
     pub manager: &'a str,
+    /// Applied through a subresource: `status` (only the status counts) or
+    /// `scale` (the config is then the parent's `spec.replicas`, see
+    /// [`scale_config`]). The manager's entry carries it.
+    pub subresource: Option<&'a str>,
     pub force: bool,
     pub now: Time,
 }
@@ -46,14 +50,21 @@ impl Apply<'_> {
     /// any write.
     pub fn run(&self, live: Option<&Value>, config: &Value) -> Result<Value, ApiError> {
         self.check_config(config)?;
-        // Status is the status subresource's: the main resource ignores it.
+        let sub = self.subresource;
+        // Status is the status subresource's: the main resource ignores it,
+        // and the status subresource ignores everything else.
         let mut config = config.clone();
         if let Some(map) = config.as_object_mut() {
-            map.shift_remove("status");
+            match sub {
+                Some("status") => map.retain(|k, _| k == "status"),
+                _ => {
+                    map.shift_remove("status");
+                }
+            }
         }
         let config = &config;
         let mut managers = live.map(Managers::of_object).unwrap_or_default();
-        let config_set = fields::of_object(self.kind, &tracked(config, None)).map_err(|e| {
+        let config_set = fields::of_object(self.kind, &tracked(config, sub)).map_err(|e| {
             ApiError::bad_request(format!("failed to create typed patch object: {e}"))
         })?;
         let empty = Value::Object(Map::new());
@@ -63,7 +74,7 @@ impl Apply<'_> {
             manager: self.manager.to_string(),
             operation: Operation::Apply,
             api_version: self.api_version.to_string(),
-            subresource: String::new(),
+            subresource: sub.unwrap_or_default().to_string(),
             time: Some(self.now.clone()),
             fields: config_set.clone(),
         };
@@ -77,11 +88,7 @@ impl Apply<'_> {
                 &managers.owned(),
             );
         }
-        let cmp = fields::compare(
-            self.kind,
-            &tracked(live_value, None),
-            &tracked(&merged, None),
-        );
+        let cmp = fields::compare(self.kind, &tracked(live_value, sub), &tracked(&merged, sub));
         let changed = cmp.changed();
         let conflicts: Vec<(Managed, FieldSet)> = managers
             .0
@@ -149,6 +156,38 @@ impl Apply<'_> {
         }
         Ok(())
     }
+}
+
+/// An apply of an autoscaling/v1 `Scale` as the apply of its parent's
+/// `spec.replicas` (the API server's scale handler maps the Scale's
+/// `.spec.replicas` to the parent's and back, recording the manager on the
+/// parent with subresource `scale` and the parent's version).
+pub fn scale_config(
+    scale: &Value,
+    kind: &str,
+    api_version: &str,
+    name: &str,
+) -> Result<Value, ApiError> {
+    let version = scale["apiVersion"].as_str().unwrap_or_default();
+    if version != "autoscaling/v1" {
+        return Err(ApiError::bad_request(format!(
+            "Incorrect version specified in apply patch. Specified patch version: {version}, expected: autoscaling/v1"
+        )));
+    }
+    let given = scale["kind"].as_str().unwrap_or_default();
+    if given != "Scale" {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({given}) does not match the expected kind (Scale)"
+        )));
+    }
+    if scale.pointer("/metadata/managedFields").is_some() {
+        return Err(ApiError::bad_request("metadata.managedFields must be nil"));
+    }
+    let mut config = json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": name}});
+    if let Some(replicas) = scale.pointer("/spec/replicas") {
+        config["spec"] = json!({"replicas": replicas});
+    }
+    Ok(config)
 }
 
 /// The manager client-side `kubectl apply` writes as.

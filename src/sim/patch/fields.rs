@@ -321,7 +321,10 @@ impl Walker<'_> {
         match shape(self.kind, names, value) {
             Shape::Leaf => out.insert(prefix),
             Shape::Fields => {
-                if members && prefix.len() > 1 {
+                // `metadata`, `spec` and `status` are struct fields every
+                // object has (never new nodes); other top-level maps, a
+                // ConfigMap's `data`, are.
+                if members && !is_struct_field(prefix) {
                     out.insert(prefix);
                 }
                 for (key, child) in value.as_object().into_iter().flatten() {
@@ -437,12 +440,56 @@ impl Walker<'_> {
                     cmp.modified.insert(prefix);
                 }
             }
+            // A null or empty map or list that gains content, or loses all
+            // of it: the node itself was there before and stays (no `.`),
+            // only what is below it is added or removed, as
+            // structured-merge-diff's compare marks a node only when it is
+            // absent on one side.
+            (Shape::Leaf, Shape::Fields | Shape::List(_)) if is_empty(old) => {
+                self.children(names, prefix, new, &mut cmp.added);
+            }
+            (Shape::Fields | Shape::List(_), Shape::Leaf) if is_empty(new) => {
+                self.children(names, prefix, old, &mut cmp.removed);
+            }
             // The shape changed (a map became a scalar, ...): what was below
             // is gone and the new value is set.
             _ => {
                 self.all(names, prefix, old, &mut cmp.removed);
                 self.all(names, prefix, new, &mut cmp.added);
             }
+        }
+    }
+
+    /// The fields and items below a map or list (not the node itself), all
+    /// new or all gone.
+    fn children<'v>(
+        &self,
+        names: &mut Vec<&'v str>,
+        prefix: &mut Path,
+        value: &'v Value,
+        out: &mut FieldSet,
+    ) {
+        match (shape(self.kind, names, value), value) {
+            (Shape::Fields, Value::Object(map)) => {
+                for (key, child) in map {
+                    names.push(key);
+                    prefix.push(format!("f:{key}"));
+                    self.all(names, prefix, child, out);
+                    prefix.pop();
+                    names.pop();
+                }
+            }
+            (Shape::List(list), Value::Array(items)) => {
+                for item in items {
+                    let Ok(element) = item_element(list, item) else {
+                        continue;
+                    };
+                    prefix.push(element);
+                    self.all(names, prefix, item, out);
+                    prefix.pop();
+                }
+            }
+            _ => {}
         }
     }
 
@@ -470,6 +517,22 @@ impl Walker<'_> {
             prefix.pop();
             names.pop();
         }
+    }
+}
+
+/// The top-level parts every object of a kind has, as Go structs.
+fn is_struct_field(prefix: &[String]) -> bool {
+    prefix.is_empty()
+        || matches!(prefix, [top] if ["f:metadata", "f:spec", "f:status"].contains(&top.as_str()))
+}
+
+/// Null, `{}` or `[]`: a map or list with nothing in it.
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
     }
 }
 

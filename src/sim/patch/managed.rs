@@ -6,7 +6,7 @@
 //! owns exactly the fields of its configuration ([`super::apply`]).
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{FieldsV1, ManagedFieldsEntry, Time};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::fields::{self, FieldSet};
 use crate::sim::objects::Object;
@@ -326,7 +326,37 @@ pub fn tracked(object: &Value, subresource: Option<&str>) -> Value {
             meta.shift_remove(server_set);
         }
     }
+    // The server strips those paths from the field set: a metadata left
+    // with nothing is no field of anybody's (never `f:metadata: {}`).
+    if map
+        .get("metadata")
+        .is_some_and(|m| m.as_object().is_some_and(|m| m.is_empty()))
+    {
+        map.shift_remove("metadata");
+    }
     out
+}
+
+/// What a create is compared with: the kind's empty Go struct as the API
+/// server's unstructured converter writes it, where the fields without
+/// `omitempty` are there already (null, `{}`, a struct of such). A node that
+/// exists there is no new node of the creator's (no `.` in its fieldsV1):
+/// `f:template`, `f:containers`, `f:updateStrategy`, a claim's `f:resources`.
+pub fn empty_object(kind: &str) -> Value {
+    let template = json!({"metadata": {"creationTimestamp": null}, "spec": {"containers": null}});
+    let spec = match kind {
+        "StatefulSet" | "DaemonSet" => {
+            json!({"selector": null, "template": template, "updateStrategy": {}})
+        }
+        "Deployment" => json!({"selector": null, "template": template, "strategy": {}}),
+        "ReplicaSet" => json!({"selector": null, "template": template}),
+        "Job" => json!({"template": template}),
+        "Pod" => json!({"containers": null}),
+        "PersistentVolumeClaim" => json!({"resources": {}}),
+        "Service" | "Namespace" | "PersistentVolume" | "Node" => json!({}),
+        _ => return json!({"metadata": {"creationTimestamp": null}}),
+    };
+    json!({"metadata": {"creationTimestamp": null}, "spec": spec})
 }
 
 /// Records an ordinary write by `writer` of `new` over `old` (both whole
@@ -369,7 +399,7 @@ fn track(
         stored
     };
     let sub = writer.subresource.as_deref();
-    let before = old.map_or_else(|| Value::Object(Default::default()), |o| tracked(o, sub));
+    let before = old.map_or_else(|| tracked(&empty_object(kind), sub), |o| tracked(o, sub));
     let cmp = fields::compare(kind, &before, &tracked(new, sub));
     let me = Managed {
         manager: writer.manager.clone(),
@@ -439,18 +469,205 @@ mod tests {
         assert_eq!(managed[0]["operation"], "Update");
         assert_eq!(managed[0]["apiVersion"], "apps/v1");
         assert_eq!(managed[0]["time"], "2026-01-01T00:00:00Z");
+        // The empty StatefulSet has a template, its spec and a null
+        // containers list already: none of them is a new node (`.`).
         assert_eq!(
             managed[0]["fieldsV1"],
             json!({
                 "f:metadata": {"f:labels": {".": {}, "f:app": {}}},
-                "f:spec": {"f:replicas": {}, "f:template": {".": {}, "f:spec": {".": {}, "f:containers": {
-                    ".": {},
+                "f:spec": {"f:replicas": {}, "f:template": {"f:spec": {"f:containers": {
                     "k:{\"name\":\"nginx\"}": {".": {}, "f:image": {}, "f:name": {}, "f:ports": {
                         ".": {},
                         "k:{\"containerPort\":80,\"protocol\":\"TCP\"}": {".": {}, "f:containerPort": {}}
                     }}
                 }}}}
             })
+        );
+    }
+
+    /// `web` of tests/fixtures/web-statefulset.yaml as the server stores it
+    /// after `kubectl create -f`: defaulted.
+    fn created_web() -> Value {
+        let mut web = json!({
+            "apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": "web", "namespace": "demo", "uid": "u", "resourceVersion": "3",
+                "generation": 1, "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"serviceName": "web", "replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
+                    {"name": "nginx", "image": "nginx:1.27", "ports": [{"containerPort": 80, "name": "http"}]}
+                ]}},
+                "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {
+                    "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}
+        });
+        crate::sim::defaults::apply(Kind::StatefulSet, &mut web);
+        let managed = track_update(
+            "StatefulSet",
+            "apps/v1",
+            None,
+            &web,
+            &Writer::new("kubectl-create", None),
+            &now(),
+        );
+        with(web, managed)
+    }
+
+    fn entry<'a>(managed: &'a Value, manager: &str) -> &'a Value {
+        managed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["manager"] == manager)
+            .unwrap_or_else(|| panic!("no entry of {manager} in {managed}"))
+    }
+
+    #[test]
+    fn kubectl_create_records_the_fields_as_the_real_server_does() {
+        let web = created_web();
+        let managed = &web["metadata"]["managedFields"];
+        assert_eq!(managed.as_array().unwrap().len(), 1);
+        assert_eq!(
+            entry(managed, "kubectl-create")["fieldsV1"],
+            json!({"f:spec": {
+                "f:persistentVolumeClaimRetentionPolicy": {".": {}, "f:whenDeleted": {}, "f:whenScaled": {}},
+                "f:podManagementPolicy": {},
+                "f:replicas": {},
+                "f:revisionHistoryLimit": {},
+                "f:selector": {},
+                "f:serviceName": {},
+                "f:template": {
+                    "f:metadata": {"f:labels": {".": {}, "f:app": {}}},
+                    "f:spec": {
+                        "f:containers": {"k:{\"name\":\"nginx\"}": {
+                            ".": {},
+                            "f:image": {},
+                            "f:imagePullPolicy": {},
+                            "f:name": {},
+                            "f:ports": {".": {}, "k:{\"containerPort\":80,\"protocol\":\"TCP\"}": {
+                                ".": {}, "f:containerPort": {}, "f:name": {}, "f:protocol": {}
+                            }},
+                            "f:resources": {},
+                            "f:terminationMessagePath": {},
+                            "f:terminationMessagePolicy": {}
+                        }},
+                        "f:dnsPolicy": {},
+                        "f:restartPolicy": {},
+                        "f:schedulerName": {},
+                        "f:securityContext": {},
+                        "f:terminationGracePeriodSeconds": {}
+                    }
+                },
+                "f:updateStrategy": {"f:rollingUpdate": {".": {}, "f:partition": {}}, "f:type": {}},
+                "f:volumeClaimTemplates": {}
+            }})
+        );
+    }
+
+    #[test]
+    fn kubectl_scale_set_image_and_label_each_own_what_they_changed() {
+        let web = created_web();
+        // kubectl scale: the scale subresource, `.spec.replicas` only.
+        let mut scaled = web.clone();
+        scaled["spec"]["replicas"] = json!(5);
+        let managed = track_update(
+            "StatefulSet",
+            "apps/v1",
+            Some(&web),
+            &scaled,
+            &Writer::new("kubectl", Some("scale")),
+            &now(),
+        );
+        let scale = entry(&managed, "kubectl");
+        assert_eq!(scale["subresource"], "scale");
+        assert_eq!(scale["fieldsV1"], json!({"f:spec": {"f:replicas": {}}}));
+        assert!(
+            entry(&managed, "kubectl-create")["fieldsV1"]["f:spec"]
+                .get("f:replicas")
+                .is_none()
+        );
+        let web = with(scaled, managed);
+
+        // kubectl set image: one container's image.
+        let mut image = web.clone();
+        image["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:1.28");
+        let managed = track_update(
+            "StatefulSet",
+            "apps/v1",
+            Some(&web),
+            &image,
+            &Writer::new("kubectl-set", None),
+            &now(),
+        );
+        assert_eq!(
+            entry(&managed, "kubectl-set")["fieldsV1"],
+            json!({"f:spec": {"f:template": {"f:spec": {"f:containers": {
+                "k:{\"name\":\"nginx\"}": {"f:image": {}}
+            }}}}})
+        );
+        let web = with(image, managed);
+
+        // kubectl label: the labels map is new, so it is a node of its own.
+        let mut labeled = web.clone();
+        labeled["metadata"]["labels"] = json!({"tier": "front"});
+        let managed = track_update(
+            "StatefulSet",
+            "apps/v1",
+            Some(&web),
+            &labeled,
+            &Writer::new("kubectl-label", None),
+            &now(),
+        );
+        assert_eq!(
+            entry(&managed, "kubectl-label")["fieldsV1"],
+            json!({"f:metadata": {"f:labels": {".": {}, "f:tier": {}}}})
+        );
+        let web = with(labeled, managed);
+
+        // A second label joins an existing map: no `.` this time.
+        let mut again = web.clone();
+        again["metadata"]["labels"]["zone"] = json!("a");
+        let managed = track_update(
+            "StatefulSet",
+            "apps/v1",
+            Some(&web),
+            &again,
+            &Writer::new("kubectl-label", None),
+            &now(),
+        );
+        assert_eq!(
+            entry(&managed, "kubectl-label")["fieldsV1"],
+            json!({"f:metadata": {"f:labels": {".": {}, "f:tier": {}, "f:zone": {}}}})
+        );
+    }
+
+    #[test]
+    fn a_null_or_empty_container_that_fills_is_no_new_node() {
+        let old = json!({"spec": {"containers": null, "resources": {}}});
+        let new = json!({"spec": {"containers": [{"name": "a"}], "resources": {"requests": {"cpu": "1"}}}});
+        let cmp = fields::compare("Pod", &old, &new);
+        assert_eq!(
+            cmp.added.to_fields_v1(),
+            json!({"f:spec": {
+                "f:containers": {"k:{\"name\":\"a\"}": {".": {}, "f:name": {}}},
+                "f:resources": {"f:requests": {".": {}, "f:cpu": {}}}
+            }})
+        );
+        assert!(cmp.removed.is_empty());
+    }
+
+    #[test]
+    fn a_create_with_only_a_name_owns_no_metadata() {
+        let object = json!({"metadata": {"name": "x", "namespace": "demo"}, "data": {"a": "1"}});
+        let managed = track_update(
+            "ConfigMap",
+            "v1",
+            None,
+            &object,
+            &Writer::new("kubectl-create", None),
+            &now(),
+        );
+        assert_eq!(
+            managed[0]["fieldsV1"],
+            json!({"f:data": {".": {}, "f:a": {}}})
         );
     }
 

@@ -18,6 +18,7 @@ fn apply(
         kind: "StatefulSet",
         api_version: "apps/v1",
         manager,
+        subresource: None,
         force,
         now: at(2),
     }
@@ -191,6 +192,7 @@ fn a_no_op_apply_keeps_the_time() {
         kind: "StatefulSet",
         api_version: "apps/v1",
         manager: "kubectl",
+        subresource: None,
         force: false,
         now: at(9),
     }
