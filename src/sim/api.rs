@@ -441,13 +441,19 @@ async fn dispatch(
                 Some(s) => format!("{}/{s}", info.plural),
                 None => info.plural.to_string(),
             };
+            // As the real RequestInfo does, a request for one namespace is
+            // in that namespace (so a RoleBinding there may allow it).
+            let namespace = match (target.kind, &target.name) {
+                (Kind::Namespace, Some(name)) => Some(name.clone()),
+                _ => target.namespace.clone(),
+            };
             authorize(
                 &user,
                 Attributes {
                     verb: verb.into(),
                     group: info.group.into(),
                     resource,
-                    namespace: target.namespace.clone(),
+                    namespace,
                     name: target.name.clone(),
                 },
             )?;

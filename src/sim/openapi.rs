@@ -456,6 +456,30 @@ mod tests {
         assert!(group_version("apis/nope/v1").is_none());
     }
 
+    /// `kubectl explain` finds a resource by the group-version-kind on its
+    /// schema: every kind discovery lists has one.
+    #[test]
+    fn every_served_kind_has_a_schema_with_its_group_version_kind() {
+        for root in Root::all() {
+            let (schemas, name) = schemas(root).unwrap_or_else(|| panic!("{root:?}"));
+            assert_eq!(
+                schemas[name]["x-kubernetes-group-version-kind"],
+                json!([{"group": root.group(), "kind": root.kind_name(), "version": "v1"}]),
+                "{root:?}"
+            );
+        }
+        let events = doc("apis/events.k8s.io/v1");
+        let event = &events["components"]["schemas"]["io.k8s.api.events.v1.Event"];
+        assert!(event["properties"]["note"].is_object(), "{event}");
+        assert!(
+            events["paths"]["/apis/events.k8s.io/v1/namespaces/{namespace}/events/{name}"]["patch"]
+                .is_object()
+        );
+        let reviews = doc("apis/authorization.k8s.io/v1");
+        let review = &reviews["paths"]["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"];
+        assert!(review["post"].is_object() && review.get("get").is_none());
+    }
+
     #[test]
     fn kinds_carry_their_group_version_kind() {
         let apps = doc("apis/apps/v1");

@@ -371,7 +371,10 @@ pub(super) async fn serve(
             let core = core_body(&body)?;
             let ns = t.namespace.as_deref().unwrap_or_default();
             invalid(&name_of(&core, t), create_causes(&core, ns))?;
-            with_warnings(create(shared, t, core.to_string().as_bytes(), writer), &warnings)
+            with_warnings(
+                create(shared, t, core.to_string().as_bytes(), writer),
+                &warnings,
+            )
         }
         "update" => {
             let body = json_body(req).await?;
@@ -396,7 +399,10 @@ pub(super) async fn serve(
                 checked(&body)?
             };
             let force = flag(q, "force");
-            with_warnings(patch(shared, t, patch_type, &body, writer, force), &warnings)
+            with_warnings(
+                patch(shared, t, patch_type, &body, writer, force),
+                &warnings,
+            )
         }
         "delete" => {
             let body = read_body(req).await?;
@@ -433,7 +439,9 @@ fn patch(
             now,
         }
         .run(
-            live.as_ref().map(|e| convert(&e.object().to_json())).as_ref(),
+            live.as_ref()
+                .map(|e| convert(&e.object().to_json()))
+                .as_ref(),
             &config,
         )?;
         let writer = Writer {
@@ -450,20 +458,119 @@ fn patch(
             }
         };
     }
-    let cur = live.ok_or_else(|| {
-        ApiError::not_found(Kind::Event, t.name.as_deref().unwrap_or_default())
-    })?;
+    let cur = live
+        .ok_or_else(|| ApiError::not_found(Kind::Event, t.name.as_deref().unwrap_or_default()))?;
     let doc: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
     let base = convert(&cur.object().to_json());
-    let patched =
-        patch::apply("Event", &base, patch_type, &doc).map_err(|e| e.to_api_error())?;
+    let patched = patch::apply("Event", &base, patch_type, &doc).map_err(|e| e.to_api_error())?;
     store(shared, t, &cur, to_core(&patched), writer)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn v1_event() -> Value {
+        json!({
+            "apiVersion": "events.k8s.io/v1", "kind": "Event",
+            "metadata": {"name": "api.1", "namespace": "shop"},
+            "eventTime": "2026-01-01T00:00:00.000000Z",
+            "reportingController": "example.com/deployer", "reportingInstance": "d-1",
+            "action": "Rollout", "reason": "RolloutStarted", "note": "rolling out", "type": "Normal",
+            "regarding": {"kind": "Deployment", "name": "api", "namespace": "shop"},
+        })
+    }
+
+    #[test]
+    fn writes_convert_back_to_the_core_names() {
+        let core = to_core(&v1_event());
+        assert_eq!(core["apiVersion"], "v1");
+        assert_eq!(core["message"], "rolling out");
+        assert_eq!(core["involvedObject"]["name"], "api");
+        assert_eq!(core["reportingComponent"], "example.com/deployer");
+        assert!(core.get("note").is_none() && core.get("regarding").is_none());
+        assert_eq!(convert(&core), v1_event());
+        // A v1 Event need not name what it is about; core needs the field.
+        let mut bare = v1_event();
+        bare.as_object_mut().unwrap().remove("regarding");
+        assert_eq!(to_core(&bare)["involvedObject"], json!({}));
+    }
+
+    fn texts(causes: &[Cause]) -> Vec<String> {
+        causes
+            .iter()
+            .map(|c| format!("{}: {}", c.field, c.message))
+            .collect()
+    }
+
+    #[test]
+    fn creates_need_the_new_fields_and_leave_the_deprecated_ones_unset() {
+        assert!(create_causes(&to_core(&v1_event()), "shop").is_empty());
+        let core = json!({"type": "Info", "count": 2, "source": {"component": "x"},
+            "deprecatedCount": 1, "involvedObject": {}});
+        assert_eq!(
+            texts(&create_causes(&core, "shop")),
+            [
+                "involvedObject.namespace: Invalid value: \"\": does not match event.namespace",
+                "eventTime: Required value",
+                "type: Invalid value: \"\": has invalid value: Info",
+                "count: Invalid value: \"\": needs to be unset",
+                "source: Invalid value: \"\": needs to be unset",
+            ]
+        );
+        let mut partial = to_core(&v1_event());
+        for field in [
+            "reportingComponent",
+            "reportingInstance",
+            "action",
+            "reason",
+        ] {
+            partial.as_object_mut().unwrap().remove(field);
+        }
+        partial["series"] = json!({"count": 1});
+        assert_eq!(
+            texts(&create_causes(&partial, "shop")),
+            [
+                "reportingController: Required value",
+                "reportingInstance: Required value",
+                "action: Required value",
+                "reason: Required value",
+                "series.count: Invalid value: \"\": should be at least 2",
+                "series.lastObservedTime: Required value",
+            ]
+        );
+    }
+
+    #[test]
+    fn updates_keep_the_event_and_may_change_its_series() {
+        let old = to_core(&v1_event());
+        let mut new = old.clone();
+        new["series"] = json!({"count": 2, "lastObservedTime": "2026-01-01T00:01:00.000000Z"});
+        new["metadata"]["labels"] = json!({"a": "b"});
+        assert!(update_causes(&new, &old, "shop").is_empty());
+        new["message"] = json!("changed");
+        assert_eq!(
+            texts(&update_causes(&new, &old, "shop")),
+            ["message: Invalid value: \"changed\": field is immutable"]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_events_k8s_io_resource() {
+        let err = regroup(ApiError::not_found(Kind::Event, "x"));
+        assert_eq!(err.message, "events.events.k8s.io \"x\" not found");
+        assert_eq!(err.details.unwrap()["group"], "events.k8s.io");
+        let invalid = regroup(ApiError::invalid(
+            Kind::Event,
+            "x",
+            vec![Cause::required("eventTime")],
+        ));
+        assert_eq!(
+            invalid.message,
+            "Event.events.k8s.io \"x\" is invalid: eventTime: Required value"
+        );
+    }
 
     #[test]
     fn core_fields_take_their_events_k8s_io_names() {
