@@ -349,6 +349,9 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             }));
         }
     }
+    // The real server installs a group's paths sorted, so discovery lists
+    // its resources (and their subresources) by name.
+    resources.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     Some(
         json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}),
     )
