@@ -615,6 +615,21 @@ async fn an_events_k8s_io_event_is_written_read_as_a_core_event_patched_and_dele
         "{out}"
     );
 
+    // Fields are checked against the events.k8s.io schema.
+    let typo = common::kubectl::write_manifest(
+        dir.path(),
+        "typo.yaml",
+        &EVENT_V1
+            .replace("name: api.17f0", "name: typo")
+            .replace("note:", "notee:"),
+    );
+    let (ok_, out) = common::kubectl::run(&sim, &["create", "-f", &typo]);
+    assert!(!ok_, "{out}");
+    assert!(
+        out.contains(r#"Event in version "v1" cannot be handled as a Event: strict decoding error: unknown field "notee""#),
+        "{out}"
+    );
+
     let out = common::kubectl::ok(
         &sim,
         &["delete", "events.events.k8s.io", "api.17f0", "-n", "shop"],
