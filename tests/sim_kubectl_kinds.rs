@@ -460,12 +460,372 @@ async fn events_k8s_io_shows_the_core_events_under_their_new_field_names() {
     assert!(!fields[2].is_empty(), "{out}");
     assert_eq!(fields.len(), 3, "no core `message` field: {out}");
 
-    // A view: it reads, it does not write.
-    let (ok_, out) = common::kubectl::run(
+    // The same objects: deleting through the newer API deletes the core ones.
+    let out = common::kubectl::ok(
         &sim,
         &["delete", "events.v1.events.k8s.io", "--all", "-n", "shop"],
     );
+    assert_eq!(out.trim(), "event.events.k8s.io \"api.1\" deleted");
+    let out = common::kubectl::ok(&sim, &["get", "events", "-n", "shop"]);
+    assert_eq!(out.trim(), "No resources found in shop namespace.");
+}
+
+/// An Event as a controller writes it through events.k8s.io/v1.
+const EVENT_V1: &str = r#"apiVersion: events.k8s.io/v1
+kind: Event
+metadata:
+  name: api.17f0
+  namespace: shop
+eventTime: "2026-01-01T00:00:00.000000Z"
+reportingController: example.com/deployer
+reportingInstance: deployer-1
+action: Rollout
+reason: RolloutStarted
+note: Rolling out example/api:1.1
+type: Normal
+regarding:
+  apiVersion: apps/v1
+  kind: Deployment
+  name: api
+  namespace: shop
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_events_k8s_io_event_is_written_read_as_a_core_event_patched_and_deleted() {
+    if !common::kubectl::available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    common::kubectl::ok(&sim, &["create", "namespace", "shop"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::kubectl::write_manifest(dir.path(), "event.yaml", EVENT_V1);
+    let out = common::kubectl::ok(&sim, &["create", "-f", &file]);
+    assert_eq!(out.trim(), "event.events.k8s.io/api.17f0 created");
+
+    // The core API shows the same Event under its own names, and the
+    // printer takes its time from eventTime (no lastTimestamp is set).
+    let out = common::kubectl::ok(
+        &sim,
+        &[
+            "get",
+            "event",
+            "api.17f0",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.apiVersion} {.message} {.involvedObject.name} {.reportingComponent}",
+        ],
+    );
+    assert_eq!(
+        out.trim(),
+        "v1 Rolling out example/api:1.1 api example.com/deployer"
+    );
+    let out = common::kubectl::ok(&sim, &["get", "events", "-n", "shop", "-o", "wide"]);
+    assert_eq!(
+        header(&out),
+        [
+            "LAST",
+            "SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST",
+            "SEEN",
+            "COUNT",
+            "NAME"
+        ]
+    );
+    let cells: Vec<&str> = out.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_ne!(cells[0], "<unknown>", "{out}");
+    assert_eq!(cells[1..4], ["Normal", "RolloutStarted", "deployment/api"]);
+    assert!(
+        out.contains("example.com/deployer, deployer-1"),
+        "the source is the reporting controller and instance: {out}"
+    );
+    assert_eq!(cells[cells.len() - 2..], ["1", "api.17f0"], "{out}");
+    let out = common::kubectl::ok(&sim, &["events", "-n", "shop"]);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("RolloutStarted") && l.contains("Rolling out example/api:1.1")),
+        "{out}"
+    );
+
+    // A series update is allowed; changing what happened is not.
+    let out = common::kubectl::ok(
+        &sim,
+        &[
+            "patch",
+            "events.events.k8s.io",
+            "api.17f0",
+            "-n",
+            "shop",
+            "--type=merge",
+            "-p",
+            r#"{"series":{"count":2,"lastObservedTime":"2026-01-01T00:05:00.000000Z"}}"#,
+        ],
+    );
+    assert_eq!(out.trim(), "event.events.k8s.io/api.17f0 patched");
+    let out = common::kubectl::ok(
+        &sim,
+        &[
+            "get",
+            "events.events.k8s.io",
+            "api.17f0",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.series.count} {.note}",
+        ],
+    );
+    assert_eq!(out.trim(), "2 Rolling out example/api:1.1");
+    let (ok_, out) = common::kubectl::run(
+        &sim,
+        &[
+            "patch",
+            "events.events.k8s.io",
+            "api.17f0",
+            "-n",
+            "shop",
+            "--type=merge",
+            "-p",
+            r#"{"note":"something else"}"#,
+        ],
+    );
     assert!(!ok_, "{out}");
+    assert!(
+        out.contains(r#"The Event "api.17f0" is invalid: message: Invalid value: "something else": field is immutable"#),
+        "{out}"
+    );
+
+    // The newer API requires eventTime; the core API never did.
+    let bad = common::kubectl::write_manifest(
+        dir.path(),
+        "bad.yaml",
+        &EVENT_V1
+            .replace("name: api.17f0", "name: bad")
+            .replace("eventTime: \"2026-01-01T00:00:00.000000Z\"\n", ""),
+    );
+    let (ok_, out) = common::kubectl::run(&sim, &["create", "-f", &bad]);
+    assert!(!ok_, "{out}");
+    assert!(
+        out.contains(r#"The Event "bad" is invalid: eventTime: Required value"#),
+        "{out}"
+    );
+
+    // Fields are checked against the events.k8s.io schema.
+    let typo = common::kubectl::write_manifest(
+        dir.path(),
+        "typo.yaml",
+        &EVENT_V1
+            .replace("name: api.17f0", "name: typo")
+            .replace("note:", "notee:"),
+    );
+    let (ok_, out) = common::kubectl::run(&sim, &["create", "-f", &typo]);
+    assert!(!ok_, "{out}");
+    assert!(
+        out.contains(r#"Event in version "v1" cannot be handled as a Event: strict decoding error: unknown field "notee""#),
+        "{out}"
+    );
+
+    let out = common::kubectl::ok(
+        &sim,
+        &["delete", "events.events.k8s.io", "api.17f0", "-n", "shop"],
+    );
+    assert_eq!(out.trim(), "event.events.k8s.io \"api.17f0\" deleted");
+    let out = common::kubectl::ok(&sim, &["get", "events", "-n", "shop"]);
+    assert_eq!(out.trim(), "No resources found in shop namespace.");
+}
+
+/// `kubectl explain` works for every resource `kubectl api-resources` lists
+/// (kubectl finds each schema in the OpenAPI v3 document of its group).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_finds_every_served_resource_and_events_k8s_io_fields() {
+    if !common::kubectl::available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let out = common::kubectl::ok(&sim, &["api-resources", "--no-headers"]);
+    let mut checked = 0;
+    for line in out.lines() {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let (resource, kind) = (cells[0], cells[cells.len() - 1]);
+        let api_version = cells[cells.len() - 3];
+        let explained =
+            common::kubectl::ok(&sim, &["explain", resource, "--api-version", api_version]);
+        assert!(
+            explained
+                .lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["KIND:", kind]),
+            "{resource} {api_version}: {explained}"
+        );
+        if let Some((group, _)) = api_version.split_once('/') {
+            assert!(
+                explained.contains(&format!("GROUP:      {group}")),
+                "{resource} {api_version}: {explained}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 22, "{out}");
+    let out = common::kubectl::ok(
+        &sim,
+        &["explain", "event.note", "--api-version=events.k8s.io/v1"],
+    );
+    assert!(out.contains("GROUP:      events.k8s.io"), "{out}");
+    assert!(out.contains("FIELD: note <string>"), "{out}");
+    let out = common::kubectl::ok(
+        &sim,
+        &[
+            "explain",
+            "selfsubjectaccessreview.spec.resourceAttributes.verb",
+        ],
+    );
+    assert!(out.contains("FIELD: verb <string>"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovery_lists_the_subresources_of_the_real_server() {
+    if !common::kubectl::available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    let names = |path: &str| -> Vec<String> {
+        let raw = common::kubectl::ok(&sim, &["get", "--raw", path]);
+        let list: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        list["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["name"].as_str().map(String::from))
+            .collect()
+    };
+    let core = names("/api/v1");
+    for absent in [
+        "configmaps/status",
+        "secrets/status",
+        "events/status",
+        "endpoints/status",
+    ] {
+        assert!(!core.iter().any(|n| n == absent), "{absent} in {core:?}");
+    }
+    let apps = names("/apis/apps/v1");
+    for present in [
+        "deployments/scale",
+        "deployments/status",
+        "replicasets/scale",
+        "replicasets/status",
+        "statefulsets/scale",
+        "statefulsets/status",
+        "daemonsets/status",
+    ] {
+        assert!(
+            apps.iter().any(|n| n == present),
+            "{present} not in {apps:?}"
+        );
+    }
+    assert!(!apps.iter().any(|n| n == "daemonsets/scale"), "{apps:?}");
+    assert!(
+        !apps.iter().any(|n| n == "controllerrevisions/status"),
+        "{apps:?}"
+    );
+    let batch = names("/apis/batch/v1");
+    // By name, as the real server installs them.
+    assert_eq!(
+        batch,
+        ["cronjobs", "cronjobs/status", "jobs", "jobs/status"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_selects_its_own_uid_and_labels_its_pod_template() {
+    if !common::kubectl::available() {
+        return;
+    }
+    let sim = fresh_sim().await;
+    common::kubectl::ok(&sim, &["create", "namespace", "shop"]);
+    common::kubectl::ok(
+        &sim,
+        &[
+            "create",
+            "job",
+            "once",
+            "--image=busybox",
+            "-n",
+            "shop",
+            "--",
+            "true",
+        ],
+    );
+    let uid = common::kubectl::ok(
+        &sim,
+        &[
+            "get",
+            "job",
+            "once",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.metadata.uid}",
+        ],
+    );
+    let uid = uid.trim();
+    assert_eq!(uid.len(), 36, "{uid}");
+    let out = common::kubectl::ok(
+        &sim,
+        &[
+            "get",
+            "job",
+            "once",
+            "-n",
+            "shop",
+            "-o",
+            "jsonpath={.spec.selector.matchLabels} {.spec.template.metadata.labels} {.spec.manualSelector}",
+        ],
+    );
+    let (selector, rest) = out.trim().split_once(' ').unwrap();
+    let (labels, manual) = rest.rsplit_once(' ').unwrap();
+    let selector: serde_json::Value = serde_json::from_str(selector).unwrap();
+    assert_eq!(
+        selector,
+        serde_json::json!({"batch.kubernetes.io/controller-uid": uid})
+    );
+    let labels: serde_json::Value = serde_json::from_str(labels).unwrap();
+    assert_eq!(
+        labels,
+        serde_json::json!({
+            "batch.kubernetes.io/controller-uid": uid,
+            "batch.kubernetes.io/job-name": "once",
+            "controller-uid": uid,
+            "job-name": "once",
+        })
+    );
+    assert_eq!(manual, "false");
+    let out = common::kubectl::ok(&sim, &["get", "jobs", "-n", "shop", "-o", "wide"]);
+    assert_eq!(
+        header(&out),
+        [
+            "NAME",
+            "STATUS",
+            "COMPLETIONS",
+            "DURATION",
+            "AGE",
+            "CONTAINERS",
+            "IMAGES",
+            "SELECTOR"
+        ]
+    );
+    let cells = row(&out, "once");
+    assert_eq!(
+        cells[cells.len() - 3..],
+        [
+            "once",
+            "busybox",
+            &format!("batch.kubernetes.io/controller-uid={uid}")
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

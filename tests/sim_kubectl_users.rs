@@ -171,3 +171,142 @@ async fn ordinals_own_client_trusts_the_sims_ca_and_an_unknown_token_is_refused(
         other => panic!("expected 401, got {other:?}"),
     }
 }
+
+/// The `view` and `edit` ClusterRoles bound in one namespace (the
+/// namespace-viewer and namespace-operator profiles) and `view` bound
+/// cluster-wide (read-only), as `kubectl auth can-i` sees them over TLS,
+/// with the rules of the Kubernetes 1.34 bootstrap policy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn namespace_profiles_grant_what_view_and_edit_grant_in_their_namespace() {
+    if !kubectl_available() {
+        return;
+    }
+    let mut users = Users::default();
+    for spec in [
+        "ops=admin",
+        "dev=namespace-viewer:web",
+        "deployer=namespace-operator:web",
+        "viewer=read-only",
+    ] {
+        let (token, user) = parse_user(spec).unwrap();
+        users.add(&token, user);
+    }
+    let sim = SimServer::start(SimConfig {
+        scenario: Some("base".into()),
+        users,
+        tls: true,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    std::fs::write(&kc, sim.kubeconfig()).unwrap();
+    let can_i = |user: &str, args: &[&str]| {
+        let mut all = vec!["--user", user, "auth", "can-i"];
+        all.extend_from_slice(args);
+        tokio::task::block_in_place(|| kubectl(&kc, &all))
+    };
+    let cases: &[(&str, &[&str], &str)] = &[
+        // view in `web`: the workloads and their status, no Secrets, no
+        // writes, nothing elsewhere and nothing cluster-scoped.
+        ("dev", &["list", "pods", "-n", "web"], "yes"),
+        ("dev", &["get", "deployments.apps", "-n", "web"], "yes"),
+        ("dev", &["list", "jobs.batch", "-n", "web"], "yes"),
+        (
+            "dev",
+            &["get", "cronjobs.batch", "-n", "web", "--subresource=status"],
+            "yes",
+        ),
+        (
+            "dev",
+            &["list", "endpointslices.discovery.k8s.io", "-n", "web"],
+            "yes",
+        ),
+        ("dev", &["list", "configmaps", "-n", "web"], "yes"),
+        ("dev", &["get", "namespaces/web"], "no"),
+        ("dev", &["get", "namespaces/web", "-n", "web"], "yes"),
+        ("dev", &["list", "secrets", "-n", "web"], "no"),
+        ("dev", &["list", "events.events.k8s.io", "-n", "web"], "no"),
+        ("dev", &["create", "deployments.apps", "-n", "web"], "no"),
+        ("dev", &["list", "pods", "-n", "other"], "no"),
+        // edit in `web`: Secrets, and writes of the workloads and config.
+        ("deployer", &["get", "secrets", "-n", "web"], "yes"),
+        ("deployer", &["create", "secrets", "-n", "web"], "yes"),
+        (
+            "deployer",
+            &["create", "deployments.apps", "-n", "web"],
+            "yes",
+        ),
+        ("deployer", &["delete", "jobs.batch", "-n", "web"], "yes"),
+        (
+            "deployer",
+            &[
+                "patch",
+                "statefulsets.apps",
+                "-n",
+                "web",
+                "--subresource=scale",
+            ],
+            "yes",
+        ),
+        ("deployer", &["update", "configmaps", "-n", "web"], "yes"),
+        ("deployer", &["create", "events", "-n", "web"], "yes"),
+        // …but not Endpoints (since 1.22), status, other namespaces or the cluster.
+        ("deployer", &["update", "endpoints", "-n", "web"], "no"),
+        (
+            "deployer",
+            &[
+                "patch",
+                "statefulsets.apps",
+                "-n",
+                "web",
+                "--subresource=status",
+            ],
+            "no",
+        ),
+        (
+            "deployer",
+            &["create", "deployments.apps", "-n", "other"],
+            "no",
+        ),
+        ("deployer", &["list", "nodes"], "no"),
+        // view everywhere.
+        ("viewer", &["list", "deployments.apps", "-A"], "yes"),
+        ("viewer", &["list", "daemonsets.apps", "-n", "other"], "yes"),
+        ("viewer", &["get", "secrets", "-n", "web"], "no"),
+        ("viewer", &["delete", "jobs.batch", "-n", "web"], "no"),
+    ];
+    for (user, args, answer) in cases {
+        let (code, out, err) = can_i(user, args);
+        assert_eq!(out, format!("{answer}\n"), "{user} {args:?}: {err}");
+        assert_eq!(code, i32::from(*answer == "no"), "{user} {args:?}: {err}");
+    }
+    // A namespace is read in itself (the real RequestInfo puts a request
+    // for namespace N in N), so the viewer may get `web`, which the base
+    // scenario does not have, and not kube-system.
+    let (code, _, err) =
+        tokio::task::block_in_place(|| kubectl(&kc, &["--user", "dev", "get", "namespace", "web"]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "Error from server (NotFound): namespaces \"web\" not found\n"
+    );
+    let (code, _, err) = tokio::task::block_in_place(|| {
+        kubectl(&kc, &["--user", "dev", "get", "namespace", "kube-system"])
+    });
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "Error from server (Forbidden): namespaces \"kube-system\" is forbidden: User \"dev\" cannot get resource \"namespaces\" in API group \"\" in the namespace \"kube-system\"\n"
+    );
+    // Refused by name, as the real server words it.
+    let (code, _, err) = tokio::task::block_in_place(|| {
+        kubectl(&kc, &["--user", "dev", "get", "secrets", "-n", "web"])
+    });
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "Error from server (Forbidden): secrets is forbidden: User \"dev\" cannot list resource \"secrets\" in API group \"\" in the namespace \"web\"\n"
+    );
+}

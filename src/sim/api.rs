@@ -87,7 +87,7 @@ enum Route {
     OpenApiRoot,
     OpenApi(String),
     Object(Target),
-    /// `events.k8s.io/v1` Events: a view of the core Events.
+    /// `events.k8s.io/v1` Events: the core Events under the newer API.
     EventsV1(Target),
 }
 
@@ -489,7 +489,17 @@ async fn dispatch(
                     name: target.name.clone(),
                 },
             )?;
-            events_v1::serve(shared, &target, &q, verb, table).await
+            if q.contains_key("dryRun") {
+                return Err(ApiError::bad_request(
+                    "dryRun is not supported by the simulated cluster",
+                ));
+            }
+            let writer = Writer::from_request(
+                q.get("fieldManager").map(String::as_str),
+                user_agent.as_deref(),
+                None,
+            );
+            events_v1::serve(shared, req, &target, &q, verb, table, &writer).await
         }
         Route::Object(mut target) => {
             let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;
@@ -498,13 +508,19 @@ async fn dispatch(
                 Some(s) => format!("{}/{s}", info.plural),
                 None => info.plural.to_string(),
             };
+            // As the real RequestInfo does, a request for one namespace is
+            // in that namespace (so a RoleBinding there may allow it).
+            let namespace = match (target.kind, &target.name) {
+                (Kind::Namespace, Some(name)) => Some(name.clone()),
+                _ => target.namespace.clone(),
+            };
             authorize(
                 &user,
                 Attributes {
                     verb: verb.into(),
                     group: info.group.into(),
                     resource,
-                    namespace: target.namespace.clone(),
+                    namespace,
                     name: target.name.clone(),
                 },
             )?;

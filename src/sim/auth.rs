@@ -63,33 +63,46 @@ pub struct User {
 }
 
 const READ: &[&str] = &["get", "list", "watch"];
+const WRITE: &[&str] = &["create", "delete", "deletecollection", "patch", "update"];
+const READ_WRITE: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
 
-/// What the bootstrap `view` ClusterRole (`system:aggregate-to-view`) grants,
-/// by API group, for the groups the sim serves: namespaced kinds only, no
-/// Secrets, no Nodes, PersistentVolumes or StorageClasses.
+/// The rules of the bootstrap `system:aggregate-to-view` ClusterRole (which
+/// `view` aggregates) in Kubernetes 1.34, by API group (plugin/pkg/auth/
+/// authorizer/rbac/bootstrappolicy: policy.go and testdata/cluster-roles
+/// .yaml): reads of namespaced kinds; no Secrets, no Nodes,
+/// PersistentVolumes or StorageClasses, and no events.k8s.io.
 const VIEW: &[(&str, &[&str])] = &[
     (
         "",
         &[
+            "configmaps",
+            "endpoints",
+            "persistentvolumeclaims",
+            "persistentvolumeclaims/status",
             "pods",
             "replicationcontrollers",
             "replicationcontrollers/scale",
             "serviceaccounts",
             "services",
             "services/status",
-            "endpoints",
-            "persistentvolumeclaims",
-            "persistentvolumeclaims/status",
-            "configmaps",
-            "limitranges",
-            "resourcequotas",
             "bindings",
             "events",
-            "pods/status",
-            "resourcequotas/status",
+            "limitranges",
             "namespaces/status",
-            "replicationcontrollers/status",
             "pods/log",
+            "pods/status",
+            "replicationcontrollers/status",
+            "resourcequotas",
+            "resourcequotas/status",
             "namespaces",
         ],
     ),
@@ -98,9 +111,6 @@ const VIEW: &[(&str, &[&str])] = &[
         "apps",
         &[
             "controllerrevisions",
-            "statefulsets",
-            "statefulsets/scale",
-            "statefulsets/status",
             "daemonsets",
             "daemonsets/status",
             "deployments",
@@ -109,24 +119,165 @@ const VIEW: &[(&str, &[&str])] = &[
             "replicasets",
             "replicasets/scale",
             "replicasets/status",
+            "statefulsets",
+            "statefulsets/scale",
+            "statefulsets/status",
+        ],
+    ),
+    (
+        "autoscaling",
+        &[
+            "horizontalpodautoscalers",
+            "horizontalpodautoscalers/status",
         ],
     ),
     (
         "batch",
         &["cronjobs", "cronjobs/status", "jobs", "jobs/status"],
     ),
+    (
+        "extensions",
+        &[
+            "daemonsets",
+            "daemonsets/status",
+            "deployments",
+            "deployments/scale",
+            "deployments/status",
+            "ingresses",
+            "ingresses/status",
+            "networkpolicies",
+            "replicasets",
+            "replicasets/scale",
+            "replicasets/status",
+            "replicationcontrollers/scale",
+        ],
+    ),
+    (
+        "policy",
+        &["poddisruptionbudgets", "poddisruptionbudgets/status"],
+    ),
+    (
+        "networking.k8s.io",
+        &["ingresses", "ingresses/status", "networkpolicies"],
+    ),
+    (
+        "resource.k8s.io",
+        &[
+            "resourceclaims",
+            "resourceclaims/status",
+            "resourceclaimtemplates",
+        ],
+    ),
 ];
-const NAMESPACED: &[&str] = &[
-    "pods",
-    "services",
-    "configmaps",
-    "events",
-    "persistentvolumeclaims",
-    "statefulsets",
-    "statefulsets/scale",
-    "statefulsets/status",
-    "controllerrevisions",
+
+/// The rules of `system:aggregate-to-edit` (which `edit` aggregates with
+/// `view`), from the same source: reads of Secrets, writes of the
+/// workloads, Services, ConfigMaps, Secrets, core Events and claims, but
+/// not of Endpoints (removed in 1.22) or of any `/status`.
+const EDIT: &[(&[&str], &str, &[&str])] = &[
+    (
+        READ,
+        "",
+        &[
+            "pods/attach",
+            "pods/exec",
+            "pods/portforward",
+            "pods/proxy",
+            "secrets",
+            "services/proxy",
+        ],
+    ),
+    (&["impersonate"], "", &["serviceaccounts"]),
+    (
+        WRITE,
+        "",
+        &[
+            "pods",
+            "pods/attach",
+            "pods/exec",
+            "pods/portforward",
+            "pods/proxy",
+        ],
+    ),
+    (&["create"], "", &["pods/eviction"]),
+    (
+        WRITE,
+        "",
+        &[
+            "configmaps",
+            "events",
+            "persistentvolumeclaims",
+            "replicationcontrollers",
+            "replicationcontrollers/scale",
+            "secrets",
+            "serviceaccounts",
+            "services",
+            "services/proxy",
+        ],
+    ),
+    (&["create"], "", &["serviceaccounts/token"]),
+    (
+        WRITE,
+        "apps",
+        &[
+            "daemonsets",
+            "deployments",
+            "deployments/rollback",
+            "deployments/scale",
+            "replicasets",
+            "replicasets/scale",
+            "statefulsets",
+            "statefulsets/scale",
+        ],
+    ),
+    (WRITE, "autoscaling", &["horizontalpodautoscalers"]),
+    (WRITE, "batch", &["cronjobs", "jobs"]),
+    (
+        WRITE,
+        "extensions",
+        &[
+            "daemonsets",
+            "deployments",
+            "deployments/rollback",
+            "deployments/scale",
+            "ingresses",
+            "networkpolicies",
+            "replicasets",
+            "replicasets/scale",
+            "replicationcontrollers/scale",
+        ],
+    ),
+    (WRITE, "policy", &["poddisruptionbudgets"]),
+    (
+        WRITE,
+        "networking.k8s.io",
+        &["ingresses", "networkpolicies"],
+    ),
+    (READ_WRITE, "coordination.k8s.io", &["leases"]),
+    (
+        WRITE,
+        "resource.k8s.io",
+        &["resourceclaims", "resourceclaimtemplates"],
+    ),
 ];
+
+/// The `view` rules, in `namespaces` (`None`: bound cluster-wide).
+fn view_rules(namespaces: Option<&[&str]>) -> Vec<Rule> {
+    VIEW.iter()
+        .map(|(group, resources)| Rule::new(READ, resources, namespaces).in_group(group))
+        .collect()
+}
+
+/// The `edit` rules (`view`'s and its own), in `namespaces`.
+fn edit_rules(namespaces: Option<&[&str]>) -> Vec<Rule> {
+    let mut rules = view_rules(namespaces);
+    rules.extend(
+        EDIT.iter().map(|(verbs, group, resources)| {
+            Rule::new(verbs, resources, namespaces).in_group(group)
+        }),
+    );
+    rules
+}
 
 impl User {
     /// May do everything.
@@ -143,33 +294,26 @@ impl User {
     pub fn read_only(name: &str) -> User {
         User {
             name: name.into(),
-            rules: VIEW
-                .iter()
-                .map(|(group, resources)| Rule::new(READ, resources, None).in_group(group))
-                .collect(),
+            rules: view_rules(None),
         }
     }
 
-    /// May read namespaced kinds in the given namespaces only: no Nodes,
-    /// PersistentVolumes or StorageClasses (a common tenant setup).
+    /// The `view` ClusterRole bound in the given namespaces (a RoleBinding
+    /// in each): what `read-only` may, there only; nothing cluster-scoped.
     pub fn namespace_viewer(name: &str, namespaces: &[&str]) -> User {
         User {
             name: name.into(),
-            rules: vec![Rule::new(READ, NAMESPACED, Some(namespaces))],
+            rules: view_rules(Some(namespaces)),
         }
     }
 
-    /// May read and operate namespaced kinds in the given namespaces.
+    /// The `edit` ClusterRole bound in the given namespaces: reads as the
+    /// viewer does and Secrets too, and writes the workloads, Services,
+    /// ConfigMaps and Secrets there.
     pub fn namespace_operator(name: &str, namespaces: &[&str]) -> User {
         User {
             name: name.into(),
-            rules: vec![Rule::new(
-                &[
-                    "get", "list", "watch", "create", "update", "patch", "delete",
-                ],
-                NAMESPACED,
-                Some(namespaces),
-            )],
+            rules: edit_rules(Some(namespaces)),
         }
     }
 
@@ -300,13 +444,31 @@ mod tests {
         }
     }
 
+    fn in_group(group: &str, a: Attributes) -> Attributes {
+        Attributes {
+            group: group.into(),
+            ..a
+        }
+    }
+
     #[test]
     fn profiles_allow_what_they_say() {
         let viewer = User::namespace_viewer("dev", &["mysql"]);
         assert!(viewer.allows(&attrs("list", "pods", Some("mysql"))));
         assert!(!viewer.allows(&attrs("list", "pods", Some("kafka"))));
         assert!(!viewer.allows(&attrs("list", "persistentvolumes", None)));
-        assert!(!viewer.allows(&attrs("patch", "statefulsets/scale", Some("mysql"))));
+        assert!(!viewer.allows(&attrs("list", "secrets", Some("mysql"))));
+        let scale = || attrs("patch", "statefulsets/scale", Some("mysql"));
+        assert!(!viewer.allows(&in_group("apps", scale())));
+        let jobs = || attrs("list", "jobs", Some("mysql"));
+        assert!(viewer.allows(&in_group("batch", jobs())));
+        let slices = || attrs("list", "endpointslices", Some("mysql"));
+        assert!(viewer.allows(&in_group("discovery.k8s.io", slices())));
+        // The `view` role reads core Events, not events.k8s.io ones.
+        assert!(!viewer.allows(&in_group(
+            "events.k8s.io",
+            attrs("list", "events", Some("mysql"))
+        )));
         let ro = User::read_only("ro");
         assert!(ro.allows(&attrs("list", "pods", Some("mysql"))));
         assert!(ro.allows(&attrs("list", "pods", None)));
@@ -315,17 +477,33 @@ mod tests {
         assert!(!ro.allows(&attrs("list", "nodes", None)));
         assert!(!ro.allows(&attrs("list", "secrets", Some("mysql"))));
         assert!(!ro.allows(&attrs("delete", "pods", Some("mysql"))));
-        let sts = Attributes {
-            group: "apps".into(),
-            ..attrs("get", "statefulsets/scale", Some("mysql"))
-        };
-        assert!(ro.allows(&sts));
-        assert!(!ro.allows(&Attributes {
-            group: "batch".into(),
-            ..sts
-        }));
+        let get_scale = || attrs("get", "statefulsets/scale", Some("mysql"));
+        assert!(ro.allows(&in_group("apps", get_scale())));
+        assert!(!ro.allows(&in_group("batch", get_scale())));
+        assert!(ro.allows(&in_group("apps", attrs("list", "deployments", None))));
+
         let op = User::namespace_operator("op", &["mysql"]);
-        assert!(op.allows(&attrs("patch", "statefulsets/scale", Some("mysql"))));
+        assert!(op.allows(&in_group("apps", scale())));
+        assert!(!op.allows(&in_group(
+            "apps",
+            attrs("patch", "statefulsets/scale", Some("kafka"))
+        )));
+        assert!(op.allows(&attrs("get", "secrets", Some("mysql"))));
+        assert!(op.allows(&attrs("create", "secrets", Some("mysql"))));
+        assert!(op.allows(&in_group("batch", attrs("create", "jobs", Some("mysql")))));
+        assert!(op.allows(&in_group(
+            "apps",
+            attrs("delete", "deployments", Some("mysql"))
+        )));
+        assert!(op.allows(&attrs("delete", "pods", Some("mysql"))));
+        // Not Endpoints (since 1.22), not status, nothing cluster-scoped.
+        assert!(!op.allows(&attrs("update", "endpoints", Some("mysql"))));
+        assert!(!op.allows(&in_group(
+            "apps",
+            attrs("patch", "statefulsets/status", Some("mysql"))
+        )));
+        assert!(!op.allows(&attrs("create", "namespaces", None)));
+        assert!(!op.allows(&attrs("list", "persistentvolumes", None)));
         assert!(User::from_profile("x", "namespace-viewer").is_err());
         assert!(User::from_profile("x", "root").is_err());
     }

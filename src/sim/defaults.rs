@@ -13,6 +13,8 @@ use super::resources::Kind;
 
 mod stored;
 
+pub use stored::job_selector;
+
 /// Fills in the defaults of `kind` on `object` (a whole object as JSON).
 pub fn apply(kind: Kind, object: &mut Value) {
     let Some(obj) = object.as_object_mut() else {

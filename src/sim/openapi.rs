@@ -20,12 +20,14 @@ use bytes::Bytes;
 use k8s_openapi::api::apps::v1::{
     ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
+use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
     Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::events;
 use k8s_openapi::api::storage::v1::StorageClass;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
@@ -40,20 +42,87 @@ struct Doc {
     /// The component schemas, for validating what clients send.
     schemas: Map<String, Value>,
     /// Each kind's schema name.
-    roots: Vec<(Kind, String)>,
+    roots: Vec<(Root, String)>,
+}
+
+/// A kind the OpenAPI documents describe: each stored kind, and the two
+/// the sim serves beside them (`events.k8s.io/v1` Events, the stored core
+/// Events converted, and SelfSubjectAccessReviews), so that `kubectl
+/// explain` finds every resource discovery lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Root {
+    Stored(Kind),
+    EventsV1,
+    AccessReview,
+}
+
+impl From<Kind> for Root {
+    fn from(kind: Kind) -> Root {
+        Root::Stored(kind)
+    }
+}
+
+impl Root {
+    fn all() -> impl Iterator<Item = Root> {
+        resources::ALL
+            .iter()
+            .map(|i| Root::Stored(i.kind))
+            .chain([Root::EventsV1, Root::AccessReview])
+    }
+
+    fn group(self) -> &'static str {
+        match self {
+            Root::Stored(k) => k.info().group,
+            Root::EventsV1 => "events.k8s.io",
+            Root::AccessReview => "authorization.k8s.io",
+        }
+    }
+
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            Root::Stored(k) => k.info().kind_name,
+            Root::EventsV1 => "Event",
+            Root::AccessReview => "SelfSubjectAccessReview",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Root::Stored(k) => k.info().plural,
+            Root::EventsV1 => "events",
+            Root::AccessReview => "selfsubjectaccessreviews",
+        }
+    }
+
+    fn namespaced(self) -> bool {
+        match self {
+            Root::Stored(k) => k.info().namespaced,
+            Root::EventsV1 => true,
+            Root::AccessReview => false,
+        }
+    }
+
+    /// The kind whose strategic merge rules apply to this schema.
+    fn merge_kind(self) -> Option<Kind> {
+        match self {
+            Root::Stored(k) => Some(k),
+            Root::EventsV1 => Some(Kind::Event),
+            Root::AccessReview => None,
+        }
+    }
 }
 
 fn docs() -> &'static BTreeMap<String, Doc> {
     static DOCS: OnceLock<BTreeMap<String, Doc>> = OnceLock::new();
     DOCS.get_or_init(|| {
-        let mut by_gv: BTreeMap<String, Vec<Kind>> = BTreeMap::new();
-        for info in resources::ALL {
-            by_gv.entry(gv_path(info.kind)).or_default().push(info.kind);
+        let mut by_gv: BTreeMap<String, Vec<Root>> = BTreeMap::new();
+        for root in Root::all() {
+            by_gv.entry(gv_path(root)).or_default().push(root);
         }
         by_gv
             .into_iter()
-            .map(|(gv, kinds)| {
-                let (doc, roots) = group_version_doc(&kinds);
+            .map(|(gv, roots)| {
+                let (doc, roots) = group_version_doc(&roots);
                 let body = Bytes::from(doc.to_string());
                 let hash = fnv_hex(&body);
                 let schemas = match doc.pointer("/components/schemas") {
@@ -73,12 +142,10 @@ fn docs() -> &'static BTreeMap<String, Doc> {
 }
 
 /// `api/v1` or `apis/apps/v1`: the key of a group-version under `/openapi/v3`.
-fn gv_path(kind: Kind) -> String {
-    let info = kind.info();
-    if info.group.is_empty() {
-        format!("api/{}", info.version)
-    } else {
-        format!("apis/{}/{}", info.group, info.version)
+fn gv_path(root: Root) -> String {
+    match root.group() {
+        "" => "api/v1".to_string(),
+        group => format!("apis/{group}/v1"),
     }
 }
 
@@ -111,11 +178,11 @@ pub fn group_version(gv: &str) -> Option<Bytes> {
     docs().get(gv.trim_matches('/')).map(|d| d.body.clone())
 }
 
-/// The component schemas of `kind`'s group-version and the name of its own.
-pub fn schemas(kind: Kind) -> Option<(&'static Map<String, Value>, &'static str)> {
-    let doc = docs().get(&gv_path(kind))?;
-    let root = doc.roots.iter().find(|(k, _)| *k == kind)?;
-    Some((&doc.schemas, root.1.as_str()))
+/// The component schemas of `root`'s group-version and the name of its own.
+pub fn schemas(root: Root) -> Option<(&'static Map<String, Value>, &'static str)> {
+    let doc = docs().get(&gv_path(root))?;
+    let (_, name) = doc.roots.iter().find(|(r, _)| *r == root)?;
+    Some((&doc.schemas, name.as_str()))
 }
 
 /// The component a property schema refers to, if any.
@@ -123,8 +190,19 @@ pub fn referenced(schema: &Value) -> Option<&str> {
     ref_name(schema)
 }
 
-/// The name of `kind`'s schema among the components.
-fn schema_of(kind: Kind, generator: &mut SchemaGenerator) -> String {
+/// The name of `root`'s schema among the components.
+fn schema_of(root: Root, generator: &mut SchemaGenerator) -> String {
+    let kind = match root {
+        Root::Stored(kind) => kind,
+        Root::EventsV1 => {
+            let schema = generator.subschema_for::<events::v1::Event>();
+            return ref_name(schema.as_value()).unwrap_or_default().to_string();
+        }
+        Root::AccessReview => {
+            let schema = generator.subschema_for::<SelfSubjectAccessReview>();
+            return ref_name(schema.as_value()).unwrap_or_default().to_string();
+        }
+    };
     let schema = match kind {
         Kind::Namespace => generator.subschema_for::<Namespace>(),
         Kind::Node => generator.subschema_for::<Node>(),
@@ -162,14 +240,13 @@ fn ref_name(schema: &Value) -> Option<&str> {
         .and_then(|r| r.strip_prefix(REF_PREFIX))
 }
 
-fn gvk(kind: Kind) -> Value {
-    let info = kind.info();
-    json!({"group": info.group, "kind": info.kind_name, "version": info.version})
+fn gvk(root: Root) -> Value {
+    json!({"group": root.group(), "kind": root.kind_name(), "version": "v1"})
 }
 
-fn group_version_doc(kinds: &[Kind]) -> (Value, Vec<(Kind, String)>) {
+fn group_version_doc(kinds: &[Root]) -> (Value, Vec<(Root, String)>) {
     let mut generator = SchemaSettings::openapi3().into_generator();
-    let roots: Vec<(Kind, String)> = kinds
+    let roots: Vec<(Root, String)> = kinds
         .iter()
         .map(|k| (*k, schema_of(*k, &mut generator)))
         .collect();
@@ -186,7 +263,9 @@ fn group_version_doc(kinds: &[Kind]) -> (Value, Vec<(Kind, String)>) {
                 json!([gvk(*kind)]),
             );
         }
-        annotate_lists(&mut schemas, *kind, name);
+        if let Some(merge) = kind.merge_kind() {
+            annotate_lists(&mut schemas, merge, name);
+        }
         add_paths(&mut paths, *kind, name);
     }
     let title = kinds
@@ -297,12 +376,11 @@ const PATCH_TYPES: &[&str] = &[
 
 const PATCH_SCHEMA: &str = "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
 
-fn operation(kind: Kind, action: &str, schema: &str, params: Vec<Value>) -> Value {
-    let info = kind.info();
+fn operation(kind: Root, action: &str, schema: &str, params: Vec<Value>) -> Value {
     let body = json!({"schema": {"$ref": format!("{REF_PREFIX}{schema}")}});
     let mut op = json!({
-        "description": format!("{action} {}", info.kind_name),
-        "operationId": format!("{action}{}", info.kind_name),
+        "description": format!("{action} {}", kind.kind_name()),
+        "operationId": format!("{action}{}", kind.kind_name()),
         "parameters": params,
         "responses": {"200": {"description": "OK", "content": {"application/json": body}}},
         "x-kubernetes-action": action,
@@ -322,19 +400,25 @@ fn operation(kind: Kind, action: &str, schema: &str, params: Vec<Value>) -> Valu
     op
 }
 
-fn add_paths(paths: &mut Map<String, Value>, kind: Kind, schema: &str) {
-    let info = kind.info();
-    let prefix = if info.group.is_empty() {
-        format!("/api/{}", info.version)
-    } else {
-        format!("/apis/{}/{}", info.group, info.version)
+fn add_paths(paths: &mut Map<String, Value>, kind: Root, schema: &str) {
+    let prefix = match kind.group() {
+        "" => "/api/v1".to_string(),
+        group => format!("/apis/{group}/v1"),
     };
-    let ns = if info.namespaced {
+    let ns = if kind.namespaced() {
         "/namespaces/{namespace}"
     } else {
         ""
     };
-    let collection = format!("{prefix}{ns}/{}", info.plural);
+    let collection = format!("{prefix}{ns}/{}", kind.plural());
+    if kind == Root::AccessReview {
+        // A review is only ever created.
+        paths.insert(
+            collection,
+            json!({"post": operation(kind, "post", schema, write_params(false))}),
+        );
+        return;
+    }
     paths.insert(
         collection.clone(),
         json!({
@@ -370,6 +454,30 @@ mod tests {
         assert!(url.starts_with("/openapi/v3/apis/apps/v1?hash="), "{url}");
         assert!(root["paths"]["api/v1"].is_object());
         assert!(group_version("apis/nope/v1").is_none());
+    }
+
+    /// `kubectl explain` finds a resource by the group-version-kind on its
+    /// schema: every kind discovery lists has one.
+    #[test]
+    fn every_served_kind_has_a_schema_with_its_group_version_kind() {
+        for root in Root::all() {
+            let (schemas, name) = schemas(root).unwrap_or_else(|| panic!("{root:?}"));
+            assert_eq!(
+                schemas[name]["x-kubernetes-group-version-kind"],
+                json!([{"group": root.group(), "kind": root.kind_name(), "version": "v1"}]),
+                "{root:?}"
+            );
+        }
+        let events = doc("apis/events.k8s.io/v1");
+        let event = &events["components"]["schemas"]["io.k8s.api.events.v1.Event"];
+        assert!(event["properties"]["note"].is_object(), "{event}");
+        assert!(
+            events["paths"]["/apis/events.k8s.io/v1/namespaces/{namespace}/events/{name}"]["patch"]
+                .is_object()
+        );
+        let reviews = doc("apis/authorization.k8s.io/v1");
+        let review = &reviews["paths"]["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"];
+        assert!(review["post"].is_object() && review.get("get").is_none());
     }
 
     #[test]

@@ -69,14 +69,14 @@ pub const ALL: &[ResourceInfo] = &[
         ..info(Kind::Pod, "", "Pod", "pods", true, &["po"])
     },
     info(Kind::Service, "", "Service", "services", true, &["svc"]),
-    info(
+    stored(info(
         Kind::ConfigMap,
         "",
         "ConfigMap",
         "configmaps",
         true,
         &["cm"],
-    ),
+    )),
     stored(info(Kind::Secret, "", "Secret", "secrets", true, &[])),
     stored(info(
         Kind::ServiceAccount,
@@ -94,7 +94,7 @@ pub const ALL: &[ResourceInfo] = &[
         true,
         &["ep"],
     )),
-    info(Kind::Event, "", "Event", "events", true, &["ev"]),
+    stored(info(Kind::Event, "", "Event", "events", true, &["ev"])),
     info(
         Kind::PersistentVolumeClaim,
         "",
@@ -122,14 +122,14 @@ pub const ALL: &[ResourceInfo] = &[
             &["sts"],
         )
     },
-    info(
+    stored(info(
         Kind::ControllerRevision,
         "apps",
         "ControllerRevision",
         "controllerrevisions",
         true,
         &[],
-    ),
+    )),
     scalable(info(
         Kind::Deployment,
         "apps",
@@ -156,14 +156,14 @@ pub const ALL: &[ResourceInfo] = &[
     ),
     info(Kind::Job, "batch", "Job", "jobs", true, &[]),
     info(Kind::CronJob, "batch", "CronJob", "cronjobs", true, &["cj"]),
-    info(
+    stored(info(
         Kind::StorageClass,
         "storage.k8s.io",
         "StorageClass",
         "storageclasses",
         false,
         &["sc"],
-    ),
+    )),
     stored(info(
         Kind::EndpointSlice,
         "discovery.k8s.io",
@@ -182,8 +182,9 @@ const fn scalable(info: ResourceInfo) -> ResourceInfo {
     }
 }
 
-/// A kind with no subresources (no `status`: Secrets, ServiceAccounts,
-/// Endpoints and EndpointSlices have none on the real server).
+/// A kind with no subresources: on the real server ConfigMaps, Secrets,
+/// Endpoints, EndpointSlices, Events, ControllerRevisions and StorageClasses
+/// have none. (ServiceAccounts have only `token`, which the sim does not serve.)
 const fn stored(info: ResourceInfo) -> ResourceInfo {
     ResourceInfo {
         subresources: &[],
@@ -316,10 +317,10 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             "namespaced": false, "kind": "SelfSubjectAccessReview", "verbs": ["create"],
         }));
     } else if group == "events.k8s.io" {
-        // A read-only view of the core Events (see `api/events_v1.rs`).
+        // The core Events under the newer API (see `api/events_v1.rs`).
         resources.push(json!({
             "name": "events", "singularName": "event", "namespaced": true, "kind": "Event",
-            "verbs": ["get", "list", "watch"], "shortNames": ["ev"], "storageVersionHash": "",
+            "verbs": VERBS, "shortNames": ["ev"], "storageVersionHash": "",
         }));
     } else if !group.is_empty() && !GROUPS.contains(&group) {
         return None;
@@ -348,6 +349,9 @@ pub fn resource_list(group: &str, version: &str) -> Option<Value> {
             }));
         }
     }
+    // The real server installs a group's paths sorted, so discovery lists
+    // its resources (and their subresources) by name.
+    resources.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
     Some(
         json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}),
     )
@@ -373,6 +377,53 @@ mod tests {
             Kind::from_path("apps", "v1", "deployments"),
             Some(Kind::Deployment)
         );
+    }
+
+    /// The subresources each kind has on a real v1.34 server (of those the
+    /// sim serves: Pods also have exec, attach… and ServiceAccounts `token`).
+    #[test]
+    fn subresources_are_those_of_the_real_server() {
+        let subs = |kind: Kind| {
+            let mut s = kind.info().subresources.to_vec();
+            s.sort_unstable();
+            s
+        };
+        for kind in [Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet] {
+            assert_eq!(subs(kind), ["scale", "status"], "{kind:?}");
+        }
+        for kind in [
+            Kind::DaemonSet,
+            Kind::Job,
+            Kind::CronJob,
+            Kind::Namespace,
+            Kind::Node,
+            Kind::Service,
+            Kind::PersistentVolumeClaim,
+            Kind::PersistentVolume,
+        ] {
+            assert_eq!(subs(kind), ["status"], "{kind:?}");
+        }
+        for kind in [
+            Kind::ConfigMap,
+            Kind::Secret,
+            Kind::ServiceAccount,
+            Kind::Endpoints,
+            Kind::EndpointSlice,
+            Kind::Event,
+            Kind::ControllerRevision,
+            Kind::StorageClass,
+        ] {
+            assert!(subs(kind).is_empty(), "{kind:?}");
+        }
+        let core = resource_list("", "v1").unwrap();
+        let names: Vec<&str> = core["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["name"].as_str())
+            .collect();
+        assert!(!names.contains(&"configmaps/status"), "{names:?}");
+        assert!(names.contains(&"pods/log"), "{names:?}");
     }
 
     #[test]

@@ -245,6 +245,9 @@ impl SimState {
         meta.creation_timestamp = Some(now.clone());
         meta.generation = has_generation(kind).then_some(1);
         meta.deletion_timestamp = None;
+        if let Object::Job(job) = &mut object {
+            super::defaults::job_selector(job);
+        }
         managed::record(None, &mut object, writer, &now);
         self.store.insert(object)
     }

@@ -31,6 +31,69 @@ fn age(
     created.map_or_else(|| "<unknown>".into(), |t| duration::age(t.0, now))
 }
 
+/// printEvent: first seen is firstTimestamp, else eventTime; last seen
+/// is lastTimestamp, else first seen, or the series' last observation;
+/// the count is the series', else count, else 1 (events.k8s.io events
+/// carry none).
+fn event_cells(e: &k8s_openapi::api::core::v1::Event, now: Timestamp) -> Vec<Value> {
+    let micro = |t: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime>| {
+        t.map_or_else(|| "<unknown>".into(), |t| duration::age(t.0, now))
+    };
+    let first = match &e.first_timestamp {
+        Some(t) => age(Some(t), now),
+        None => micro(e.event_time.as_ref()),
+    };
+    let mut last = match &e.last_timestamp {
+        Some(t) => age(Some(t), now),
+        None => first.clone(),
+    };
+    let mut count = e.count.unwrap_or(0);
+    if let Some(series) = &e.series {
+        last = micro(series.last_observed_time.as_ref());
+        count = series.count.unwrap_or(0);
+    } else if count == 0 {
+        count = 1;
+    }
+    let involved = &e.involved_object;
+    let kind = involved.kind.clone().unwrap_or_default().to_lowercase();
+    let target = match involved.name.as_deref() {
+        Some(name) if !name.is_empty() => format!("{kind}/{name}"),
+        _ => kind,
+    };
+    let source = e.source.as_ref();
+    let pick = |a: Option<&String>, b: Option<&String>| {
+        a.filter(|s| !s.is_empty())
+            .or(b)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let component = pick(
+        source.and_then(|s| s.component.as_ref()),
+        e.reporting_component.as_ref(),
+    );
+    let instance = pick(
+        source.and_then(|s| s.host.as_ref()),
+        e.reporting_instance.as_ref(),
+    );
+    let source = if instance.is_empty() {
+        component
+    } else {
+        format!("{component}, {instance}")
+    };
+    vec![
+        json!(last),
+        json!(e.type_.clone().unwrap_or_default()),
+        json!(e.reason.clone().unwrap_or_default()),
+        json!(target),
+        json!(involved.field_path.clone().unwrap_or_default()),
+        json!(source),
+        json!(e.message.clone().unwrap_or_default().trim()),
+        json!(first),
+        json!(count),
+        json!(e.metadata.name.clone().unwrap_or_default()),
+    ]
+}
+
 fn or_none(s: Option<String>) -> String {
     s.filter(|s| !s.is_empty())
         .unwrap_or_else(|| "<none>".into())
@@ -135,7 +198,12 @@ fn columns(kind: super::resources::Kind) -> Vec<Value> {
             s("Type"),
             s("Reason"),
             s("Object"),
+            wide("Subobject"),
+            wide("Source"),
             s("Message"),
+            wide("First Seen"),
+            wide("Count"),
+            wide("Name"),
         ],
         K::ControllerRevision => vec![
             s("Name"),
@@ -152,7 +220,7 @@ fn columns(kind: super::resources::Kind) -> Vec<Value> {
             s("Age"),
         ],
         K::Namespace => vec![s("Name"), s("Status"), s("Age")],
-        K::ConfigMap => vec![s("Name"), col("Data", "integer", 0), s("Age")],
+        K::ConfigMap => vec![s("Name"), s("Data"), s("Age")],
         _ => unreachable!("stored::columns covers {kind:?}"),
     }
 }
@@ -357,21 +425,7 @@ fn cells(object: &Object, now: Timestamp) -> Vec<Value> {
                 json!(known(|i| &i.container_runtime_version)),
             ]
         }
-        Object::Event(e) => {
-            let last = e.last_timestamp.as_ref().or(e.first_timestamp.as_ref());
-            let involved = &e.involved_object;
-            vec![
-                json!(age(last, now)),
-                json!(e.type_.clone().unwrap_or_default()),
-                json!(e.reason.clone().unwrap_or_default()),
-                json!(format!(
-                    "{}/{}",
-                    involved.kind.clone().unwrap_or_default().to_lowercase(),
-                    involved.name.clone().unwrap_or_default()
-                )),
-                json!(e.message.clone().unwrap_or_default()),
-            ]
-        }
+        Object::Event(e) => event_cells(e, now),
         Object::ControllerRevision(r) => {
             let owner = meta
                 .owner_references
@@ -492,6 +546,51 @@ mod tests {
         )));
         assert!(!wants_table(Some("application/json")));
         assert!(!wants_table(None));
+    }
+
+    #[test]
+    fn events_fall_back_to_event_time_and_series_as_print_event_does() {
+        let now: Timestamp = "2026-01-01T01:00:00Z".parse().unwrap();
+        let event =
+            |v: Value| -> k8s_openapi::api::core::v1::Event { serde_json::from_value(v).unwrap() };
+        let new_style = event(json!({
+            "metadata": {"name": "api.1"}, "involvedObject": {"kind": "Deployment", "name": "api"},
+            "eventTime": "2026-01-01T00:50:00.000000Z", "type": "Normal", "reason": "Rollout",
+            "message": " rolled out ", "reportingComponent": "deployer", "reportingInstance": "d-1",
+        }));
+        assert_eq!(
+            event_cells(&new_style, now),
+            [
+                json!("10m"),
+                json!("Normal"),
+                json!("Rollout"),
+                json!("deployment/api"),
+                json!(""),
+                json!("deployer, d-1"),
+                json!("rolled out"),
+                json!("10m"),
+                json!(1),
+                json!("api.1"),
+            ]
+        );
+        let series = event(json!({
+            "metadata": {"name": "n"}, "involvedObject": {"kind": "Node"},
+            "firstTimestamp": "2026-01-01T00:00:00Z", "count": 4,
+            "series": {"count": 7, "lastObservedTime": "2026-01-01T00:59:00.000000Z"},
+            "source": {"component": "kubelet"},
+        }));
+        let cells = event_cells(&series, now);
+        assert_eq!(cells[0], "60s");
+        assert_eq!(cells[3], "node");
+        assert_eq!(cells[5], "kubelet");
+        assert_eq!(
+            (cells[7].clone(), cells[8].clone()),
+            (json!("60m"), json!(7))
+        );
+        assert_eq!(
+            cells.len(),
+            columns(super::super::resources::Kind::Event).len()
+        );
     }
 
     #[test]

@@ -6,8 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::error::ApiError;
-use super::openapi;
-use super::resources::Kind;
+use super::openapi::{self, Root};
 
 /// What the client asked for with `fieldValidation`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +33,16 @@ impl Directive {
 /// Checks `body` (a whole object, or a merge / strategic merge patch of one)
 /// against `kind`'s schema. Strict: unknown fields are a 400; Warn: they are
 /// returned as the `Warning` header texts; Ignore: nothing.
-pub fn check(kind: Kind, directive: Directive, body: &Value) -> Result<Vec<String>, ApiError> {
+pub fn check(
+    kind: impl Into<Root>,
+    directive: Directive,
+    body: &Value,
+) -> Result<Vec<String>, ApiError> {
     if directive == Directive::Ignore {
         return Ok(Vec::new());
     }
-    let unknown = unknown_fields(kind, body);
+    let root = kind.into();
+    let unknown = unknown_fields(root, body);
     if unknown.is_empty() {
         return Ok(Vec::new());
     }
@@ -47,15 +51,11 @@ pub fn check(kind: Kind, directive: Directive, body: &Value) -> Result<Vec<Strin
         .map(|f| format!("unknown field {f:?}"))
         .collect();
     match directive {
-        Directive::Strict => {
-            let info = kind.info();
-            Err(ApiError::bad_request(format!(
-                "{kind_name} in version {version:?} cannot be handled as a {kind_name}: strict decoding error: {}",
-                texts.join(", "),
-                kind_name = info.kind_name,
-                version = info.version,
-            )))
-        }
+        Directive::Strict => Err(ApiError::bad_request(format!(
+            "{kind_name} in version \"v1\" cannot be handled as a {kind_name}: strict decoding error: {}",
+            texts.join(", "),
+            kind_name = root.kind_name(),
+        ))),
         _ => Ok(texts),
     }
 }
@@ -68,8 +68,8 @@ pub fn warning_header(text: &str) -> String {
 
 /// The paths (`spec.template.spec.containers[0].imagee`) of the fields in
 /// `body` that `kind`'s schema does not declare.
-pub fn unknown_fields(kind: Kind, body: &Value) -> Vec<String> {
-    let Some((schemas, root)) = openapi::schemas(kind) else {
+pub fn unknown_fields(kind: impl Into<Root>, body: &Value) -> Vec<String> {
+    let Some((schemas, root)) = openapi::schemas(kind.into()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -153,6 +153,7 @@ fn join(path: &str, field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::resources::Kind;
     use serde_json::json;
 
     fn sts(spec: Value) -> Value {

@@ -6,6 +6,8 @@ use base64::Engine;
 use base64::prelude::BASE64_STANDARD;
 use serde_json::{Map, Value, json};
 
+use k8s_openapi::api::batch::v1::Job;
+
 use super::{child, pod_spec, set};
 use crate::sim::resources::Kind;
 
@@ -20,7 +22,7 @@ pub(super) fn apply(kind: Kind, obj: &mut Map<String, Value>) {
             template(spec);
         }
         Kind::DaemonSet => daemonset(child(obj, "spec")),
-        Kind::Job => job(child(obj, "spec")),
+        Kind::Job => job(obj),
         Kind::CronJob => cronjob(child(obj, "spec")),
         _ => {}
     }
@@ -83,18 +85,77 @@ fn daemonset(spec: &mut Map<String, Value>) {
     template(spec);
 }
 
-/// SetDefaults_Job: one pod at a time, once, six retries.
-fn job(spec: &mut Map<String, Value>) {
+/// SetDefaults_Job: one pod at a time, once, six retries; the Job takes
+/// its template's labels when it has none of its own.
+fn job(obj: &mut Map<String, Value>) {
+    let template_labels = obj
+        .get("spec")
+        .and_then(|s| s.pointer("/template/metadata/labels"))
+        .filter(|l| l.as_object().is_some_and(|m| !m.is_empty()))
+        .cloned();
+    let meta = child(obj, "metadata");
+    let own = meta.get("labels").and_then(Value::as_object);
+    if let Some(labels) = template_labels
+        && own.is_none_or(Map::is_empty)
+    {
+        meta.insert("labels".into(), labels);
+    }
+    let spec = child(obj, "spec");
     let unset = |m: &Map<String, Value>, k: &str| m.get(k).is_none_or(Value::is_null);
     if unset(spec, "completions") && unset(spec, "parallelism") {
         spec.insert("completions".into(), json!(1));
     }
     set(spec, "parallelism", json!(1));
-    set(spec, "backoffLimit", json!(6));
+    let backoff = if unset(spec, "backoffLimitPerIndex") {
+        6
+    } else {
+        i32::MAX
+    };
+    set(spec, "backoffLimit", json!(backoff));
     set(spec, "completionMode", json!("NonIndexed"));
     set(spec, "suspend", json!(false));
-    set(spec, "podReplacementPolicy", json!("TerminatingOrFailed"));
+    let replacement = if unset(spec, "podFailurePolicy") {
+        "TerminatingOrFailed"
+    } else {
+        "Failed"
+    };
+    set(spec, "podReplacementPolicy", json!(replacement));
+    set(spec, "manualSelector", json!(false));
     template(spec);
+}
+
+/// What the Job strategy's PrepareForCreate adds once the Job has its uid
+/// (`generateSelector` in pkg/registry/batch/job/strategy.go), unless the
+/// user chose `manualSelector`: the job-name and controller-uid labels on
+/// the pod template, in their legacy and `batch.kubernetes.io/` forms, and
+/// a selector on the uid. Labels the user set are kept.
+pub fn job_selector(job: &mut Job) {
+    let name = job.metadata.name.clone().unwrap_or_default();
+    let uid = job.metadata.uid.clone().unwrap_or_default();
+    let Some(spec) = job.spec.as_mut() else {
+        return;
+    };
+    if spec.manual_selector == Some(true) {
+        return;
+    }
+    let labels = spec
+        .template
+        .metadata
+        .get_or_insert_with(Default::default)
+        .labels
+        .get_or_insert_with(Default::default);
+    for key in ["job-name", "batch.kubernetes.io/job-name"] {
+        labels.entry(key.into()).or_insert_with(|| name.clone());
+    }
+    for key in ["controller-uid", "batch.kubernetes.io/controller-uid"] {
+        labels.entry(key.into()).or_insert_with(|| uid.clone());
+    }
+    spec.selector
+        .get_or_insert_with(Default::default)
+        .match_labels
+        .get_or_insert_with(Default::default)
+        .entry("batch.kubernetes.io/controller-uid".into())
+        .or_insert(uid);
 }
 
 /// SetDefaults_CronJob, and the Job its template makes.
@@ -226,10 +287,57 @@ mod tests {
         assert_eq!(spec["suspend"], false);
         assert_eq!(spec["podReplacementPolicy"], "TerminatingOrFailed");
         assert_eq!(spec["template"]["spec"]["restartPolicy"], "Never");
+        assert_eq!(spec["manualSelector"], false);
+        // The Job takes its template's labels when it has none.
+        assert_eq!(j["metadata"]["labels"], json!({"app": "web"}));
+        let own = defaulted(
+            Kind::Job,
+            json!({"metadata": {"labels": {"team": "a"}}, "spec": {"template": pod_template()}}),
+        );
+        assert_eq!(own["metadata"]["labels"], json!({"team": "a"}));
+        let per_index = defaulted(
+            Kind::Job,
+            json!({"spec": {"backoffLimitPerIndex": 1, "podFailurePolicy": {"rules": []}}}),
+        );
+        assert_eq!(per_index["spec"]["backoffLimit"], i32::MAX);
+        assert_eq!(per_index["spec"]["podReplacementPolicy"], "Failed");
         // A work queue (parallelism without completions) keeps completions unset.
         let queue = defaulted(Kind::Job, json!({"spec": {"parallelism": 3}}));
         assert!(queue["spec"].get("completions").is_none());
         assert_eq!(queue["spec"]["parallelism"], 3);
+    }
+
+    #[test]
+    fn jobs_select_their_uid_and_label_their_pods_unless_manual() {
+        let job = |manual: Option<bool>| {
+            let mut j: k8s_openapi::api::batch::v1::Job = serde_json::from_value(json!({
+                "metadata": {"name": "once", "uid": "u-1"},
+                "spec": {"manualSelector": manual, "template": {"metadata": {"labels": {"job-name": "mine"}}}},
+            }))
+            .unwrap();
+            super::job_selector(&mut j);
+            serde_json::to_value(j).unwrap()
+        };
+        let auto = job(Some(false));
+        assert_eq!(
+            auto["spec"]["selector"],
+            json!({"matchLabels": {"batch.kubernetes.io/controller-uid": "u-1"}})
+        );
+        assert_eq!(
+            auto["spec"]["template"]["metadata"]["labels"],
+            json!({
+                "batch.kubernetes.io/controller-uid": "u-1",
+                "batch.kubernetes.io/job-name": "once",
+                "controller-uid": "u-1",
+                "job-name": "mine",
+            })
+        );
+        let manual = job(Some(true));
+        assert!(manual["spec"].get("selector").is_none(), "{manual}");
+        assert_eq!(
+            manual["spec"]["template"]["metadata"]["labels"],
+            json!({"job-name": "mine"})
+        );
     }
 
     #[test]

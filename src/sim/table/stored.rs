@@ -30,8 +30,9 @@ pub(super) fn columns(kind: Kind) -> Option<Vec<Value>> {
     let s = |n: &str| col(n, "string", 0);
     let int = |n: &str| col(n, "integer", 0);
     let mut cols = match kind {
-        Kind::Secret => vec![s("Name"), s("Type"), int("Data"), s("Age")],
-        Kind::ServiceAccount => vec![s("Name"), int("Secrets"), s("Age")],
+        // The column types are the printer's (a count may be a "string").
+        Kind::Secret => vec![s("Name"), s("Type"), s("Data"), s("Age")],
+        Kind::ServiceAccount => vec![s("Name"), s("Secrets"), s("Age")],
         Kind::Endpoints => vec![s("Name"), s("Endpoints"), s("Age")],
         Kind::EndpointSlice => vec![
             s("Name"),
@@ -43,8 +44,8 @@ pub(super) fn columns(kind: Kind) -> Option<Vec<Value>> {
         Kind::Deployment => vec![
             s("Name"),
             s("Ready"),
-            int("Up-to-date"),
-            int("Available"),
+            s("Up-to-date"),
+            s("Available"),
             s("Age"),
         ],
         Kind::ReplicaSet => vec![
@@ -75,7 +76,7 @@ pub(super) fn columns(kind: Kind) -> Option<Vec<Value>> {
             s("Name"),
             s("Schedule"),
             s("Timezone"),
-            s("Suspend"),
+            col("Suspend", "boolean", 0),
             int("Active"),
             s("Last Schedule"),
             s("Age"),
@@ -105,36 +106,48 @@ fn format_labels(labels: Option<&BTreeMap<String, String>>) -> String {
     }
 }
 
-/// metav1.FormatLabelSelector: match labels, then expressions, or `<none>`.
-fn format_selector(selector: Option<&LabelSelector>) -> String {
+/// The selector as `labels.Selector.String()` prints it: one requirement
+/// per match label and expression, sorted by key, set values sorted; `""`
+/// for an empty or missing selector.
+fn selector_string(selector: Option<&LabelSelector>) -> String {
     let Some(sel) = selector else {
-        return "<none>".into();
+        return String::new();
     };
-    let mut parts: Vec<String> = sel
+    let mut parts: Vec<(String, String)> = sel
         .match_labels
         .iter()
         .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| (k.clone(), format!("{k}={v}")))
         .collect();
     for e in sel.match_expressions.iter().flatten() {
-        let values = e.values.clone().unwrap_or_default().join(",");
-        parts.push(match e.operator.as_str() {
+        let mut values = e.values.clone().unwrap_or_default();
+        values.sort();
+        values.dedup();
+        let values = values.join(",");
+        let text = match e.operator.as_str() {
             "In" => format!("{} in ({values})", e.key),
             "NotIn" => format!("{} notin ({values})", e.key),
             "Exists" => e.key.clone(),
             "DoesNotExist" => format!("!{}", e.key),
             op => format!("{} {op} ({values})", e.key),
-        });
+        };
+        parts.push((e.key.clone(), text));
     }
-    if parts.is_empty() {
-        "<none>".into()
-    } else {
-        parts.join(",")
+    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    let texts: Vec<String> = parts.into_iter().map(|(_, t)| t).collect();
+    texts.join(",")
+}
+
+/// metav1.FormatLabelSelector: the selector's string, or `<none>`.
+fn format_selector(selector: Option<&LabelSelector>) -> String {
+    match selector_string(selector) {
+        s if s.is_empty() => "<none>".into(),
+        s => s,
     }
 }
 
 /// The wide cells of a workload: container names, images, selector.
-fn wide(template: Option<&PodTemplateSpec>, selector: Option<&LabelSelector>) -> [Value; 3] {
+fn wide(template: Option<&PodTemplateSpec>, selector: String) -> [Value; 3] {
     let containers = template
         .and_then(|t| t.spec.as_ref())
         .map(|s| s.containers.as_slice())
@@ -147,7 +160,7 @@ fn wide(template: Option<&PodTemplateSpec>, selector: Option<&LabelSelector>) ->
     [
         json!(names.join(",")),
         json!(images.join(",")),
-        json!(format_selector(selector)),
+        json!(selector),
     ]
 }
 
@@ -212,28 +225,48 @@ pub(super) fn cells(object: &Object, now: Timestamp) -> Option<Vec<Value>> {
         }
         _ => return Some(row),
     };
+    // printDeployment prints the selector's string as it is, the others
+    // through FormatLabelSelector (`<none>` when empty).
+    let selector = if matches!(object, Object::Deployment(_)) {
+        selector_string(selector)
+    } else {
+        format_selector(selector)
+    };
     row.extend(wide(template, selector));
     Some(row)
 }
 
-/// Up to three `ip:port` pairs, then `+ N more...`, or `<none>`.
+/// formatEndpoints: for each subset, each port's addresses (`ip:port`; a
+/// bare ip without ports), up to three, then `+ N more...`; `<none>`.
 fn endpoints(e: &Endpoints) -> String {
+    let subsets = e.subsets.as_deref().unwrap_or_default();
+    if subsets.is_empty() {
+        return "<none>".into();
+    }
     let mut pairs = Vec::new();
-    for subset in e.subsets.iter().flatten() {
-        let ports = subset.ports.clone().unwrap_or_default();
-        for address in subset.addresses.iter().flatten() {
-            if ports.is_empty() {
-                pairs.push(address.ip.clone());
-            }
-            for p in &ports {
-                pairs.push(format!("{}:{}", address.ip, p.port));
-            }
+    for subset in subsets {
+        let addresses = subset.addresses.as_deref().unwrap_or_default();
+        let ports = subset.ports.as_deref().unwrap_or_default();
+        if ports.is_empty() {
+            pairs.extend(addresses.iter().map(|a| a.ip.clone()));
+        }
+        for p in ports {
+            pairs.extend(addresses.iter().map(|a| join_host_port(&a.ip, p.port)));
         }
     }
-    more(pairs, "<none>")
+    more(pairs, "")
 }
 
-/// The first three of `items` and how many more, as kubectl abbreviates.
+/// net.JoinHostPort: IPv6 addresses in brackets.
+fn join_host_port(ip: &str, port: i32) -> String {
+    if ip.contains(':') {
+        format!("[{ip}]:{port}")
+    } else {
+        format!("{ip}:{port}")
+    }
+}
+
+/// The first three of `items` and how many more, as the printer abbreviates.
 fn more(items: Vec<String>, empty: &str) -> String {
     match items.len() {
         0 => empty.into(),
@@ -242,24 +275,25 @@ fn more(items: Vec<String>, empty: &str) -> String {
     }
 }
 
+/// formatDiscoveryPorts and formatDiscoveryEndpoints: a port's number, else
+/// its name, else `*`; `<unset>` for none.
 fn slice(e: &EndpointSlice) -> (String, String) {
-    let ports: Vec<String> = e
+    let ports = e
         .ports
         .iter()
         .flatten()
-        .filter_map(|p| p.port.map(|p| p.to_string()))
+        .map(|p| match (p.port, &p.name) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(name)) => name.clone(),
+            (None, None) => "*".into(),
+        })
         .collect();
-    let ports = if ports.is_empty() {
-        "<unset>".to_string()
-    } else {
-        ports.join(",")
-    };
     let addresses = e
         .endpoints
         .iter()
         .flat_map(|ep| ep.addresses.iter().cloned())
         .collect();
-    (ports, more(addresses, "<unset>"))
+    (more(ports, "<unset>"), more(addresses, "<unset>"))
 }
 
 fn deployment(d: &Deployment, name: Value, created: String) -> Vec<Value> {
@@ -307,27 +341,30 @@ fn daemonset(d: &DaemonSet, name: Value, created: String) -> Vec<Value> {
     ]
 }
 
-/// A Job's STATUS: its terminal or suspended condition, else Running.
+/// A Job's STATUS as printJob decides it: Complete, Failed, Terminating,
+/// Suspended, FailureTarget, SuccessCriteriaMet, else Running. A condition
+/// counts by the first of its type, as hasJobCondition reads them.
 fn job_status(j: &Job) -> &'static str {
     let conditions = j.status.as_ref().and_then(|s| s.conditions.as_ref());
     let has = |t: &str| {
         conditions
             .into_iter()
             .flatten()
-            .any(|c| c.type_ == t && c.status == "True")
+            .find(|c| c.type_ == t)
+            .is_some_and(|c| c.status == "True")
     };
-    if has("Failed") {
-        "Failed"
-    } else if has("Complete") {
+    if has("Complete") {
         "Complete"
+    } else if has("Failed") {
+        "Failed"
+    } else if j.metadata.deletion_timestamp.is_some() {
+        "Terminating"
     } else if has("Suspended") {
         "Suspended"
     } else if has("FailureTarget") {
         "FailureTarget"
     } else if has("SuccessCriteriaMet") {
         "SuccessCriteriaMet"
-    } else if j.metadata.deletion_timestamp.is_some() {
-        "Terminating"
     } else {
         "Running"
     }
@@ -457,10 +494,15 @@ mod tests {
         );
         let r = row(
             Kind::ReplicaSet,
-            json!({"spec": {"replicas": 2, "selector": {"matchExpressions": [{"key": "tier", "operator": "In", "values": ["a", "b"]}]}},
+            json!({"spec": {"replicas": 2, "selector": {"matchLabels": {"zone": "z"},
+                    "matchExpressions": [{"key": "tier", "operator": "In", "values": ["b", "a"]}]}},
                 "status": {"replicas": 2, "readyReplicas": 1}}),
         );
-        assert_eq!(r, ["x", "2", "2", "1", "60m", "", "", "tier in (a,b)"]);
+        // Requirements sorted by key, values sorted, as labels.Selector prints.
+        assert_eq!(
+            r,
+            ["x", "2", "2", "1", "60m", "", "", "tier in (a,b),zone=z"]
+        );
     }
 
     #[test]
@@ -521,6 +563,25 @@ mod tests {
                     "conditions": [{"type": "Complete", "status": "True"}]}}),
         );
         assert_eq!(done[..5], ["x", "Complete", "1/1 of 2", "45s", "60m"]);
+        // printJob's order: Complete before Failed, Terminating before Suspended.
+        let both = row(
+            Kind::Job,
+            json!({"spec": {"template": {}}, "status": {"conditions": [
+                {"type": "Failed", "status": "True"}, {"type": "Complete", "status": "True"}]}}),
+        );
+        assert_eq!(both[1], "Complete");
+        let mut leaving = json!({"spec": {"template": {}}, "status": {"conditions": [
+            {"type": "Suspended", "status": "True"}]}});
+        let mut job = Object::from_json(Kind::Job, {
+            leaving["metadata"] = json!({"name": "x", "creationTimestamp": "2026-01-01T00:00:00Z",
+                "deletionTimestamp": "2026-01-01T00:30:00Z"});
+            leaving.clone()
+        })
+        .unwrap();
+        assert_eq!(cells(&job, now()).unwrap()[1], "Terminating");
+        leaving["metadata"]["deletionTimestamp"] = Value::Null;
+        job = Object::from_json(Kind::Job, leaving).unwrap();
+        assert_eq!(cells(&job, now()).unwrap()[1], "Suspended");
         let pending = row(Kind::Job, json!({"spec": {"template": {}}}));
         assert_eq!(pending[..4], ["x", "Running", "0/1", ""]);
     }
@@ -562,7 +623,8 @@ mod tests {
             json!({"subsets": [{"addresses": [{"ip": "10.0.0.1"}, {"ip": "10.0.0.2"}],
                 "ports": [{"port": 80}, {"port": 443}]}]}),
         );
-        assert_eq!(r[1], "10.0.0.1:80,10.0.0.1:443,10.0.0.2:80 + 1 more...");
+        // Port by port, as formatEndpoints walks a subset.
+        assert_eq!(r[1], "10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 1 more...");
         assert_eq!(row(Kind::Endpoints, json!({}))[1], "<none>");
         let s = row(
             Kind::EndpointSlice,
@@ -570,5 +632,16 @@ mod tests {
                 "endpoints": [{"addresses": ["10.0.0.1"]}]}),
         );
         assert_eq!(s[1..4], ["IPv4", "80", "10.0.0.1"]);
+        let named = row(
+            Kind::EndpointSlice,
+            json!({"addressType": "IPv4", "ports": [{"name": "http"}, {}],
+                "endpoints": [{"addresses": ["a", "b"]}, {"addresses": ["c", "d", "e"]}]}),
+        );
+        assert_eq!(named[2..4], ["http,*", "a,b,c + 2 more..."]);
+        let empty = row(
+            Kind::EndpointSlice,
+            json!({"addressType": "IPv4", "endpoints": []}),
+        );
+        assert_eq!(empty[2..4], ["<unset>", "<unset>"]);
     }
 }
