@@ -477,7 +477,7 @@ async fn dispatch(
                 r
             })
         }),
-        Route::EventsV1(target) => {
+        Route::EventsV1(mut target) => {
             let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;
             authorize(
                 &user,
@@ -489,17 +489,19 @@ async fn dispatch(
                     name: target.name.clone(),
                 },
             )?;
-            if q.contains_key("dryRun") {
-                return Err(ApiError::bad_request(
-                    "dryRun is not supported by the simulated cluster",
-                ));
-            }
+            target.dry_run = match verb {
+                "create" => check_dry_run(&dry_run, "CreateOptions")?,
+                "update" => check_dry_run(&dry_run, "UpdateOptions")?,
+                "patch" => check_dry_run(&dry_run, "PatchOptions")?,
+                "deletecollection" => check_dry_run(&dry_run, "DeleteOptions")?,
+                _ => false,
+            };
             let writer = Writer::from_request(
                 q.get("fieldManager").map(String::as_str),
                 user_agent.as_deref(),
                 None,
             );
-            events_v1::serve(shared, req, &target, &q, verb, table, &writer).await
+            events_v1::serve(shared, req, &mut target, &q, &dry_run, verb, table, &writer).await
         }
         Route::Object(mut target) => {
             let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;

@@ -110,14 +110,40 @@ impl Store {
         self.maps.pods.get(k!(namespace, name))
     }
 
-    /// Pods of a StatefulSet by ordinal (owner reference or name pattern).
+    /// Pods of a StatefulSet by ordinal (owner reference or name pattern),
+    /// in ordinal order.
+    ///
+    /// One walk of the namespace's Pods named `<set>-…` (they sit side by
+    /// side in the map), each checked against the set's index, instead of a
+    /// search of every Pod per ordinal: a 1,000-ordinal set is read each
+    /// frame it is open. When the walk misses one the index names (a name
+    /// the index keeps for another reason), the index is looked up instead.
     pub fn pods_of_set(&self, namespace: &str, set: &str) -> impl Iterator<Item = (i32, &Pod)> {
-        self.idx
-            .pods_by_set
-            .get(k!(namespace, set))
-            .into_iter()
-            .flatten()
-            .filter_map(move |(n, name)| self.pod(namespace, name).map(|p| (*n, p)))
+        let Some(slots) = self.idx.pods_by_set.get(k!(namespace, set)) else {
+            return Vec::new().into_iter();
+        };
+        let prefix = format!("{set}-");
+        let mut found: Vec<(i32, &Pod)> = self
+            .maps
+            .pods
+            .range::<Key, _>((
+                Bound::Included((namespace.to_string(), prefix.clone())),
+                Bound::Unbounded,
+            ))
+            .take_while(|((ns, name), _)| ns == namespace && name.starts_with(&prefix))
+            .filter_map(|((_, name), p)| {
+                let n = name[prefix.len()..].parse::<i32>().ok()?;
+                (slots.get(&n) == Some(name)).then_some((n, p))
+            })
+            .collect();
+        if found.len() != slots.len() {
+            found = slots
+                .iter()
+                .filter_map(|(n, name)| self.pod(namespace, name).map(|p| (*n, p)))
+                .collect();
+        }
+        found.sort_unstable_by_key(|(n, _)| *n);
+        found.into_iter()
     }
 
     /// The Pod of one ordinal of a StatefulSet.

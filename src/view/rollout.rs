@@ -81,13 +81,17 @@ pub(crate) fn analyse(store: &Store, s: &StatefulSet) -> Rollout {
     let start = s.ordinals_start;
     let end = s.ordinals_end();
     let update = &s.status.update_revision;
-    let pods: Vec<(i32, Option<&Pod>)> = (start..end)
-        .map(|n| (n, store.pod_of(&s.namespace, &s.name, n)))
-        .collect();
-    let beyond = store
-        .pods_of_set(&s.namespace, &s.name)
-        .filter(|(n, _)| *n < start || *n >= end)
-        .count();
+    // One read of the set's Pods (in ordinal order), not a lookup per ordinal.
+    let mut existing = store.pods_of_set(&s.namespace, &s.name).peekable();
+    let mut beyond = 0;
+    let mut pods: Vec<(i32, Option<&Pod>)> = Vec::with_capacity((end - start).max(0) as usize);
+    for n in start..end {
+        while let Some((m, _)) = existing.next_if(|(m, _)| *m < n) {
+            beyond += usize::from(m < start);
+        }
+        pods.push((n, existing.next_if(|(m, _)| *m == n).map(|(_, p)| p)));
+    }
+    beyond += existing.count();
     let missing = pods.iter().any(|(_, p)| p.is_none());
     let partition = match &s.strategy {
         UpdateStrategy::RollingUpdate { partition, .. } => Some((*partition).max(0)),

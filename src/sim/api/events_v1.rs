@@ -333,8 +333,9 @@ fn store(
 pub(super) async fn serve(
     shared: &Arc<Shared>,
     req: Request<Incoming>,
-    t: &Target,
+    t: &mut Target,
     q: &Query,
+    query_dry_run: &[String],
     verb: &str,
     as_table: bool,
     writer: &Writer,
@@ -406,7 +407,7 @@ pub(super) async fn serve(
         }
         "delete" => {
             let body = read_body(req).await?;
-            delete(shared, t, q, &body)
+            delete(shared, t, q, query_dry_run, &body)
         }
         _ => delete_collection(shared, t, q),
     };
@@ -435,6 +436,7 @@ fn patch(
             kind: "Event",
             api_version: API_VERSION,
             manager: &writer.manager,
+            subresource: None,
             force,
             now,
         }
