@@ -501,7 +501,10 @@ async fn an_events_k8s_io_event_is_written_read_as_a_core_event_patched_and_dele
     let file = common::kubectl::write_manifest(dir.path(), "event.yaml", EVENT_V1);
     // A server dry run answers and stores nothing, as for the core kinds.
     let out = common::kubectl::ok(&sim, &["create", "-f", &file, "--dry-run=server"]);
-    assert_eq!(out.trim(), "event.events.k8s.io/api.17f0 created (server dry run)");
+    assert_eq!(
+        out.trim(),
+        "event.events.k8s.io/api.17f0 created (server dry run)"
+    );
     let out = common::kubectl::ok(&sim, &["get", "events", "-n", "shop"]);
     assert_eq!(out.trim(), "No resources found in shop namespace.");
     let out = common::kubectl::ok(&sim, &["create", "-f", &file]);
