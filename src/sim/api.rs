@@ -501,7 +501,7 @@ async fn dispatch(
                 user_agent.as_deref(),
                 None,
             );
-            events_v1::serve(shared, req, &mut target, &q, &dry_run, verb, table, &writer).await
+            events_v1::serve(shared, req, &mut target, &q, &dry_run, verb, &writer).await
         }
         Route::Object(mut target) => {
             let verb = verb_for(&method, &target, &q).ok_or_else(ApiError::method_not_allowed)?;

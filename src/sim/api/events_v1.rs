@@ -337,9 +337,13 @@ pub(super) async fn serve(
     q: &Query,
     query_dry_run: &[String],
     verb: &str,
-    as_table: bool,
     writer: &Writer,
 ) -> Result<Response<Body>, ApiError> {
+    let as_table = table::wants_table(
+        req.headers()
+            .get(header::ACCEPT)
+            .and_then(|h| h.to_str().ok()),
+    );
     let directive = validation::Directive::parse(q.get("fieldValidation").map(String::as_str))?;
     let checked = |body: &[u8]| match serde_json::from_slice::<Value>(body) {
         Ok(v) => validation::check(openapi::Root::EventsV1, directive, &v),
