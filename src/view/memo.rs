@@ -32,8 +32,8 @@ use super::sets::{
     LOG_ROWS, Screen, assemble, log_row, logs, matches_filter, ordinal_part, set_events, set_part,
     set_row, update_event_ages, update_row_times,
 };
-use super::{Scope, age, ordinals};
-use crate::store::{Kind, StatefulSet};
+use super::{Scope, age, ordinals_of};
+use crate::store::{Kind, Pod, StatefulSet};
 
 /// (store generation, scope, filter, second).
 type ListKey = (u64, Scope, String, i64);
@@ -284,8 +284,9 @@ impl DetailMemo {
             Some(d) => (d.ordinals, d.findings, d.events, d.events_total, d.log),
             None => Default::default(),
         };
-        let part = set_part(store, s, now);
-        let all = ordinals(store, s);
+        let pods: Vec<(i32, &Pod)> = store.pods_of_set(namespace, name).collect();
+        let part = set_part(store, s, &pods, now);
+        let all = ordinals_of(store, s, &pods);
         let generations = store.ordinal_generations(namespace, name);
         let tick = open.second != now.as_second();
 
@@ -760,7 +761,8 @@ mod tests {
         // ages moved on in place.
         let next = now + jiff::SignedDuration::from_secs(1);
         let s = store.set(ns, name).unwrap();
-        let with_findings = crate::view::ordinals(&store, s)
+        let pods: Vec<_> = store.pods_of_set(&s.namespace, &s.name).collect();
+        let with_findings = crate::view::ordinals_of(&store, s, &pods)
             .into_iter()
             .filter(|n| !health::ordinal_tagged(&store, s, *n, now).0.is_empty())
             .count();

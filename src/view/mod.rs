@@ -20,7 +20,7 @@ mod storage;
 use jiff::Timestamp;
 
 use crate::store::owner::{claim_name, claim_owner, parse_ordinal};
-use crate::store::{self, Claim, Kind, StatefulSet, Store, SyncState};
+use crate::store::{self, Claim, Kind, Pod, StatefulSet, Store, SyncState};
 use model::{ObjectRef, SyncSummary, SyncView};
 
 pub use health::findings;
@@ -138,33 +138,29 @@ fn claim_ref(c: &Claim) -> ObjectRef {
     obj("PersistentVolumeClaim", &c.namespace, &c.name)
 }
 
-/// Every ordinal the screen shows: the range, plus Pods and claims outside it.
-pub(crate) fn ordinals(store: &Store, s: &StatefulSet) -> Vec<i32> {
-    let mut set: std::collections::BTreeSet<i32> = (s.ordinals_start..s.ordinals_end()).collect();
-    set.extend(store.pods_of_set(&s.namespace, &s.name).map(|(n, _)| n));
+/// Every ordinal the screen shows: the range, plus Pods and claims outside
+/// it; `set_pods` as [`Store::pods_of_set`] gives them. Usually every Pod
+/// and claim is in the range, and the answer is the range itself.
+pub(crate) fn ordinals_of(store: &Store, s: &StatefulSet, set_pods: &[(i32, &Pod)]) -> Vec<i32> {
+    let (start, end) = (s.ordinals_start, s.ordinals_end());
+    let outside = |n: &i32| *n < start || *n >= end;
+    let mut extra: Vec<i32> = set_pods.iter().map(|(n, _)| *n).filter(outside).collect();
     for t in &s.templates {
-        set.extend(
-            template_claims(store, s, &t.name)
-                .into_iter()
-                .map(|(n, _)| n),
+        let prefix = format!("{}-{}-", t.name, s.name);
+        extra.extend(
+            store
+                .claims_with_prefix(&s.namespace, &prefix)
+                .filter_map(|c| parse_ordinal(&c.name[prefix.len()..]))
+                .filter(outside),
         );
     }
-    set.into_iter().collect()
-}
-
-/// Existing claims of one template of a set: `(ordinal, claim)`, by ordinal.
-fn template_claims<'a>(
-    store: &'a Store,
-    set: &StatefulSet,
-    template: &str,
-) -> Vec<(i32, &'a Claim)> {
-    let prefix = format!("{template}-{}-", set.name);
-    let mut v: Vec<(i32, &Claim)> = store
-        .claims_with_prefix(&set.namespace, &prefix)
-        .filter_map(|c| parse_ordinal(&c.name[prefix.len()..]).map(|n| (n, c)))
-        .collect();
-    v.sort_by_key(|(n, _)| *n);
-    v
+    let mut all: Vec<i32> = (start..end).collect();
+    if !extra.is_empty() {
+        all.extend(extra);
+        all.sort_unstable();
+        all.dedup();
+    }
+    all
 }
 
 #[cfg(test)]

@@ -78,11 +78,17 @@ fn unhealthy_since(p: &Pod) -> Option<Timestamp> {
 }
 
 pub(crate) fn analyse(store: &Store, s: &StatefulSet) -> Rollout {
+    let pods: Vec<(i32, &Pod)> = store.pods_of_set(&s.namespace, &s.name).collect();
+    analyse_pods(s, &pods)
+}
+
+/// [`analyse`] over the set's Pods as [`Store::pods_of_set`] gives them (in
+/// ordinal order), for callers that read them once for several uses.
+pub(crate) fn analyse_pods(s: &StatefulSet, set_pods: &[(i32, &Pod)]) -> Rollout {
     let start = s.ordinals_start;
     let end = s.ordinals_end();
     let update = &s.status.update_revision;
-    // One read of the set's Pods (in ordinal order), not a lookup per ordinal.
-    let mut existing = store.pods_of_set(&s.namespace, &s.name).peekable();
+    let mut existing = set_pods.iter().copied().peekable();
     let mut beyond = 0;
     let mut pods: Vec<(i32, Option<&Pod>)> = Vec::with_capacity((end - start).max(0) as usize);
     for n in start..end {

@@ -11,7 +11,7 @@ use super::model::{
     SetRow,
 };
 use super::rollout;
-use super::{Scope, age, claim_name, ordinals};
+use super::{Scope, age, claim_name, ordinals_of};
 
 /// How many change-log rows the set screen gets.
 pub(crate) const LOG_ROWS: usize = 200;
@@ -232,8 +232,9 @@ pub fn set_detail(
     now: Timestamp,
 ) -> Option<SetDetail> {
     let s = store.set(namespace, name)?;
-    let part = set_part(store, s, now);
-    let all = ordinals(store, s);
+    let pods: Vec<(i32, &Pod)> = store.pods_of_set(namespace, name).collect();
+    let part = set_part(store, s, &pods, now);
+    let all = ordinals_of(store, s, &pods);
     let (mut rows, tagged): (Vec<OrdinalRow>, Vec<Vec<Tagged>>) = all
         .iter()
         .map(|n| {
@@ -286,8 +287,15 @@ pub(crate) struct SetPart {
     pub tagged: Vec<Tagged>,
 }
 
-pub(crate) fn set_part(store: &Store, s: &StatefulSet, now: Timestamp) -> SetPart {
-    let rollout = rollout::analyse(store, s);
+/// The set-level part of its screen; `set_pods` as [`Store::pods_of_set`]
+/// gives them (read once per derivation: a set may have 1,000 Pods).
+pub(crate) fn set_part(
+    store: &Store,
+    s: &StatefulSet,
+    set_pods: &[(i32, &Pod)],
+    now: Timestamp,
+) -> SetPart {
+    let rollout = rollout::analyse_pods(s, set_pods);
     let (tagged, _) = health::set_level_tagged(store, s, &rollout, now);
     SetPart { rollout, tagged }
 }

@@ -143,9 +143,10 @@ pub(crate) fn set_tagged(
     s: &StatefulSet,
     now: Timestamp,
 ) -> (Vec<Tagged>, Option<Timestamp>) {
-    let r = rollout::analyse(store, s);
+    let pods: Vec<(i32, &Pod)> = store.pods_of_set(&s.namespace, &s.name).collect();
+    let r = rollout::analyse_pods(s, &pods);
     let (mut items, mut horizon) = set_level_tagged(store, s, &r, now);
-    for n in super::ordinals(store, s) {
+    for n in super::ordinals_of(store, s, &pods) {
         let (mine, until) = ordinal_tagged(store, s, n, now);
         items.extend(mine);
         horizon = earliest(horizon, until);
