@@ -298,44 +298,54 @@ impl Managers {
 /// resource, only `status` from the status subresource (the reset fields of
 /// the upstream strategies).
 pub fn tracked(object: &Value, subresource: Option<&str>) -> Value {
-    let mut out = object.clone();
-    let Some(map) = out.as_object_mut() else {
-        return out;
+    // Built from the parts that count rather than cloned whole and cut:
+    // the object's managedFields (often the biggest part) and, for the
+    // main resource, its status are never copied. Every controller write
+    // in the sim comes through here twice.
+    let Some(map) = object.as_object() else {
+        return object.clone();
     };
-    map.shift_remove("apiVersion");
-    map.shift_remove("kind");
-    match subresource {
-        Some("status") => map.retain(|k, _| k == "status"),
-        _ => {
-            map.shift_remove("status");
+    let mut out = serde_json::Map::new();
+    for (k, v) in map {
+        let counts = match subresource {
+            Some("status") => k == "status",
+            _ => !matches!(k.as_str(), "apiVersion" | "kind" | "status"),
+        };
+        if !counts {
+            continue;
         }
-    }
-    if let Some(Value::Object(meta)) = map.get_mut("metadata") {
-        for server_set in [
-            "name",
-            "namespace",
-            "creationTimestamp",
-            "selfLink",
-            "uid",
-            "generation",
-            "managedFields",
-            "resourceVersion",
-            "deletionTimestamp",
-            "deletionGracePeriodSeconds",
-        ] {
-            meta.shift_remove(server_set);
+        if let (true, Value::Object(meta)) = (k == "metadata", v) {
+            // The server strips those paths from the field set: a metadata
+            // left with nothing is no field of anybody's (never
+            // `f:metadata: {}`).
+            let meta: serde_json::Map<String, Value> = meta
+                .iter()
+                .filter(|(k, _)| !SERVER_SET.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !meta.is_empty() {
+                out.insert(k.clone(), Value::Object(meta));
+            }
+            continue;
         }
+        out.insert(k.clone(), v.clone());
     }
-    // The server strips those paths from the field set: a metadata left
-    // with nothing is no field of anybody's (never `f:metadata: {}`).
-    if map
-        .get("metadata")
-        .is_some_and(|m| m.as_object().is_some_and(|m| m.is_empty()))
-    {
-        map.shift_remove("metadata");
-    }
-    out
+    Value::Object(out)
 }
+
+/// Metadata the server sets, which no field set holds.
+const SERVER_SET: [&str; 10] = [
+    "name",
+    "namespace",
+    "creationTimestamp",
+    "selfLink",
+    "uid",
+    "generation",
+    "managedFields",
+    "resourceVersion",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+];
 
 /// What a create is compared with: the kind's empty Go struct as the API
 /// server's unstructured converter writes it, where the fields without
