@@ -841,22 +841,8 @@ async fn the_read_only_profile_reads_deployments_but_not_secrets() {
     if !common::kubectl::available() {
         return;
     }
-    let mut users = ordinal::sim::auth::Users::default();
-    for spec in ["ops=admin", "viewer=read-only"] {
-        let (token, user) = ordinal::sim::server::parse_user(spec).unwrap();
-        users.add(&token, user);
-    }
-    let sim = SimServer::start(SimConfig {
-        scenario: Some("base".into()),
-        users,
-        tls: true,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kubeconfig");
-    std::fs::write(&config, sim.kubeconfig()).unwrap();
+    let (_sim, dir, config) =
+        common::kubectl::sim_with_users(&["ops=admin", "viewer=read-only"]).await;
     let as_viewer = |args: &[&str]| {
         let out = Command::new("kubectl")
             .env("HOME", dir.path())

@@ -3,22 +3,13 @@
 //! user, and a Forbidden `get pv` names the user as the real server does.
 //! Skips (saying so) only where kubectl is not installed.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
 use ordinal::sim::auth::{User, Users};
-use ordinal::sim::server::{SimConfig, SimServer, parse_user};
-
-fn kubectl_available() -> bool {
-    let found = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: kubectl is not installed, the kubectl tests did not run");
-    }
-    found
-}
+use ordinal::sim::server::{SimConfig, SimServer};
 
 /// Runs kubectl with the sim's kubeconfig; (exit code, stdout, stderr).
 fn kubectl(kubeconfig: &Path, args: &[&str]) -> (i32, String, String) {
@@ -38,28 +29,12 @@ fn kubectl(kubeconfig: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 async fn two_user_sim() -> (SimServer, tempfile::TempDir, std::path::PathBuf) {
-    let mut users = Users::default();
-    for spec in ["ops:ops-secret-token=admin", "viewer=read-only"] {
-        let (token, user) = parse_user(spec).unwrap();
-        users.add(&token, user);
-    }
-    let sim = SimServer::start(SimConfig {
-        scenario: Some("base".into()),
-        users,
-        tls: true,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("kubeconfig");
-    std::fs::write(&path, sim.kubeconfig()).unwrap();
-    (sim, dir, path)
+    common::kubectl::sim_with_users(&["ops:ops-secret-token=admin", "viewer=read-only"]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_users_over_tls_ask_kubectl_what_they_may_do() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let (sim, _dir, kc) = two_user_sim().await;
@@ -100,7 +75,7 @@ async fn two_users_over_tls_ask_kubectl_what_they_may_do() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_viewer_is_refused_pvs_by_name_and_reads_what_the_view_role_gives() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
     let (_sim, _dir, kc) = two_user_sim().await;
@@ -178,30 +153,16 @@ async fn ordinals_own_client_trusts_the_sims_ca_and_an_unknown_token_is_refused(
 /// with the rules of the Kubernetes 1.34 bootstrap policy.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn namespace_profiles_grant_what_view_and_edit_grant_in_their_namespace() {
-    if !kubectl_available() {
+    if !common::kubectl::available() {
         return;
     }
-    let mut users = Users::default();
-    for spec in [
+    let (_sim, _dir, kc) = common::kubectl::sim_with_users(&[
         "ops=admin",
         "dev=namespace-viewer:web",
         "deployer=namespace-operator:web",
         "viewer=read-only",
-    ] {
-        let (token, user) = parse_user(spec).unwrap();
-        users.add(&token, user);
-    }
-    let sim = SimServer::start(SimConfig {
-        scenario: Some("base".into()),
-        users,
-        tls: true,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    std::fs::write(&kc, sim.kubeconfig()).unwrap();
+    ])
+    .await;
     let can_i = |user: &str, args: &[&str]| {
         let mut all = vec!["--user", user, "auth", "can-i"];
         all.extend_from_slice(args);

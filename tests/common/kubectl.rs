@@ -60,3 +60,26 @@ fn blocking(f: impl FnOnce() -> std::io::Result<Output>) -> std::io::Result<Outp
         _ => f(),
     }
 }
+
+/// A sim of the `base` scenario serving TLS to the users `specs` give
+/// (`NAME[:TOKEN]=PROFILE`, as `--user` takes them), and the kubeconfig it
+/// writes (one context per user) in a directory of its own.
+pub async fn sim_with_users(specs: &[&str]) -> (SimServer, tempfile::TempDir, std::path::PathBuf) {
+    let mut users = ordinal::sim::auth::Users::default();
+    for spec in specs {
+        let (token, user) = ordinal::sim::server::parse_user(spec).unwrap();
+        users.add(&token, user);
+    }
+    let sim = SimServer::start(ordinal::sim::server::SimConfig {
+        scenario: Some("base".into()),
+        users,
+        tls: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(&path, sim.kubeconfig()).unwrap();
+    (sim, dir, path)
+}
