@@ -18,14 +18,13 @@ use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::api::storage::v1 as storage;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
 
 use crate::store::Object;
 
 /// `K` as parsed without its managedFields (always `None`).
-#[derive(Clone, Debug, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug)]
 pub struct Lean<K>(pub K);
 
 impl<'de, K: Deserialize<'de>> Deserialize<'de> for Lean<K> {
@@ -292,13 +291,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WrapMap<A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let mut seen = None;
+        let mut metadata = false;
         let key = self.inner.next_key_seed(KeySeed {
             inner: seed,
             level: self.level,
-            seen: &mut seen,
+            metadata: &mut metadata,
         })?;
-        self.metadata_next = seen == Some(Seen::Metadata);
+        self.metadata_next = metadata;
         Ok(key)
     }
 
@@ -315,17 +314,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for WrapMap<A> {
     }
 }
 
-#[derive(PartialEq, Eq)]
-enum Seen {
-    Metadata,
-}
-
 /// Reads a key, notes `metadata` at the top, renames `managedFields` in
 /// metadata, and hands the key to the type's own key seed.
 struct KeySeed<'s, K> {
     inner: K,
     level: Level,
-    seen: &'s mut Option<Seen>,
+    /// Set when the key is the object's `metadata`.
+    metadata: &'s mut bool,
 }
 
 impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, K> {
@@ -364,7 +359,7 @@ impl<K> KeySeed<'_, K> {
     fn look<'k>(&mut self, key: &'k str) -> &'k str {
         match (self.level, key) {
             (Level::Top, "metadata") => {
-                *self.seen = Some(Seen::Metadata);
+                *self.metadata = true;
                 key
             }
             (Level::Meta, "managedFields") => SKIPPED,

@@ -127,6 +127,52 @@ fn pods_are_indexed_by_owner_or_name_pattern() {
     assert!(s.pod_of("ns", "web", 2).is_none());
 }
 
+/// `pods_of_set` walks the Pods named `<set>-…` once: the answer is in
+/// ordinal order (names sort `web-1`, `web-10`, `web-2`), leaves out a
+/// neighbouring set whose name starts the same, and equals the index when
+/// the walk cannot read an ordinal from a name the index holds.
+#[test]
+fn a_sets_pods_come_in_ordinal_order_from_one_walk() {
+    let mut s = Store::new();
+    for name in ["web-10", "web-2", "web-1"] {
+        s.apply(
+            StoreEvent::Applied(pod("ns", name, Some("web"), "n1", true)),
+            now(),
+        );
+    }
+    s.apply(
+        StoreEvent::Applied(pod("ns", "web-x-0", Some("web-x"), "n1", true)),
+        now(),
+    );
+    s.apply(
+        StoreEvent::Applied(pod("other", "web-3", Some("web"), "n1", true)),
+        now(),
+    );
+    let ords: Vec<(i32, String)> = s
+        .pods_of_set("ns", "web")
+        .map(|(n, p)| (n, p.name.clone()))
+        .collect();
+    assert_eq!(
+        ords,
+        [
+            (1, "web-1".into()),
+            (2, "web-2".into()),
+            (10, "web-10".into())
+        ]
+    );
+    let ords: Vec<i32> = s.pods_of_set("ns", "web-x").map(|(n, _)| n).collect();
+    assert_eq!(ords, [0]);
+    // Owned by `web` but named so the walk reads no ordinal from it: the
+    // index (ordinal 0 by the name's last number) still answers.
+    s.apply(
+        StoreEvent::Applied(pod("ns", "web-y-0", Some("web"), "n1", true)),
+        now(),
+    );
+    let ords: Vec<i32> = s.pods_of_set("ns", "web").map(|(n, _)| n).collect();
+    assert_eq!(ords, [0, 1, 2, 10]);
+    assert!(s.pods_of_set("ns", "nothing").next().is_none());
+}
+
 #[test]
 fn unchanged_apply_does_not_bump_generation() {
     let mut s = Store::new();

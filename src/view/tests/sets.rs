@@ -247,3 +247,27 @@ fn set_log_rows_are_filtered_to_the_sets_objects() {
     assert!(!log.iter().any(|(o, _)| o.contains("webby")));
     assert_eq!(d.log[0].time.len(), 8);
 }
+
+/// Pods and claims outside `[start, start + replicas)` are rows too (a Pod
+/// left by a scale-down, a Pod the set no longer counts), from scratch and
+/// through the memo alike; inside the range the list is the range itself.
+#[test]
+fn pods_and_claims_outside_the_range_are_rows_too() {
+    let mut f = Fx::healthy();
+    f.sts(json!({"spec": {"replicas": 2}}));
+    // A Pod beyond the range with no claim of its own.
+    f.pod(5, "aaa", "n1", "ready", json!({}));
+    let d = f.detail(None);
+    let ords: Vec<i32> = d.ordinals.iter().map(|r| r.ordinal).collect();
+    assert_eq!(ords, [0, 1, 2, 5]);
+    for r in &d.ordinals[2..] {
+        assert!(r.beyond_replicas && r.exists, "{r:?}");
+    }
+    let mut memo = crate::view::memo::DetailMemo::default();
+    let kept = memo.detail(&f.store, "app", "web", None, f.now).unwrap();
+    assert_eq!(*kept, d);
+    // Shifted by `ordinals.start`, web-0 is outside below the range.
+    f.sts(json!({"spec": {"replicas": 3, "ordinals": {"start": 1}}}));
+    let ords: Vec<i32> = f.detail(None).ordinals.iter().map(|r| r.ordinal).collect();
+    assert_eq!(ords, [0, 1, 2, 3, 5]);
+}
